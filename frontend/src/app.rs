@@ -1,0 +1,56 @@
+//! The HTML shell and the router: which page answers which path.
+
+use leptos::prelude::*;
+use leptos_meta::{Link, Meta, MetaTags, Title, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{SsrMode, path};
+
+use crate::components::layout::Layout;
+use crate::i18n::{Locale, request_locale};
+use crate::pages::{home::HomePage, not_found::NotFound};
+
+/// The whole document the server sends. `lang` carries the locale to the browser for hydration.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let locale = request_locale();
+    view! {
+        <!DOCTYPE html>
+        <html lang=locale.code()>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The application root, shared by server rendering and hydration.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let locale: Locale = request_locale();
+    provide_context(locale);
+    let texts = locale.texts();
+
+    view! {
+        <Link rel="stylesheet" href="/pkg/cho_ocop.css"/>
+        <Link rel="icon" href="/favicon.svg"/>
+        <Title formatter=move |title: String| {
+            if title.is_empty() { texts.site_name.to_owned() } else { format!("{title} · {}", texts.site_name) }
+        }/>
+        <Meta name="description" content=texts.site_description/>
+        <Router>
+            <Layout>
+                // Async SSR: the server waits for data and sends complete HTML, so every page works
+                // without JavaScript (out-of-order streaming would need JS to place its chunks).
+                <Routes fallback=|| view! { <NotFound/> }>
+                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}

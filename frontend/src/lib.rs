@@ -1,0 +1,22 @@
+//! The Chợ OCOP web UI: Leptos pages rendered on the server and hydrated in the browser.
+//!
+//! `api` is the UI↔backend contract (DTOs + server functions). Server functions reach the backend
+//! through the [`api::Backend`] port, which the `server` crate implements and provides as context,
+//! so dependencies point one way: server → frontend.
+
+pub mod api;
+pub mod app;
+pub mod components;
+pub mod format;
+pub mod i18n;
+pub mod pages;
+
+pub use app::{App, shell};
+
+/// The browser entry point: attaches Leptos to the server-rendered HTML.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

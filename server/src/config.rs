@@ -1,0 +1,143 @@
+//! Layered settings: built-in defaults < optional TOML file < `APP__SECTION__KEY` environment variables.
+
+use std::path::PathBuf;
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+
+/// Everything the server needs to start; secrets are wrapped so they never print.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Settings {
+    pub server: ServerSettings,
+    pub database: DatabaseSettings,
+    pub log: LogSettings,
+    pub web: WebSettings,
+    pub search: SearchSettings,
+    pub media: MediaSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ServerSettings {
+    pub host: String,
+    pub port: u16,
+    /// The public URL people reach us at; used for absolute links (Open Graph, sitemap).
+    pub base_url: String,
+    pub environment: Environment,
+}
+
+/// Decides secure-by-default behaviour (e.g. `Secure` cookies outside development).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Environment {
+    Development,
+    Production,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct DatabaseSettings {
+    pub url: SecretString,
+    pub max_connections: u32,
+    /// How long a request may wait for a pooled connection before failing with 503.
+    pub acquire_timeout_secs: u64,
+}
+
+impl DatabaseSettings {
+    /// The same server and credentials, another database (tests create one per test).
+    pub fn with_database(&self, name: &str) -> DatabaseSettings {
+        let url = self.url.expose_secret();
+        let base = url.rsplit_once('/').map_or(url, |(base, _)| base);
+        DatabaseSettings {
+            url: SecretString::from(format!("{base}/{name}")),
+            ..self.clone()
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct LogSettings {
+    pub format: LogFormat,
+    /// An `EnvFilter` directive; `RUST_LOG` overrides it.
+    pub level: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct WebSettings {
+    /// The folder holding the built hydration bundle (`pkg/`) and public assets.
+    pub site_root: PathBuf,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct SearchSettings {
+    pub meili_url: Option<String>,
+    pub meili_key: Option<SecretString>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct MediaSettings {
+    pub backend: MediaBackendKind,
+    pub local_dir: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MediaBackendKind {
+    Local,
+    S3,
+}
+
+const DEFAULTS: &str = r#"
+[server]
+host = "127.0.0.1"
+port = 3000
+base_url = "http://127.0.0.1:3000"
+environment = "development"
+
+[database]
+url = "postgres://cho_ocop:cho_ocop@127.0.0.1:5432/cho_ocop"
+max_connections = 10
+acquire_timeout_secs = 5
+
+[log]
+format = "human"
+level = "info,server=debug,sqlx=warn"
+
+[web]
+site_root = "target/site"
+
+[search]
+
+[media]
+backend = "local"
+local_dir = "media"
+"#;
+
+impl Settings {
+    /// Loads defaults, then the file named by `APP_CONFIG_FILE` (if any), then `APP__…` variables.
+    pub fn load() -> anyhow::Result<Settings> {
+        let mut builder = config::Config::builder()
+            .add_source(config::File::from_str(DEFAULTS, config::FileFormat::Toml));
+        if let Ok(path) = std::env::var("APP_CONFIG_FILE") {
+            builder = builder.add_source(config::File::with_name(&path).required(true));
+        }
+        let settings = builder
+            .add_source(
+                config::Environment::with_prefix("APP")
+                    .prefix_separator("__")
+                    .separator("__"),
+            )
+            .build()?
+            .try_deserialize()?;
+        Ok(settings)
+    }
+
+    pub fn address(&self) -> String {
+        format!("{}:{}", self.server.host, self.server.port)
+    }
+}

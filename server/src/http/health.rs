@@ -1,0 +1,41 @@
+//! Operations endpoints: `/healthz` (process up) and `/readyz` (dependencies reachable).
+
+use std::time::Duration;
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use crate::state::AppState;
+
+/// The process is up and serving; says nothing about dependencies on purpose.
+pub async fn healthz() -> Json<serde_json::Value> {
+    Json(json!({ "status": "ok" }))
+}
+
+/// Ready when the database answers; the body names the search and media backends in use.
+pub async fn readyz(State(state): State<AppState>) -> Response {
+    let database = tokio::time::timeout(
+        Duration::from_secs(2),
+        sqlx::query_scalar::<_, i32>("select 1").fetch_one(&state.db),
+    )
+    .await;
+    let database_ok = matches!(database, Ok(Ok(1)));
+    let search = json!({ "backend": state.search_backend_name() });
+    let media = json!({ "backend": state.media_backend_name() });
+    if database_ok {
+        let body = json!({ "status": "ready", "database": "ok", "search": search, "media": media });
+        (StatusCode::OK, Json(body)).into_response()
+    } else {
+        let body = json!({
+            "error": { "code": "service_unavailable", "message": "database unreachable" },
+            "status": "unavailable",
+            "database": "unreachable",
+            "search": search,
+            "media": media,
+        });
+        (StatusCode::SERVICE_UNAVAILABLE, Json(body)).into_response()
+    }
+}

@@ -1,0 +1,24 @@
+//! The HTTP surface: the JSON API under `/api`, operations endpoints, and shared middleware.
+
+pub mod error;
+pub mod extract;
+pub mod health;
+pub mod metrics;
+
+use axum::Router;
+use axum::routing::get;
+
+use crate::state::AppState;
+
+/// `/api/…`: the public JSON API. Unknown paths answer in the API's error shape.
+pub fn api_router() -> Router<AppState> {
+    Router::new().fallback(error::api_not_found)
+}
+
+/// `/healthz`, `/readyz`, `/metrics`.
+pub fn ops_router() -> Router<AppState> {
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/metrics", get(metrics::render))
+}

@@ -1,0 +1,12 @@
+//! Chợ OCOP server library: everything but process start-up, so tests build the very same app.
+
+pub mod config;
+pub mod db;
+pub mod http;
+pub mod startup;
+pub mod state;
+pub mod telemetry;
+pub mod web;
+
+pub use config::Settings;
+pub use startup::Application;

@@ -1,0 +1,123 @@
+//! Builds the application exactly as production runs it; tests build it through the same path.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::{HeaderName, Request};
+use leptos::config::LeptosOptions;
+use tokio::net::TcpListener;
+use tower::ServiceBuilder;
+use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::config::Settings;
+use crate::state::AppState;
+use crate::{db, http, web};
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// A bound, ready-to-serve application.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    state: AppState,
+}
+
+impl Application {
+    /// Connects, migrates, binds (port 0 picks a free port) and assembles the router.
+    pub async fn build(settings: Settings) -> anyhow::Result<Application> {
+        let pool = db::connect_lazy(&settings.database)?;
+        db::migrate(&pool).await?;
+        let listener = TcpListener::bind(settings.address()).await?;
+        let leptos = LeptosOptions::builder()
+            .output_name(env!("LEPTOS_OUTPUT_NAME"))
+            .site_root(settings.web.site_root.to_string_lossy().into_owned())
+            .site_pkg_dir("pkg")
+            .build();
+        let state = AppState {
+            db: pool,
+            settings: Arc::new(settings),
+            leptos,
+        };
+        let router = build_router(state.clone());
+        Ok(Application {
+            listener,
+            router,
+            state,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` resolves, then finishes in-flight requests.
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown)
+            .await?;
+        Ok(())
+    }
+}
+
+/// Every route and layer. Metrics see the matched route; request ids reach logs and responses.
+pub fn build_router(state: AppState) -> Router {
+    let trace = TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+        let request_id = request
+            .headers()
+            .get(REQUEST_ID)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or("-");
+        tracing::info_span!("request", method = %request.method(), uri = %request.uri(), request_id)
+    });
+    Router::new()
+        .nest("/api", http::api_router())
+        .merge(http::ops_router())
+        .merge(web::router(&state))
+        .route_layer(axum::middleware::from_fn(http::metrics::track))
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+                .layer(trace)
+                .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+                .layer(CompressionLayer::new())
+                .layer(TimeoutLayer::with_status_code(
+                    axum::http::StatusCode::REQUEST_TIMEOUT,
+                    Duration::from_secs(30),
+                )),
+        )
+        .with_state(state)
+}
+
+/// Resolves on Ctrl-C or SIGTERM (what orchestrators send before stopping an instance).
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down gracefully");
+}

@@ -1,0 +1,110 @@
+//! Hosts the Leptos UI: implements the frontend's [`Backend`] port over our database and mounts
+//! server-rendered pages, server functions, the hydration bundle and public assets.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::get;
+use frontend::api::{Backend, BackendError, HomeData, SharedBackend};
+use frontend::i18n::{LANG_COOKIE, Locale};
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use serde::Deserialize;
+use sqlx::PgPool;
+use tower_http::services::ServeDir;
+
+use crate::db;
+use crate::state::AppState;
+
+/// The production implementation of the UI's port.
+pub struct PgBackend {
+    db: PgPool,
+}
+
+impl PgBackend {
+    pub fn shared(db: PgPool) -> SharedBackend {
+        Arc::new(PgBackend { db })
+    }
+}
+
+fn internal(error: impl std::fmt::Display) -> BackendError {
+    tracing::error!(%error, "backend query failed");
+    BackendError::Internal(error.to_string())
+}
+
+#[async_trait::async_trait]
+impl Backend for PgBackend {
+    async fn home(&self) -> Result<HomeData, BackendError> {
+        let stats = db::catalog::stats(&self.db).await.map_err(internal)?;
+        Ok(HomeData { stats })
+    }
+}
+
+impl axum::extract::FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> LeptosOptions {
+        state.leptos.clone()
+    }
+}
+
+/// Pages, server functions (`/_fn/…`), `/pkg` and public files, all in one router.
+pub fn router(state: &AppState) -> Router<AppState> {
+    let routes = generate_route_list(frontend::App);
+    let backend = PgBackend::shared(state.db.clone());
+    let options = state.leptos.clone();
+    let site_root = options.site_root.to_string();
+    Router::new()
+        .route("/ngon-ngu", get(switch_language))
+        .leptos_routes_with_context(
+            state,
+            routes,
+            move || provide_context(backend.clone()),
+            move || frontend::shell(options.clone()),
+        )
+        // The bundle is precompressed at build time; ServeDir picks `.gz` when the client accepts it.
+        .nest_service(
+            "/pkg",
+            ServeDir::new(format!("{site_root}/pkg")).precompressed_gzip(),
+        )
+        .fallback_service(
+            ServeDir::new(site_root).fallback(axum::routing::any(not_found_page).with_state(state.clone())),
+        )
+}
+
+/// Unknown paths get the UI's 404 page (with status 404), not a blank response.
+async fn not_found_page(State(state): State<AppState>, request: axum::extract::Request) -> impl IntoResponse {
+    let options = state.leptos.clone();
+    let handler = leptos_axum::render_app_to_stream_with_context(
+        || {},
+        move || frontend::shell(options.clone()),
+    );
+    handler(request).await
+}
+
+#[derive(Deserialize)]
+struct LanguageChoice {
+    lang: String,
+    next: Option<String>,
+}
+
+/// Remembers the visitor's language in a cookie and sends them back where they were.
+/// Works as a plain link, so the switch needs no JavaScript.
+async fn switch_language(
+    State(state): State<AppState>,
+    Query(choice): Query<LanguageChoice>,
+) -> impl IntoResponse {
+    let locale = Locale::parse(&choice.lang).unwrap_or_default();
+    // Only same-site paths: an open redirect would let others borrow our domain.
+    let next = choice
+        .next
+        .filter(|next| next.starts_with('/') && !next.starts_with("//") && !next.contains('\\'))
+        .unwrap_or_else(|| "/".to_owned());
+    let secure = if state.is_production() { "; Secure" } else { "" };
+    let cookie = format!(
+        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}",
+        locale.code()
+    );
+    ([(axum::http::header::SET_COOKIE, cookie)], Redirect::to(&next))
+}
