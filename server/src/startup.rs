@@ -72,6 +72,8 @@ impl Application {
 
 /// Every route and layer. Metrics see the matched route; request ids reach logs and responses.
 pub fn build_router(state: AppState) -> Router {
+    // Install the recorder before the first request, or early counts go nowhere.
+    http::metrics::handle();
     let trace = TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
         let request_id = request
             .headers()

@@ -1,1 +1,5 @@
-//! stub
+//! Chợ OCOP's one integration-test binary: modules per feature, each test on its own database.
+
+mod browser;
+mod health;
+mod pages;

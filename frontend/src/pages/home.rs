@@ -24,9 +24,9 @@ pub fn HomePage() -> impl IntoView {
                 match home.await {
                     Ok(data) => view! {
                         <ul class="stats">
-                            <li><strong>{group_thousands(data.stats.products.max(0) as u64)}</strong>" "{texts.stats_products}</li>
-                            <li><strong>{group_thousands(data.stats.producers.max(0) as u64)}</strong>" "{texts.stats_producers}</li>
-                            <li><strong>{group_thousands(data.stats.certified_products.max(0) as u64)}</strong>" "{texts.stats_certified}</li>
+                            <li><strong>{group_thousands(data.stats.products.max(0) as u64)}</strong><span>{texts.stats_products}</span></li>
+                            <li><strong>{group_thousands(data.stats.producers.max(0) as u64)}</strong><span>{texts.stats_producers}</span></li>
+                            <li><strong>{group_thousands(data.stats.certified_products.max(0) as u64)}</strong><span>{texts.stats_certified}</span></li>
                         </ul>
                     }.into_any(),
                     Err(_) => view! { <p class="error">{texts.load_failed}</p> }.into_any(),

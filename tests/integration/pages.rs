@@ -1,0 +1,98 @@
+//! Server-rendered pages: complete HTML without JavaScript, Vietnamese first, English on request.
+
+use reqwest::StatusCode;
+use tests::TestApp;
+
+#[tokio::test]
+async fn the_home_page_is_complete_vietnamese_html_from_the_server() {
+    let app = TestApp::spawn().await;
+    let (status, html) = app.get_html("/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(r#"<html lang="vi""#), "{html}");
+    assert!(html.contains("<title>Chợ OCOP</title>"), "{html}");
+    assert!(html.contains("Đặc sản OCOP từ tận nơi sản xuất"));
+    // The data section is rendered by the server, not left for the browser to fetch.
+    assert!(html.contains("sản phẩm có sao OCOP"), "{html}");
+    assert!(!html.contains("Đang tải…"));
+    // The hydration bundle and our own stylesheet are linked; nothing comes from a CDN.
+    assert!(html.contains("/pkg/cho_ocop.js"));
+    assert!(html.contains("/pkg/cho_ocop.css"));
+    assert!(!html.contains("https://"), "no external assets");
+}
+
+#[tokio::test]
+async fn the_home_page_counts_what_is_in_the_database() {
+    let app = TestApp::spawn().await;
+    let producer: uuid::Uuid = sqlx::query_scalar(
+        "insert into producers (slug, name, kind) values ('htx-che-hao-dat', 'HTX chè Hảo Đạt', 'htx') returning id",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    for (slug, status) in [("che-tom-non", "active"), ("che-dinh", "active"), ("nhap", "draft")] {
+        sqlx::query(
+            "insert into products (producer_id, slug, name, category_code, price_vnd, unit, stock, status)
+             values ($1, $2, $2, 'che', 250000, 'hop', 10, $3)",
+        )
+        .bind(producer)
+        .bind(slug)
+        .bind(status)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    }
+    let (_, html) = app.get_html("/").await;
+    assert!(html.contains("<strong>2</strong><span>sản phẩm</span>"), "{html}");
+    assert!(html.contains("<strong>1</strong><span>cơ sở sản xuất</span>"), "{html}");
+    assert!(html.contains("<strong>0</strong><span>sản phẩm có sao OCOP</span>"), "{html}");
+}
+
+#[tokio::test]
+async fn the_language_switch_is_a_plain_link_that_remembers_english() {
+    let app = TestApp::spawn().await;
+    let response = app.get("/ngon-ngu?lang=en&next=/").await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()["location"], "/");
+    let cookie = response.headers()["set-cookie"].to_str().unwrap();
+    assert!(cookie.starts_with("lang=en;"), "{cookie}");
+    assert!(cookie.contains("SameSite=Lax"));
+
+    let (_, html) = app.get_html("/").await;
+    assert!(html.contains(r#"<html lang="en""#));
+    assert!(html.contains("OCOP specialities, straight from their makers"));
+}
+
+#[tokio::test]
+async fn the_language_switch_never_redirects_off_site() {
+    let app = TestApp::spawn().await;
+    for next in ["//evil.example/", "https://evil.example/", "/\\evil.example"] {
+        let response = app
+            .get(&format!("/ngon-ngu?lang=vi&next={}", next.replace('/', "%2F").replace('\\', "%5C")))
+            .await;
+        assert_eq!(response.headers()["location"], "/", "next={next}");
+    }
+}
+
+#[tokio::test]
+async fn an_unknown_page_is_a_vietnamese_404() {
+    let app = TestApp::spawn().await;
+    let (status, html) = app.get_html("/khong-co-trang-nay").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(html.contains("Không tìm thấy trang"), "{html}");
+}
+
+#[tokio::test]
+async fn the_app_serves_its_own_bundle_styles_and_icon() {
+    let app = TestApp::spawn().await;
+    for (path, content_type) in [
+        ("/pkg/cho_ocop.wasm", "application/wasm"),
+        ("/pkg/cho_ocop.js", "text/javascript"),
+        ("/pkg/cho_ocop.css", "text/css"),
+        ("/favicon.svg", "image/svg+xml"),
+    ] {
+        let response = app.get(path).await;
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        let actual = response.headers()["content-type"].to_str().unwrap().to_owned();
+        assert!(actual.starts_with(content_type), "{path}: {actual}");
+    }
+}

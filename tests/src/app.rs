@@ -1,0 +1,143 @@
+//! `TestApp`: one real server per test, on a free port, with a database of its own.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use reqwest::StatusCode;
+use secrecy::ExposeSecret;
+use serde_json::Value;
+use server::{Application, Settings};
+use sqlx::{AssertSqlSafe, Connection, PgConnection, PgPool};
+use tokio::sync::OnceCell;
+
+/// A running application and a cookie-keeping client pointed at it.
+pub struct TestApp {
+    pub address: String,
+    pub db: PgPool,
+    pub db_name: String,
+    pub client: reqwest::Client,
+    pub settings: Settings,
+}
+
+static NEXT_DB: AtomicU32 = AtomicU32::new(0);
+static CLEANED: OnceCell<()> = OnceCell::const_new();
+
+impl TestApp {
+    /// Builds the app exactly as `server serve` does, against a new database.
+    pub async fn spawn() -> TestApp {
+        Self::spawn_with(|_| {}).await
+    }
+
+    /// Like [`TestApp::spawn`], letting a test adjust settings first.
+    pub async fn spawn_with(customise: impl FnOnce(&mut Settings)) -> TestApp {
+        let mut settings = Settings::load().expect("settings load");
+        server::telemetry::init(&server::config::LogSettings {
+            level: std::env::var("TEST_LOG").unwrap_or_else(|_| "error".into()),
+            ..settings.log.clone()
+        });
+        CLEANED
+            .get_or_init(|| drop_leftover_databases(&settings))
+            .await;
+
+        let db_name = format!(
+            "t_{}_{}",
+            std::process::id(),
+            NEXT_DB.fetch_add(1, Ordering::SeqCst)
+        );
+        create_database(&settings, &db_name).await;
+        settings.database = settings.database.with_database(&db_name);
+        settings.server.port = 0;
+        settings.web.site_root = site_root();
+        customise(&mut settings);
+
+        let app = Application::build(settings.clone())
+            .await
+            .expect("application builds");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        let db = app.state().db.clone();
+        tokio::spawn(app.run_until(std::future::pending()));
+
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("http client");
+        TestApp {
+            address,
+            db,
+            db_name,
+            client,
+            settings,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// GET and parse the body as JSON, whatever the status.
+    pub async fn get_json(&self, path: &str) -> (StatusCode, Value) {
+        let response = self.get(path).await;
+        let status = response.status();
+        let body = response.json().await.expect("JSON body");
+        (status, body)
+    }
+
+    /// GET a page and return its status and HTML.
+    pub async fn get_html(&self, path: &str) -> (StatusCode, String) {
+        let response = self.get(path).await;
+        let status = response.status();
+        (status, response.text().await.expect("text body"))
+    }
+}
+
+/// The built hydration bundle; `.ci/dev test` builds it and says where.
+pub fn site_root() -> PathBuf {
+    std::env::var_os("CHO_OCOP_SITE_ROOT")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("target/site"))
+}
+
+async fn admin_connection(settings: &Settings) -> PgConnection {
+    PgConnection::connect(settings.database.url.expose_secret())
+        .await
+        .expect("connect to the development database (run `bash .ci/dev test`)")
+}
+
+async fn create_database(settings: &Settings, name: &str) {
+    let mut conn = admin_connection(settings).await;
+    // The name is ours (`t_<pid>_<n>`), never user input.
+    sqlx::query(AssertSqlSafe(format!(r#"create database "{name}""#)))
+        .execute(&mut conn)
+        .await
+        .expect("create test database");
+}
+
+/// Drops test databases left by earlier runs whose process is gone, so they don't pile up.
+async fn drop_leftover_databases(settings: &Settings) {
+    let mut conn = admin_connection(settings).await;
+    let names: Vec<String> =
+        sqlx::query_scalar("select datname from pg_database where datname like 't\\_%\\_%'")
+            .fetch_all(&mut conn)
+            .await
+            .expect("list databases");
+    for name in names {
+        let pid = name.split('_').nth(1).unwrap_or_default();
+        if pid.is_empty() || std::path::Path::new(&format!("/proc/{pid}")).exists() {
+            continue;
+        }
+        let _ = sqlx::query(AssertSqlSafe(format!(
+            r#"drop database if exists "{name}" with (force)"#
+        )))
+            .execute(&mut conn)
+            .await;
+    }
+}
