@@ -69,12 +69,16 @@ pub fn router(state: &AppState) -> Router<AppState> {
             ServeDir::new(format!("{site_root}/pkg")).precompressed_gzip(),
         )
         .fallback_service(
-            ServeDir::new(site_root).fallback(axum::routing::any(not_found_page).with_state(state.clone())),
+            ServeDir::new(site_root)
+                .fallback(axum::routing::any(not_found_page).with_state(state.clone())),
         )
 }
 
 /// Unknown paths get the UI's 404 page (with status 404), not a blank response.
-async fn not_found_page(State(state): State<AppState>, request: axum::extract::Request) -> impl IntoResponse {
+async fn not_found_page(
+    State(state): State<AppState>,
+    request: axum::extract::Request,
+) -> impl IntoResponse {
     let options = state.leptos.clone();
     let handler = leptos_axum::render_app_to_stream_with_context(
         || {},
@@ -101,10 +105,17 @@ async fn switch_language(
         .next
         .filter(|next| next.starts_with('/') && !next.starts_with("//") && !next.contains('\\'))
         .unwrap_or_else(|| "/".to_owned());
-    let secure = if state.is_production() { "; Secure" } else { "" };
+    let secure = if state.is_production() {
+        "; Secure"
+    } else {
+        ""
+    };
     let cookie = format!(
         "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}",
         locale.code()
     );
-    ([(axum::http::header::SET_COOKIE, cookie)], Redirect::to(&next))
+    (
+        [(axum::http::header::SET_COOKIE, cookie)],
+        Redirect::to(&next),
+    )
 }

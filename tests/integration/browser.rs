@@ -13,7 +13,10 @@ async fn the_home_page_renders_on_the_server_and_then_hydrates() {
     client.goto(&app.url("/")).await.unwrap();
 
     let heading = client.find(Locator::Css("h1")).await.unwrap();
-    assert_eq!(heading.text().await.unwrap(), "Đặc sản OCOP từ tận nơi sản xuất");
+    assert_eq!(
+        heading.text().await.unwrap(),
+        "Đặc sản OCOP từ tận nơi sản xuất"
+    );
 
     // Only hydrated code sets data-hydrated and makes the menu button react.
     client
@@ -23,12 +26,21 @@ async fn the_home_page_renders_on_the_server_and_then_hydrates() {
         .await
         .expect("the page hydrates");
     let toggle = client.find(Locator::Css(".menu-toggle")).await.unwrap();
-    assert_eq!(toggle.attr("aria-expanded").await.unwrap().as_deref(), Some("false"));
+    assert_eq!(
+        toggle.attr("aria-expanded").await.unwrap().as_deref(),
+        Some("false")
+    );
     let nav = client.find(Locator::Id("site-nav")).await.unwrap();
-    assert!(!nav.is_displayed().await.unwrap(), "the hydrated menu starts collapsed on a phone");
+    assert!(
+        !nav.is_displayed().await.unwrap(),
+        "the hydrated menu starts collapsed on a phone"
+    );
 
     toggle.click().await.unwrap();
-    assert_eq!(toggle.attr("aria-expanded").await.unwrap().as_deref(), Some("true"));
+    assert_eq!(
+        toggle.attr("aria-expanded").await.unwrap().as_deref(),
+        Some("true")
+    );
     assert!(nav.is_displayed().await.unwrap());
 
     browser.close().await;

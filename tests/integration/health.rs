@@ -76,7 +76,10 @@ async fn metrics_count_requests_and_time_them_by_route() {
 async fn every_response_carries_a_request_id_and_keeps_one_it_was_given() {
     let app = TestApp::spawn().await;
     let response = app.get("/healthz").await;
-    let generated = response.headers()["x-request-id"].to_str().unwrap().to_owned();
+    let generated = response.headers()["x-request-id"]
+        .to_str()
+        .unwrap()
+        .to_owned();
     assert_eq!(generated.len(), 36, "a UUID: {generated}");
 
     let response = app

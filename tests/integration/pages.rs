@@ -29,7 +29,11 @@ async fn the_home_page_counts_what_is_in_the_database() {
     .fetch_one(&app.db)
     .await
     .unwrap();
-    for (slug, status) in [("che-tom-non", "active"), ("che-dinh", "active"), ("nhap", "draft")] {
+    for (slug, status) in [
+        ("che-tom-non", "active"),
+        ("che-dinh", "active"),
+        ("nhap", "draft"),
+    ] {
         sqlx::query(
             "insert into products (producer_id, slug, name, category_code, price_vnd, unit, stock, status)
              values ($1, $2, $2, 'che', 250000, 'hop', 10, $3)",
@@ -42,9 +46,18 @@ async fn the_home_page_counts_what_is_in_the_database() {
         .unwrap();
     }
     let (_, html) = app.get_html("/").await;
-    assert!(html.contains("<strong>2</strong><span>sản phẩm</span>"), "{html}");
-    assert!(html.contains("<strong>1</strong><span>cơ sở sản xuất</span>"), "{html}");
-    assert!(html.contains("<strong>0</strong><span>sản phẩm có sao OCOP</span>"), "{html}");
+    assert!(
+        html.contains("<strong>2</strong><span>sản phẩm</span>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<strong>1</strong><span>cơ sở sản xuất</span>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<strong>0</strong><span>sản phẩm có sao OCOP</span>"),
+        "{html}"
+    );
 }
 
 #[tokio::test]
@@ -65,9 +78,16 @@ async fn the_language_switch_is_a_plain_link_that_remembers_english() {
 #[tokio::test]
 async fn the_language_switch_never_redirects_off_site() {
     let app = TestApp::spawn().await;
-    for next in ["//evil.example/", "https://evil.example/", "/\\evil.example"] {
+    for next in [
+        "//evil.example/",
+        "https://evil.example/",
+        "/\\evil.example",
+    ] {
         let response = app
-            .get(&format!("/ngon-ngu?lang=vi&next={}", next.replace('/', "%2F").replace('\\', "%5C")))
+            .get(&format!(
+                "/ngon-ngu?lang=vi&next={}",
+                next.replace('/', "%2F").replace('\\', "%5C")
+            ))
             .await;
         assert_eq!(response.headers()["location"], "/", "next={next}");
     }
@@ -92,7 +112,10 @@ async fn the_app_serves_its_own_bundle_styles_and_icon() {
     ] {
         let response = app.get(path).await;
         assert_eq!(response.status(), StatusCode::OK, "{path}");
-        let actual = response.headers()["content-type"].to_str().unwrap().to_owned();
+        let actual = response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .to_owned();
         assert!(actual.starts_with(content_type), "{path}: {actual}");
     }
 }

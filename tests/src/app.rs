@@ -137,7 +137,7 @@ async fn drop_leftover_databases(settings: &Settings) {
         let _ = sqlx::query(AssertSqlSafe(format!(
             r#"drop database if exists "{name}" with (force)"#
         )))
-            .execute(&mut conn)
-            .await;
+        .execute(&mut conn)
+        .await;
     }
 }

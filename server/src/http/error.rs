@@ -87,7 +87,9 @@ impl IntoResponse for ApiError {
         let status = self.status();
         match &self {
             ApiError::Internal(cause) => tracing::error!(error = ?cause, "request failed"),
-            ApiError::Unavailable(cause) => tracing::warn!(error = ?cause, "dependency unavailable"),
+            ApiError::Unavailable(cause) => {
+                tracing::warn!(error = ?cause, "dependency unavailable")
+            }
             _ => {}
         }
         let message = match &self {
@@ -132,10 +134,9 @@ impl From<JsonRejection> for ApiError {
             JsonRejection::MissingJsonContentType(_) => {
                 ApiError::UnsupportedMediaType("expected Content-Type: application/json".into())
             }
-            JsonRejection::JsonDataError(e) => ApiError::Validation(BTreeMap::from([(
-                "body".to_owned(),
-                e.body_text(),
-            )])),
+            JsonRejection::JsonDataError(e) => {
+                ApiError::Validation(BTreeMap::from([("body".to_owned(), e.body_text())]))
+            }
             other => ApiError::BadRequest(other.body_text()),
         }
     }
