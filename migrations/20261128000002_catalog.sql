@@ -606,6 +606,8 @@ create table ocop_certificates (
     source_url     text,
     created_at     timestamptz not null default now(),
     check ((revoked_at is null) = (revoked_reason is null)),
+    -- One decision rates a product once; this also makes re-running the seed harmless.
+    unique (product_id, decision_no),
     -- 5★ is decided by the central council under every rule set so far.
     check (stars < 5 or issuer_level = 'central')
 );

@@ -5,8 +5,14 @@ use leptos_meta::{Link, Meta, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
+#[cfg(not(feature = "ssr"))]
+use crate::api::SiteOrigin;
 use crate::components::layout::Layout;
 use crate::i18n::{Locale, request_locale};
+use crate::pages::catalog::CatalogPage;
+use crate::pages::gi::GiPage;
+use crate::pages::producer::ProducerPage;
+use crate::pages::product::ProductPage;
 use crate::pages::{home::HomePage, not_found::NotFound};
 
 /// The whole document the server sends. `lang` carries the locale to the browser for hydration.
@@ -34,6 +40,14 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     let locale: Locale = request_locale();
     provide_context(locale);
+    // The server provides its configured origin; in the browser the page's own origin is the same.
+    #[cfg(not(feature = "ssr"))]
+    if use_context::<SiteOrigin>().is_none() {
+        let origin = web_sys::window()
+            .and_then(|w| w.location().origin().ok())
+            .unwrap_or_default();
+        provide_context(SiteOrigin(origin));
+    }
     let texts = locale.texts();
 
     view! {
@@ -49,6 +63,10 @@ pub fn App() -> impl IntoView {
                 // without JavaScript (out-of-order streaming would need JS to place its chunks).
                 <Routes fallback=|| view! { <NotFound/> }>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/san-pham") view=CatalogPage ssr=SsrMode::Async/>
+                    <Route path=path!("/san-pham/:slug") view=ProductPage ssr=SsrMode::Async/>
+                    <Route path=path!("/co-so/:slug") view=ProducerPage ssr=SsrMode::Async/>
+                    <Route path=path!("/chi-dan-dia-ly/:slug") view=GiPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

@@ -82,7 +82,23 @@ pub struct SearchSettings {
 #[derive(Debug, Clone, Deserialize)]
 pub struct MediaSettings {
     pub backend: MediaBackendKind,
+    /// Where the local-disk backend keeps objects.
     pub local_dir: PathBuf,
+    /// Prefix of public object URLs; `/media` serves them through the app (works for every backend).
+    pub public_base_url: String,
+    pub s3: Option<S3Settings>,
+}
+
+/// An S3-protocol bucket (AWS, Garage, MinIO, s3s-fs…).
+#[derive(Debug, Clone, Deserialize)]
+pub struct S3Settings {
+    pub endpoint: String,
+    pub bucket: String,
+    pub region: String,
+    pub access_key: SecretString,
+    pub secret_key: SecretString,
+    /// Path-style URLs (`endpoint/bucket/key`): what self-hosted servers expect.
+    pub path_style: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -116,6 +132,7 @@ site_root = "target/site"
 [media]
 backend = "local"
 local_dir = "media"
+public_base_url = "/media"
 "#;
 
 impl Settings {

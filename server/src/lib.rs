@@ -1,8 +1,11 @@
 //! Chợ OCOP server library: everything but process start-up, so tests build the very same app.
 
+pub mod clock;
 pub mod config;
 pub mod db;
+pub mod domain;
 pub mod http;
+pub mod media;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

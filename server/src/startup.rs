@@ -13,6 +13,7 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::clock::{SharedClock, SystemClock};
 use crate::config::Settings;
 use crate::state::AppState;
 use crate::{db, http, web};
@@ -29,8 +30,17 @@ pub struct Application {
 impl Application {
     /// Connects, migrates, binds (port 0 picks a free port) and assembles the router.
     pub async fn build(settings: Settings) -> anyhow::Result<Application> {
+        Self::build_with_clock(settings, Arc::new(SystemClock)).await
+    }
+
+    /// Like [`Application::build`] with a given clock (tests move time with a `ManualClock`).
+    pub async fn build_with_clock(
+        settings: Settings,
+        clock: SharedClock,
+    ) -> anyhow::Result<Application> {
         let pool = db::connect_lazy(&settings.database)?;
         db::migrate(&pool).await?;
+        let media = crate::media::from_settings(&settings.media).await?;
         let listener = TcpListener::bind(settings.address()).await?;
         let leptos = LeptosOptions::builder()
             .output_name(env!("LEPTOS_OUTPUT_NAME"))
@@ -41,6 +51,8 @@ impl Application {
             db: pool,
             settings: Arc::new(settings),
             leptos,
+            clock,
+            media,
         };
         let router = build_router(state.clone());
         Ok(Application {
@@ -85,6 +97,7 @@ pub fn build_router(state: AppState) -> Router {
     Router::new()
         .nest("/api", http::api_router())
         .merge(http::ops_router())
+        .merge(crate::media::router())
         .merge(web::router(&state))
         .route_layer(axum::middleware::from_fn(http::metrics::track))
         .layer(

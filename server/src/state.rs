@@ -5,7 +5,9 @@ use std::sync::Arc;
 use leptos::config::LeptosOptions;
 use sqlx::PgPool;
 
-use crate::config::{Environment, MediaBackendKind, Settings};
+use crate::clock::SharedClock;
+use crate::config::{Environment, Settings};
+use crate::media::SharedMediaStore;
 
 /// Cheap to clone; holds no data that another instance behind a load balancer would need.
 #[derive(Clone)]
@@ -13,9 +15,31 @@ pub struct AppState {
     pub db: PgPool,
     pub settings: Arc<Settings>,
     pub leptos: LeptosOptions,
+    pub clock: SharedClock,
+    pub media: SharedMediaStore,
+}
+
+impl axum::extract::FromRef<AppState> for SharedMediaStore {
+    fn from_ref(state: &AppState) -> Self {
+        state.media.clone()
+    }
 }
 
 impl AppState {
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.clock.today()
+    }
+
+    /// Prefix of public media URLs.
+    pub fn media_base(&self) -> &str {
+        &self.settings.media.public_base_url
+    }
+
+    /// Absolute URL of the site, for links that leave it (Open Graph, QR codes, sitemap).
+    pub fn base_url(&self) -> &str {
+        self.settings.server.base_url.trim_end_matches('/')
+    }
+
     pub fn is_production(&self) -> bool {
         self.settings.server.environment == Environment::Production
     }
@@ -29,9 +53,6 @@ impl AppState {
     }
 
     pub fn media_backend_name(&self) -> &'static str {
-        match self.settings.media.backend {
-            MediaBackendKind::Local => "local",
-            MediaBackendKind::S3 => "s3",
-        }
+        self.media.backend_name()
     }
 }

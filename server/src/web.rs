@@ -7,39 +7,116 @@ use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
-use frontend::api::{Backend, BackendError, HomeData, SharedBackend};
+use frontend::api::{
+    Backend, BackendError, CatalogPage, CatalogQuery, GiPage, HomeData, ProducerPage,
+    ProductDetail, SharedBackend, SiteOrigin,
+};
 use frontend::i18n::{LANG_COOKIE, Locale};
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use serde::Deserialize;
-use sqlx::PgPool;
 use tower_http::services::ServeDir;
 
 use crate::db;
+use crate::db::catalog::GiKey;
+use crate::domain::listing::{MAX_PER_PAGE, ProductFilter};
+use crate::domain::slug::Slug;
 use crate::state::AppState;
 
-/// The production implementation of the UI's port.
+/// The production implementation of the UI's port: the same queries the JSON API uses.
 pub struct PgBackend {
-    db: PgPool,
+    state: AppState,
 }
 
 impl PgBackend {
-    pub fn shared(db: PgPool) -> SharedBackend {
-        Arc::new(PgBackend { db })
+    pub fn shared(state: AppState) -> SharedBackend {
+        Arc::new(PgBackend { state })
     }
 }
 
 fn internal(error: impl std::fmt::Display) -> BackendError {
     tracing::error!(%error, "backend query failed");
-    BackendError::Internal(error.to_string())
+    BackendError::Internal
 }
 
 #[async_trait::async_trait]
 impl Backend for PgBackend {
     async fn home(&self) -> Result<HomeData, BackendError> {
-        let stats = db::catalog::stats(&self.db).await.map_err(internal)?;
-        Ok(HomeData { stats })
+        let s = &self.state;
+        let today = s.today();
+        let stats = db::catalog::stats(&s.db, today).await.map_err(internal)?;
+        let categories = db::catalog::category_counts(&s.db)
+            .await
+            .map_err(internal)?;
+        let featured_filter = ProductFilter {
+            per_page: 8,
+            ..ProductFilter::default()
+        };
+        let featured = db::catalog::list_products(&s.db, &featured_filter, today, s.media_base())
+            .await
+            .map_err(internal)?
+            .items;
+        Ok(HomeData {
+            stats,
+            featured,
+            categories,
+        })
+    }
+
+    async fn catalog(&self, query: CatalogQuery) -> Result<CatalogPage, BackendError> {
+        let s = &self.state;
+        let filter =
+            ProductFilter::parse(&query).map_err(|errors| BackendError::Invalid(errors.0))?;
+        let list = db::catalog::list_products(&s.db, &filter, s.today(), s.media_base())
+            .await
+            .map_err(internal)?;
+        let labels = db::catalog::facet_labels(&s.db).await.map_err(internal)?;
+        Ok(CatalogPage { list, labels })
+    }
+
+    async fn product(&self, slug: String) -> Result<ProductDetail, BackendError> {
+        let s = &self.state;
+        db::catalog::product_by_slug(&s.db, &slug, s.today(), s.media_base(), s.base_url())
+            .await
+            .map_err(internal)?
+            .ok_or(BackendError::NotFound)
+    }
+
+    async fn producer(&self, slug: String) -> Result<ProducerPage, BackendError> {
+        let s = &self.state;
+        let producer = db::catalog::producer_by_slug(&s.db, &slug)
+            .await
+            .map_err(internal)?
+            .ok_or(BackendError::NotFound)?;
+        let filter = ProductFilter {
+            producer: Slug::parse(&slug).ok(),
+            per_page: MAX_PER_PAGE,
+            ..ProductFilter::default()
+        };
+        let products = db::catalog::list_products(&s.db, &filter, s.today(), s.media_base())
+            .await
+            .map_err(internal)?
+            .items;
+        Ok(ProducerPage { producer, products })
+    }
+
+    async fn gi(&self, slug: String) -> Result<GiPage, BackendError> {
+        let s = &self.state;
+        let gi = db::catalog::gi_card(&s.db, GiKey::Slug(&slug))
+            .await
+            .map_err(internal)?
+            .ok_or(BackendError::NotFound)?;
+        let filter = ProductFilter {
+            gi: Slug::parse(&slug).ok(),
+            per_page: MAX_PER_PAGE,
+            ..ProductFilter::default()
+        };
+        let products = db::catalog::list_products(&s.db, &filter, s.today(), s.media_base())
+            .await
+            .map_err(internal)?
+            .items;
+        Ok(GiPage { gi, products })
     }
 }
 
@@ -52,7 +129,8 @@ impl axum::extract::FromRef<AppState> for LeptosOptions {
 /// Pages, server functions (`/_fn/…`), `/pkg` and public files, all in one router.
 pub fn router(state: &AppState) -> Router<AppState> {
     let routes = generate_route_list(frontend::App);
-    let backend = PgBackend::shared(state.db.clone());
+    let backend = PgBackend::shared(state.clone());
+    let origin = SiteOrigin(state.base_url().to_owned());
     let options = state.leptos.clone();
     let site_root = options.site_root.to_string();
     Router::new()
@@ -60,7 +138,10 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .leptos_routes_with_context(
             state,
             routes,
-            move || provide_context(backend.clone()),
+            move || {
+                provide_context(backend.clone());
+                provide_context(origin.clone());
+            },
             move || frontend::shell(options.clone()),
         )
         // The bundle is precompressed at build time; ServeDir picks `.gz` when the client accepts it.

@@ -1,5 +1,8 @@
 //! Chợ OCOP's one integration-test binary: modules per feature, each test on its own database.
 
 mod browser;
+mod catalog;
+mod catalog_pages;
 mod health;
+mod media;
 mod pages;

@@ -9,7 +9,10 @@ async fn the_home_page_is_complete_vietnamese_html_from_the_server() {
     let (status, html) = app.get_html("/").await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains(r#"<html lang="vi""#), "{html}");
-    assert!(html.contains("<title>Chợ OCOP</title>"), "{html}");
+    assert!(
+        html.contains("<title>Sản phẩm OCOP Thái Nguyên · Chợ OCOP</title>"),
+        "{html}"
+    );
     assert!(html.contains("Đặc sản OCOP từ tận nơi sản xuất"));
     // The data section is rendered by the server, not left for the browser to fetch.
     assert!(html.contains("sản phẩm có sao OCOP"), "{html}");

@@ -48,6 +48,7 @@ impl TestApp {
         settings.database = settings.database.with_database(&db_name);
         settings.server.port = 0;
         settings.web.site_root = site_root();
+        settings.media.local_dir = std::env::temp_dir().join(format!("cho-ocop-media-{db_name}"));
         customise(&mut settings);
 
         let app = Application::build(settings.clone())

@@ -3,6 +3,8 @@
 
 mod app;
 mod browser;
+mod s3;
 
 pub use app::TestApp;
 pub use browser::Browser;
+pub use s3::S3Server;

@@ -1,10 +1,15 @@
-//! Plain serde structs shared by the server and the browser.
+//! Plain serde structs shared by the server and the browser; the JSON API returns the same shapes
+//! (shared/api/CONTRACT.md). Ids, dates and money travel as strings, as the contract says.
+
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct HomeData {
     pub stats: CatalogStats,
+    pub featured: Vec<ProductSummary>,
+    pub categories: Vec<CategoryCount>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -12,4 +17,222 @@ pub struct CatalogStats {
     pub products: i64,
     pub producers: i64,
     pub certified_products: i64,
+}
+
+/// A top-level product group with how many active products it holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CategoryCount {
+    pub code: String,
+    pub name: String,
+    pub products: i64,
+}
+
+/// `{items, total, page, per_page}` — every list in the API.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProducerRef {
+    pub slug: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CategoryRef {
+    pub code: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GiRef {
+    pub slug: String,
+    pub name: String,
+}
+
+/// The commune-level unit since 2025, and the pre-2025 commune people still use.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommuneRef {
+    pub code: Option<String>,
+    pub name: Option<String>,
+    pub old_commune: Option<String>,
+    pub old_district: Option<String>,
+}
+
+/// Stars shown on cards: only from a certificate in force.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OcopBadge {
+    pub stars: u8,
+    pub expires_on: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductSummary {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+    pub producer: ProducerRef,
+    pub category: CategoryRef,
+    pub price_vnd: String,
+    pub unit: String,
+    pub unit_name: String,
+    pub in_stock: bool,
+    pub image_url: Option<String>,
+    pub thumb_url: Option<String>,
+    pub ocop: Option<OcopBadge>,
+    pub gi: Option<GiRef>,
+    pub commune: CommuneRef,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImageDto {
+    pub id: String,
+    pub url: String,
+    pub thumb_url: String,
+    pub alt: String,
+}
+
+/// The certificate behind a product's stars, with its live status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OcopDetail {
+    pub stars: u8,
+    pub decision_no: String,
+    pub issuer: String,
+    pub issuer_level: String,
+    pub rule_set: String,
+    pub issued_on: String,
+    pub expires_on: String,
+    pub status: String,
+    pub verify_url: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProducerCard {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+    pub kind: String,
+    /// Also inside `commune`; kept at the top level because the contract names it there.
+    pub old_commune: Option<String>,
+    pub description: String,
+    pub verified: bool,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+    pub commune: CommuneRef,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GiCard {
+    pub slug: String,
+    pub name: String,
+    pub product: String,
+    pub certificate_no: Option<String>,
+    pub decision: Option<String>,
+    pub management_org: Option<String>,
+    pub protected_area: String,
+    pub specification: String,
+    pub communes: Vec<String>,
+}
+
+/// A full product page / `GET /api/v1/products/{slug}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductDetail {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    pub story: String,
+    pub category: CategoryRef,
+    pub price_vnd: String,
+    pub unit: String,
+    pub unit_name: String,
+    pub stock: String,
+    pub in_stock: bool,
+    pub status: String,
+    pub images: Vec<ImageDto>,
+    pub livestreams: Vec<LivestreamDto>,
+    pub ocop: Option<OcopDetail>,
+    pub gi: Option<GiCard>,
+    pub producer: ProducerCard,
+    pub commune: CommuneRef,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProducerPage {
+    pub producer: ProducerCard,
+    pub products: Vec<ProductSummary>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GiPage {
+    pub gi: GiCard,
+    pub products: Vec<ProductSummary>,
+}
+
+/// Catalog filters as they arrive from a URL query; the server parses and checks them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct CatalogQuery {
+    pub q: Option<String>,
+    pub category: Option<String>,
+    pub min_stars: Option<String>,
+    pub commune: Option<String>,
+    pub gi: Option<String>,
+    pub producer: Option<String>,
+    pub min_price: Option<String>,
+    pub max_price: Option<String>,
+    pub in_stock: Option<String>,
+    pub sort: Option<String>,
+    pub page: Option<String>,
+    pub per_page: Option<String>,
+}
+
+/// Facet counts over the filtered products: value → count.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Facets {
+    pub category: BTreeMap<String, i64>,
+    pub stars: BTreeMap<String, i64>,
+    pub commune: BTreeMap<String, i64>,
+    pub gi: BTreeMap<String, i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProductList {
+    pub items: Vec<ProductSummary>,
+    pub total: i64,
+    pub page: u32,
+    pub per_page: u32,
+    pub facets: Facets,
+}
+
+/// Names for filter values (categories, communes, GIs), so the catalog can label facets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct FacetLabels {
+    pub category: BTreeMap<String, String>,
+    pub commune: BTreeMap<String, String>,
+    pub gi: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CatalogPage {
+    pub list: ProductList,
+    pub labels: FacetLabels,
+}
+
+/// A scheduled or running livestream (facebook, youtube, tiktok, shopee, other).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LivestreamDto {
+    pub id: String,
+    pub title: String,
+    pub platform: String,
+    pub url: String,
+    pub starts_at: String,
+    pub ends_at: Option<String>,
+    pub status: String,
+    pub producer: ProducerRef,
 }

@@ -1,4 +1,8 @@
 //! One module per page.
 
+pub mod catalog;
+pub mod gi;
 pub mod home;
 pub mod not_found;
+pub mod producer;
+pub mod product;

@@ -1,10 +1,21 @@
-//! Catalog queries: producers, products and their OCOP certificates.
+//! Catalog queries: products with their producer, category, GI, photo and the certificate in force.
 
-use sqlx::PgPool;
+use chrono::NaiveDate;
+use frontend::api::{
+    CatalogStats, CategoryCount, CategoryRef, CommuneRef, FacetLabels, Facets, GiCard, GiRef,
+    ImageDto, OcopBadge, OcopDetail, ProducerCard, ProducerRef, ProductDetail, ProductList,
+    ProductSummary,
+};
+use rust_decimal::Decimal;
+use sqlx::{PgPool, Postgres, QueryBuilder};
+use uuid::Uuid;
+
+use crate::domain::listing::{ProductFilter, Sort};
+use crate::domain::ocop::CertificateStatus;
 
 /// Counts shown on the home page. A product counts as certified only while a certificate is in
-/// force (not expired, revoked or superseded).
-pub async fn stats(db: &PgPool) -> sqlx::Result<frontend::api::CatalogStats> {
+/// force on `today` (not expired, revoked or superseded).
+pub async fn stats(db: &PgPool, today: NaiveDate) -> sqlx::Result<CatalogStats> {
     let row = sqlx::query!(
         r#"
         select
@@ -14,14 +25,524 @@ pub async fn stats(db: &PgPool) -> sqlx::Result<frontend::api::CatalogStats> {
                from ocop_certificates c
                join products p on p.id = c.product_id and p.status = 'active'
               where c.revoked_at is null and c.superseded_by is null
-                and c.expires_on >= current_date) as "certified!"
-        "#
+                and c.expires_on >= $1) as "certified!"
+        "#,
+        today
     )
     .fetch_one(db)
     .await?;
-    Ok(frontend::api::CatalogStats {
+    Ok(CatalogStats {
         products: row.products,
         producers: row.producers,
         certified_products: row.certified,
     })
+}
+
+/// Top-level groups with their active product counts (sub-groups roll up), in programme order.
+pub async fn category_counts(db: &PgPool) -> sqlx::Result<Vec<CategoryCount>> {
+    let rows = sqlx::query!(
+        r#"
+        select g.code, g.name_vi, count(p.id) as "products!"
+          from categories g
+          left join categories c on c.code = g.code or c.parent_code = g.code
+          left join products p on p.category_code = c.code and p.status = 'active'
+         where g.parent_code is null and g.rule_set = '148-2023'
+         group by g.code, g.name_vi, g.position
+         order by g.position
+        "#
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| CategoryCount {
+            code: r.code,
+            name: r.name_vi,
+            products: r.products,
+        })
+        .collect())
+}
+
+/// One product card's columns; `total` is the filtered count, computed alongside.
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    id: Uuid,
+    slug: String,
+    name: String,
+    producer_slug: String,
+    producer_name: String,
+    category_code: String,
+    category_name: String,
+    price_vnd: Decimal,
+    unit: String,
+    unit_name: String,
+    in_stock: bool,
+    image_key: Option<String>,
+    thumb_key: Option<String>,
+    stars: Option<i16>,
+    expires_on: Option<NaiveDate>,
+    gi_slug: Option<String>,
+    gi_name: Option<String>,
+    commune_code: Option<String>,
+    commune_name: Option<String>,
+    old_commune: Option<String>,
+    old_district: Option<String>,
+    total: i64,
+}
+
+impl SummaryRow {
+    fn into_dto(self, media_base: &str) -> ProductSummary {
+        ProductSummary {
+            id: self.id.to_string(),
+            slug: self.slug,
+            name: self.name,
+            producer: ProducerRef {
+                slug: self.producer_slug,
+                name: self.producer_name,
+            },
+            category: CategoryRef {
+                code: self.category_code,
+                name: self.category_name,
+            },
+            price_vnd: self.price_vnd.normalize().to_string(),
+            unit: self.unit,
+            unit_name: self.unit_name,
+            in_stock: self.in_stock,
+            image_url: self.image_key.map(|key| media_url(media_base, &key)),
+            thumb_url: self.thumb_key.map(|key| media_url(media_base, &key)),
+            ocop: self
+                .stars
+                .zip(self.expires_on)
+                .map(|(stars, expires_on)| OcopBadge {
+                    stars: stars as u8,
+                    expires_on: expires_on.to_string(),
+                }),
+            gi: self
+                .gi_slug
+                .zip(self.gi_name)
+                .map(|(slug, name)| GiRef { slug, name }),
+            commune: CommuneRef {
+                code: self.commune_code,
+                name: self.commune_name,
+                old_commune: self.old_commune,
+                old_district: self.old_district,
+            },
+        }
+    }
+}
+
+/// Public URL of a stored object.
+pub fn media_url(base: &str, key: &str) -> String {
+    format!("{}/{key}", base.trim_end_matches('/'))
+}
+
+/// The products a buyer may see, with the star rating of the certificate in force on `today`.
+/// Shared by listing and facets so both always agree on what "visible" and "rated" mean.
+fn push_visible_products(qb: &mut QueryBuilder<Postgres>, today: NaiveDate) {
+    qb.push(
+        r#"
+        with cert as (
+            select distinct on (product_id) product_id, stars, expires_on
+              from ocop_certificates
+             where revoked_at is null and superseded_by is null and expires_on >= "#,
+    );
+    qb.push_bind(today);
+    qb.push(
+        r#"
+             order by product_id, issued_on desc
+        ),
+        visible as (
+            select p.*, cert.stars, cert.expires_on as cert_expires_on,
+                   pr.slug as producer_slug, pr.name as producer_name,
+                   pr.commune_code, pr.old_commune, pr.old_district
+              from products p
+              join producers pr on pr.id = p.producer_id
+              left join cert on cert.product_id = p.id
+             where p.status = 'active'
+        "#,
+    );
+}
+
+fn push_filters(qb: &mut QueryBuilder<Postgres>, filter: &ProductFilter) {
+    if let Some(q) = &filter.q {
+        // A plain accent-insensitive match until the search backends take over `q`.
+        qb.push(" and f_unaccent(lower(p.name || ' ' || pr.name)) like '%' || f_unaccent(lower(");
+        qb.push_bind(q.clone());
+        qb.push(")) || '%'");
+    }
+    if let Some(category) = &filter.category {
+        qb.push(" and p.category_code in (select code from categories where code = ");
+        qb.push_bind(category.clone());
+        qb.push(" or parent_code = ");
+        qb.push_bind(category.clone());
+        qb.push(")");
+    }
+    if let Some(stars) = filter.min_stars {
+        qb.push(" and cert.stars >= ").push_bind(stars);
+    }
+    if let Some(commune) = &filter.commune {
+        qb.push(" and pr.commune_code = ")
+            .push_bind(commune.clone());
+    }
+    if let Some(gi) = &filter.gi {
+        qb.push(" and p.gi_id = (select id from geographical_indications where slug = ")
+            .push_bind(gi.as_str().to_owned())
+            .push(")");
+    }
+    if let Some(producer) = &filter.producer {
+        qb.push(" and pr.slug = ")
+            .push_bind(producer.as_str().to_owned());
+    }
+    if let Some(min) = filter.min_price {
+        qb.push(" and p.price_vnd >= ").push_bind(min);
+    }
+    if let Some(max) = filter.max_price {
+        qb.push(" and p.price_vnd <= ").push_bind(max);
+    }
+    if filter.in_stock {
+        qb.push(" and p.stock > 0");
+    }
+}
+
+/// One page of matching products plus facet counts over all matches.
+pub async fn list_products(
+    db: &PgPool,
+    filter: &ProductFilter,
+    today: NaiveDate,
+    media_base: &str,
+) -> sqlx::Result<ProductList> {
+    let mut qb = QueryBuilder::new("");
+    push_visible_products(&mut qb, today);
+    push_filters(&mut qb, filter);
+    qb.push(
+        r#"
+        )
+        select v.id, v.slug, v.name, v.producer_slug, v.producer_name,
+               c.code as category_code, c.name_vi as category_name,
+               v.price_vnd, v.unit, u.name_vi as unit_name, v.stock > 0 as in_stock,
+               img.object_key as image_key, img.thumb_key,
+               v.stars, v.cert_expires_on as expires_on,
+               gi.slug as gi_slug, gi.name as gi_name,
+               v.commune_code, cm.name as commune_name, v.old_commune, v.old_district,
+               count(*) over () as total
+          from visible v
+          join categories c on c.code = v.category_code
+          join units u on u.code = v.unit
+          left join geographical_indications gi on gi.id = v.gi_id
+          left join communes cm on cm.code = v.commune_code
+          left join lateral (
+              select object_key, thumb_key from product_images i
+               where i.product_id = v.id order by position, created_at limit 1
+          ) img on true
+        "#,
+    );
+    qb.push(match filter.sort {
+        Sort::Relevance | Sort::Stars => {
+            " order by v.stars desc nulls last, v.created_at desc, v.id"
+        }
+        Sort::PriceAsc => " order by v.price_vnd asc, v.id",
+        Sort::PriceDesc => " order by v.price_vnd desc, v.id",
+        Sort::Newest => " order by v.created_at desc, v.id",
+    });
+    qb.push(" limit ").push_bind(i64::from(filter.per_page));
+    qb.push(" offset ").push_bind(filter.offset());
+    let rows: Vec<SummaryRow> = qb.build_query_as().fetch_all(db).await?;
+
+    let total = match rows.first() {
+        Some(row) => row.total,
+        // Past the last page the window count is lost: count separately.
+        None if filter.page > 1 => count_products(db, filter, today).await?,
+        None => 0,
+    };
+    let facets = facets(db, filter, today).await?;
+    Ok(ProductList {
+        items: rows.into_iter().map(|r| r.into_dto(media_base)).collect(),
+        total,
+        page: filter.page,
+        per_page: filter.per_page,
+        facets,
+    })
+}
+
+async fn count_products(
+    db: &PgPool,
+    filter: &ProductFilter,
+    today: NaiveDate,
+) -> sqlx::Result<i64> {
+    let mut qb = QueryBuilder::new("");
+    push_visible_products(&mut qb, today);
+    push_filters(&mut qb, filter);
+    qb.push(") select count(*) from visible");
+    qb.build_query_scalar().fetch_one(db).await
+}
+
+/// Counts per category, star rating (in force only), commune and GI over the matching products.
+async fn facets(db: &PgPool, filter: &ProductFilter, today: NaiveDate) -> sqlx::Result<Facets> {
+    let mut qb = QueryBuilder::new("");
+    push_visible_products(&mut qb, today);
+    push_filters(&mut qb, filter);
+    qb.push(
+        r#"
+        )
+        select 'category' as facet, category_code as value, count(*) as n from visible group by 2
+        union all
+        select 'stars', stars::text, count(*) from visible where stars is not null group by 2
+        union all
+        select 'commune', commune_code, count(*) from visible where commune_code is not null group by 2
+        union all
+        select 'gi', g.slug, count(*) from visible v join geographical_indications g on g.id = v.gi_id group by 2
+        "#,
+    );
+    let rows: Vec<(String, String, i64)> = qb.build_query_as().fetch_all(db).await?;
+    let mut facets = Facets::default();
+    for (facet, value, count) in rows {
+        let map = match facet.as_str() {
+            "category" => &mut facets.category,
+            "stars" => &mut facets.stars,
+            "commune" => &mut facets.commune,
+            _ => &mut facets.gi,
+        };
+        map.insert(value, count);
+    }
+    Ok(facets)
+}
+
+/// Display names for every facet value, so chips and filters read as words, not codes.
+pub async fn facet_labels(db: &PgPool) -> sqlx::Result<FacetLabels> {
+    let rows = sqlx::query!(
+        r#"
+        select 'category' as "facet!", code as "value!", name_vi as "label!" from categories
+        union all
+        select 'commune', code, case kind when 'phuong' then 'Phường ' else 'Xã ' end || name from communes
+        union all
+        select 'gi', slug, name || ' (' || product || ')' from geographical_indications
+        "#
+    )
+    .fetch_all(db)
+    .await?;
+    let mut labels = FacetLabels::default();
+    for row in rows {
+        let map = match row.facet.as_str() {
+            "category" => &mut labels.category,
+            "commune" => &mut labels.commune,
+            _ => &mut labels.gi,
+        };
+        map.insert(row.value, row.label);
+    }
+    Ok(labels)
+}
+
+/// A visible product by slug, with everything its page shows; archived and draft ones are absent.
+pub async fn product_by_slug(
+    db: &PgPool,
+    slug: &str,
+    today: NaiveDate,
+    media_base: &str,
+    base_url: &str,
+) -> sqlx::Result<Option<ProductDetail>> {
+    let Some(row) = sqlx::query!(
+        r#"
+        select p.id, p.slug, p.name, p.description, p.story, p.price_vnd, p.unit, u.name_vi as unit_name,
+               p.stock, p.status, p.created_at, p.updated_at, p.gi_id, p.producer_id,
+               c.code as category_code, c.name_vi as category_name
+          from products p
+          join categories c on c.code = p.category_code
+          join units u on u.code = p.unit
+         where p.slug = $1 and p.status = 'active'
+        "#,
+        slug
+    )
+    .fetch_optional(db)
+    .await?
+    else {
+        return Ok(None);
+    };
+
+    let images = sqlx::query!(
+        "select id, object_key, thumb_key, alt from product_images
+          where product_id = $1 order by position, created_at",
+        row.id
+    )
+    .fetch_all(db)
+    .await?
+    .into_iter()
+    .map(|img| ImageDto {
+        id: img.id.to_string(),
+        url: media_url(media_base, &img.object_key),
+        thumb_url: media_url(media_base, &img.thumb_key),
+        alt: img.alt,
+    })
+    .collect();
+
+    let ocop = current_certificate(db, row.id, today, base_url).await?;
+    let producer = producer_card(db, row.producer_id).await?;
+    let gi = match row.gi_id {
+        Some(id) => gi_card(db, GiKey::Id(id)).await?,
+        None => None,
+    };
+    Ok(Some(ProductDetail {
+        id: row.id.to_string(),
+        slug: row.slug,
+        name: row.name,
+        description: row.description,
+        story: row.story,
+        category: CategoryRef {
+            code: row.category_code,
+            name: row.category_name,
+        },
+        price_vnd: row.price_vnd.normalize().to_string(),
+        unit: row.unit,
+        unit_name: row.unit_name,
+        stock: row.stock.normalize().to_string(),
+        in_stock: row.stock > Decimal::ZERO,
+        status: row.status,
+        images,
+        // Livestream scheduling arrives with the producer workspace.
+        livestreams: Vec::new(),
+        ocop,
+        gi,
+        commune: producer.commune.clone(),
+        producer,
+        created_at: row.created_at.to_rfc3339(),
+        updated_at: row.updated_at.to_rfc3339(),
+    }))
+}
+
+/// The newest certificate of a product that is in force on `today`, if any.
+async fn current_certificate(
+    db: &PgPool,
+    product_id: Uuid,
+    today: NaiveDate,
+    base_url: &str,
+) -> sqlx::Result<Option<OcopDetail>> {
+    let row = sqlx::query!(
+        r#"
+        select stars, decision_no, issuer, issuer_level, rule_set, issued_on, expires_on, verify_code
+          from ocop_certificates
+         where product_id = $1 and revoked_at is null and superseded_by is null and expires_on >= $2
+         order by issued_on desc
+         limit 1
+        "#,
+        product_id,
+        today
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|c| OcopDetail {
+        stars: c.stars as u8,
+        decision_no: c.decision_no,
+        issuer: c.issuer,
+        issuer_level: c.issuer_level,
+        rule_set: c.rule_set,
+        issued_on: c.issued_on.to_string(),
+        expires_on: c.expires_on.to_string(),
+        status: CertificateStatus::derive(c.expires_on, false, today)
+            .as_str()
+            .to_owned(),
+        verify_url: format!(
+            "{}/xac-minh/{}",
+            base_url.trim_end_matches('/'),
+            c.verify_code
+        ),
+    }))
+}
+
+async fn producer_card(db: &PgPool, id: Uuid) -> sqlx::Result<ProducerCard> {
+    let row = sqlx::query!(
+        r#"
+        select pr.id, pr.slug, pr.name, pr.kind, pr.description, pr.verified, pr.phone, pr.address,
+               pr.commune_code, pr.old_commune, pr.old_district,
+               (select name from communes where code = pr.commune_code) as commune_name
+          from producers pr
+         where pr.id = $1
+        "#,
+        id
+    )
+    .fetch_one(db)
+    .await?;
+    Ok(ProducerCard {
+        id: row.id.to_string(),
+        slug: row.slug,
+        name: row.name,
+        kind: row.kind,
+        old_commune: row.old_commune.clone(),
+        description: row.description,
+        verified: row.verified,
+        phone: row.phone,
+        address: row.address,
+        commune: CommuneRef {
+            code: row.commune_code,
+            name: row.commune_name,
+            old_commune: row.old_commune,
+            old_district: row.old_district,
+        },
+    })
+}
+
+/// Looks a producer up by slug.
+pub async fn producer_id_by_slug(db: &PgPool, slug: &str) -> sqlx::Result<Option<Uuid>> {
+    sqlx::query_scalar!("select id from producers where slug = $1", slug)
+        .fetch_optional(db)
+        .await
+}
+
+pub async fn producer_by_slug(db: &PgPool, slug: &str) -> sqlx::Result<Option<ProducerCard>> {
+    match producer_id_by_slug(db, slug).await? {
+        Some(id) => producer_card(db, id).await.map(Some),
+        None => Ok(None),
+    }
+}
+
+pub enum GiKey<'a> {
+    Id(Uuid),
+    Slug(&'a str),
+}
+
+pub async fn gi_card(db: &PgPool, key: GiKey<'_>) -> sqlx::Result<Option<GiCard>> {
+    let (id, slug) = match key {
+        GiKey::Id(id) => (Some(id), None),
+        GiKey::Slug(slug) => (None, Some(slug.to_owned())),
+    };
+    let row = sqlx::query!(
+        r#"
+        select g.slug, g.name, g.product, g.certificate_no, g.decision, g.management_org,
+               g.protected_area, g.specification,
+               coalesce(array_agg(pc.old_commune order by pc.old_commune)
+                        filter (where pc.old_commune is not null), '{}') as "communes!"
+          from geographical_indications g
+          left join gi_protected_communes pc on pc.gi_id = g.id
+         where g.id = $1 or g.slug = $2
+         group by g.id
+        "#,
+        id,
+        slug
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|g| GiCard {
+        slug: g.slug,
+        name: g.name,
+        product: g.product,
+        certificate_no: g.certificate_no,
+        decision: g.decision,
+        management_org: g.management_org,
+        protected_area: g.protected_area,
+        specification: g.specification,
+        communes: g.communes,
+    }))
+}
+
+/// Every GI, for `GET /api/v1/gis` and the sitemap.
+pub async fn list_gis(db: &PgPool) -> sqlx::Result<Vec<GiCard>> {
+    let slugs =
+        sqlx::query_scalar!("select slug from geographical_indications order by name, slug")
+            .fetch_all(db)
+            .await?;
+    let mut cards = Vec::with_capacity(slugs.len());
+    for slug in slugs {
+        if let Some(card) = gi_card(db, GiKey::Slug(&slug)).await? {
+            cards.push(card);
+        }
+    }
+    Ok(cards)
 }

@@ -1,6 +1,10 @@
 //! Database access: the pool, migrations, and one module per aggregate with its SQL in plain view.
 
 pub mod catalog;
+pub mod certificates;
+pub mod gis;
+pub mod producers;
+pub mod products;
 
 use std::time::Duration;
 

@@ -198,7 +198,10 @@ mod tests {
 
     #[test]
     fn names_are_trimmed_and_bounded() {
-        assert_eq!(DisplayName::parse("  Chè   tôm nõn ").unwrap().as_str(), "Chè tôm nõn");
+        assert_eq!(
+            DisplayName::parse("  Chè   tôm nõn ").unwrap().as_str(),
+            "Chè tôm nõn"
+        );
         assert!(DisplayName::parse("a").is_err());
         assert!(DisplayName::parse("  ").is_err());
         assert!(DisplayName::parse(&"x".repeat(201)).is_err());
@@ -211,7 +214,10 @@ mod tests {
             assert_eq!(kind.as_str().parse::<ProducerKind>(), Ok(kind));
         }
         assert!("coop".parse::<ProducerKind>().is_err());
-        assert_eq!("archived".parse::<ProductStatus>(), Ok(ProductStatus::Archived));
+        assert_eq!(
+            "archived".parse::<ProductStatus>(),
+            Ok(ProductStatus::Archived)
+        );
         assert!("deleted".parse::<ProductStatus>().is_err());
     }
 }

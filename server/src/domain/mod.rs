@@ -1,6 +1,7 @@
 //! Domain types that parse at the edge: once a value is one of these, it is valid. No axum, no sqlx.
 
 pub mod catalog;
+pub mod listing;
 pub mod ocop;
 pub mod slug;
 
@@ -12,7 +13,9 @@ pub struct FieldErrors(pub BTreeMap<String, String>);
 
 impl FieldErrors {
     pub fn add(&mut self, field: &str, message: impl Into<String>) {
-        self.0.entry(field.to_owned()).or_insert_with(|| message.into());
+        self.0
+            .entry(field.to_owned())
+            .or_insert_with(|| message.into());
     }
 
     /// Keeps a parsed value, or records why it failed and returns `None`.
@@ -32,6 +35,10 @@ impl FieldErrors {
 
     /// `Ok(value)` when nothing failed; the errors otherwise.
     pub fn finish<T>(self, value: impl FnOnce() -> T) -> Result<T, FieldErrors> {
-        if self.is_empty() { Ok(value()) } else { Err(self) }
+        if self.is_empty() {
+            Ok(value())
+        } else {
+            Err(self)
+        }
     }
 }

@@ -124,11 +124,26 @@ mod tests {
     #[test]
     fn status_follows_the_calendar_and_revocation() {
         let expiry = date("2027-06-30");
-        assert_eq!(CertificateStatus::derive(expiry, false, date("2026-11-28")), CertificateStatus::Valid);
-        assert_eq!(CertificateStatus::derive(expiry, false, date("2027-01-01")), CertificateStatus::Expiring);
-        assert_eq!(CertificateStatus::derive(expiry, false, date("2027-06-30")), CertificateStatus::Expiring);
-        assert_eq!(CertificateStatus::derive(expiry, false, date("2027-07-01")), CertificateStatus::Expired);
-        assert_eq!(CertificateStatus::derive(expiry, true, date("2026-11-28")), CertificateStatus::Revoked);
+        assert_eq!(
+            CertificateStatus::derive(expiry, false, date("2026-11-28")),
+            CertificateStatus::Valid
+        );
+        assert_eq!(
+            CertificateStatus::derive(expiry, false, date("2027-01-01")),
+            CertificateStatus::Expiring
+        );
+        assert_eq!(
+            CertificateStatus::derive(expiry, false, date("2027-06-30")),
+            CertificateStatus::Expiring
+        );
+        assert_eq!(
+            CertificateStatus::derive(expiry, false, date("2027-07-01")),
+            CertificateStatus::Expired
+        );
+        assert_eq!(
+            CertificateStatus::derive(expiry, true, date("2026-11-28")),
+            CertificateStatus::Revoked
+        );
         assert!(!CertificateStatus::Expired.shows_stars());
         assert!(CertificateStatus::Expiring.shows_stars());
     }

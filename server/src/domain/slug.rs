@@ -12,9 +12,12 @@ impl Slug {
     pub fn parse(raw: &str) -> Result<Slug, String> {
         let valid = !raw.is_empty()
             && raw.len() <= MAX_LEN
-            && raw
-                .split('-')
-                .all(|word| !word.is_empty() && word.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()));
+            && raw.split('-').all(|word| {
+                !word.is_empty()
+                    && word
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            });
         if valid {
             Ok(Slug(raw.to_owned()))
         } else {
@@ -79,7 +82,16 @@ mod tests {
     #[test]
     fn only_canonical_slugs_parse() {
         assert!(Slug::parse("che-tom-non").is_ok());
-        for bad in ["", "Che", "che--tom", "-che", "che-", "chè", "che tom", &"a".repeat(121)] {
+        for bad in [
+            "",
+            "Che",
+            "che--tom",
+            "-che",
+            "che-",
+            "chè",
+            "che tom",
+            &"a".repeat(121),
+        ] {
             assert!(Slug::parse(bad).is_err(), "{bad:?}");
         }
     }

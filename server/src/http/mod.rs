@@ -1,9 +1,11 @@
 //! The HTTP surface: the JSON API under `/api`, operations endpoints, and shared middleware.
 
+pub mod catalog;
 pub mod error;
 pub mod extract;
 pub mod health;
 pub mod metrics;
+pub mod seo;
 
 use axum::Router;
 use axum::routing::get;
@@ -12,7 +14,9 @@ use crate::state::AppState;
 
 /// `/api/…`: the public JSON API. Unknown paths answer in the API's error shape.
 pub fn api_router() -> Router<AppState> {
-    Router::new().fallback(error::api_not_found)
+    Router::new()
+        .merge(catalog::router())
+        .fallback(error::api_not_found)
 }
 
 /// `/healthz`, `/readyz`, `/metrics`.
@@ -21,4 +25,6 @@ pub fn ops_router() -> Router<AppState> {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::render))
+        .route("/sitemap.xml", get(seo::sitemap))
+        .route("/robots.txt", get(seo::robots))
 }

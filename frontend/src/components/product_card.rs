@@ -1,0 +1,68 @@
+//! Product cards and the OCOP star badge, as shown in lists.
+
+use leptos::prelude::*;
+
+use crate::api::ProductSummary;
+use crate::format::vnd;
+use crate::i18n::{fill, use_texts};
+
+/// "★★★★☆"-style badge for a rating in force; `stars` is 3–5.
+#[component]
+pub fn StarBadge(stars: u8) -> impl IntoView {
+    let texts = use_texts();
+    let label = fill(texts.ocop_badge, &[("n", &stars.to_string())]);
+    let glyphs: String = (1..=5)
+        .map(|i| if i <= stars { '★' } else { '☆' })
+        .collect();
+    view! {
+        <span class="ocop-badge" title=label.clone() aria-label=label>
+            <span class="ocop-label">"OCOP"</span>
+            <span class="ocop-stars" aria-hidden="true">{glyphs}</span>
+        </span>
+    }
+}
+
+#[component]
+pub fn ProductCard(product: ProductSummary) -> impl IntoView {
+    let texts = use_texts();
+    let href = format!("/san-pham/{}", product.slug);
+    let producer_href = format!("/co-so/{}", product.producer.slug);
+    let price = vnd(&product.price_vnd);
+    let per_unit = fill(texts.per_unit, &[("unit", &product.unit_name)]);
+    let commune = product
+        .commune
+        .name
+        .clone()
+        .or_else(|| product.commune.old_district.clone());
+    view! {
+        <article class="product-card">
+            <a class="product-photo" href=href.clone()>
+                {match product.thumb_url.clone() {
+                    Some(url) => view! {
+                        <img src=url alt=product.name.clone() loading="lazy" width="400" height="300"/>
+                    }.into_any(),
+                    None => view! { <span class="photo-placeholder">{texts.no_photo}</span> }.into_any(),
+                }}
+            </a>
+            <div class="product-body">
+                {product.ocop.as_ref().map(|badge| view! { <StarBadge stars=badge.stars/> })}
+                <h3><a href=href>{product.name.clone()}</a></h3>
+                <p class="price"><strong>{price}</strong>" "<span class="muted">{per_unit}</span></p>
+                <p class="producer-line">
+                    <a href=producer_href>{product.producer.name.clone()}</a>
+                    {commune.map(|c| view! { <span class="muted">" · "{c}</span> })}
+                </p>
+                {(!product.in_stock).then(|| view! { <p class="stock out">{texts.out_of_stock}</p> })}
+            </div>
+        </article>
+    }
+}
+
+#[component]
+pub fn ProductGrid(products: Vec<ProductSummary>) -> impl IntoView {
+    view! {
+        <div class="product-grid">
+            {products.into_iter().map(|product| view! { <ProductCard product/> }).collect_view()}
+        </div>
+    }
+}

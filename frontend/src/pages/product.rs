@@ -1,0 +1,178 @@
+//! A product's own page: photos, price, stock, producer and GI cards, the OCOP badge with its
+//! decision and expiry, Open Graph tags and schema.org `Product` data — a page worth sharing.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use serde_json::json;
+
+use crate::api::{BackendError, ProductDetail, get_product};
+use crate::components::product_card::StarBadge;
+use crate::components::seo::{JsonLd, PageMeta};
+use crate::format::vnd;
+use crate::i18n::{Texts, fill, use_texts};
+use crate::pages::not_found::NotFound;
+use crate::pages::producer::{ProducerCardView, kind_label};
+
+#[component]
+pub fn ProductPage() -> impl IntoView {
+    let texts = use_texts();
+    let params = use_params_map();
+    let slug = move || params.read().get("slug").unwrap_or_default();
+    let data = Resource::new(slug, get_product);
+    view! {
+        <Suspense fallback=move || view! { <p class="muted">{texts.loading}</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(Ok(product)) => view! { <ProductView product/> }.into_any(),
+                    Ok(Err(BackendError::NotFound)) => view! { <NotFound/> }.into_any(),
+                    _ => view! { <p class="error">{texts.load_failed}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The description people see in link previews: price first, then the start of the description.
+fn share_description(product: &ProductDetail) -> String {
+    let mut text = format!(
+        "{} / {} — {}",
+        vnd(&product.price_vnd),
+        product.unit_name,
+        product.producer.name
+    );
+    if let Some(ocop) = &product.ocop {
+        text.push_str(&format!(" · OCOP {}★", ocop.stars));
+    }
+    let body: String = product.description.chars().take(150).collect();
+    if !body.is_empty() {
+        text.push_str(". ");
+        text.push_str(&body);
+    }
+    text
+}
+
+fn json_ld(product: &ProductDetail, origin: &str) -> serde_json::Value {
+    let url = format!("{origin}/san-pham/{}", product.slug);
+    let images: Vec<String> = product
+        .images
+        .iter()
+        .map(|i| absolute(origin, &i.url))
+        .collect();
+    json!({
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "name": product.name,
+        "description": product.description,
+        "sku": product.id,
+        "url": url,
+        "image": images,
+        "category": product.category.name,
+        "brand": { "@type": "Organization", "name": product.producer.name },
+        "offers": {
+            "@type": "Offer",
+            "price": product.price_vnd,
+            "priceCurrency": "VND",
+            "availability": if product.in_stock { "https://schema.org/InStock" } else { "https://schema.org/OutOfStock" },
+            "url": url,
+        },
+    })
+}
+
+fn absolute(origin: &str, url: &str) -> String {
+    if url.starts_with("http://") || url.starts_with("https://") {
+        url.to_owned()
+    } else {
+        format!("{origin}{url}")
+    }
+}
+
+/// The site's public origin; the server provides it for absolute links.
+pub fn site_origin() -> String {
+    use_context::<crate::api::SiteOrigin>()
+        .map(|o| o.0)
+        .unwrap_or_default()
+}
+
+fn status_label(texts: &Texts, status: &str) -> &'static str {
+    match status {
+        "expiring" => texts.ocop_status_expiring,
+        _ => texts.ocop_status_valid,
+    }
+}
+
+#[component]
+fn ProductView(product: ProductDetail) -> impl IntoView {
+    let texts = use_texts();
+    let origin = site_origin();
+    let description = share_description(&product);
+    let image = product.images.first().map(|i| absolute(&origin, &i.url));
+    let ld = json_ld(&product, &origin);
+    let stock_text = if product.in_stock {
+        fill(
+            texts.stock_left,
+            &[("n", &product.stock), ("unit", &product.unit_name)],
+        )
+    } else {
+        texts.out_of_stock.to_owned()
+    };
+    let per_unit = fill(texts.per_unit, &[("unit", &product.unit_name)]);
+    let category_href = format!("/san-pham?category={}", product.category.code);
+    let kind = kind_label(texts, &product.producer.kind);
+
+    view! {
+        <PageMeta title=product.name.clone() description og_type="product" image/>
+        <JsonLd data=ld/>
+        <nav class="breadcrumbs"><a href="/san-pham">{texts.catalog_title}</a>" › "
+            <a href=category_href>{product.category.name.clone()}</a></nav>
+        <article class="product-page">
+            <div class="gallery">
+                {if product.images.is_empty() {
+                    view! { <div class="photo-placeholder large">{texts.no_photo}</div> }.into_any()
+                } else {
+                    product.images.iter().enumerate().map(|(i, img)| view! {
+                        <a href=img.url.clone()>
+                            <img src=if i == 0 { img.url.clone() } else { img.thumb_url.clone() }
+                                alt=if img.alt.is_empty() { product.name.clone() } else { img.alt.clone() }
+                                class=if i == 0 { "main" } else { "thumb" }
+                                loading=if i == 0 { "eager" } else { "lazy" }/>
+                        </a>
+                    }).collect_view().into_any()
+                }}
+            </div>
+            <div class="summary">
+                {product.ocop.as_ref().map(|o| view! { <StarBadge stars=o.stars/> })}
+                <h1>{product.name.clone()}</h1>
+                <p class="price big"><strong>{vnd(&product.price_vnd)}</strong>" "<span class="muted">{per_unit}</span></p>
+                <p class=if product.in_stock { "stock in" } else { "stock out" }>{stock_text}</p>
+                <p class="producer-line">{kind}": "<a href=format!("/co-so/{}", product.producer.slug)>{product.producer.name.clone()}</a></p>
+            </div>
+            {product.ocop.clone().map(|ocop| view! {
+                <section class="card ocop-card" aria-labelledby="ocop-title">
+                    <h2 id="ocop-title">{texts.ocop_title}" "<StarBadge stars=ocop.stars/></h2>
+                    <dl>
+                        <dt>{texts.ocop_decision}</dt><dd>{ocop.decision_no.clone()}</dd>
+                        <dt>{texts.ocop_issuer}</dt><dd>{ocop.issuer.clone()}</dd>
+                        <dt>{texts.ocop_issued_on}</dt><dd>{ocop.issued_on.clone()}</dd>
+                        <dt>{texts.ocop_expires_on}</dt><dd>{ocop.expires_on.clone()}" ("{status_label(texts, &ocop.status)}")"</dd>
+                    </dl>
+                    <a href=ocop.verify_url.clone()>{texts.ocop_verify}</a>
+                </section>
+            })}
+            {(!product.description.is_empty()).then(|| view! {
+                <section><h2>{texts.description_title}</h2><p class="prose">{product.description.clone()}</p></section>
+            })}
+            {(!product.story.is_empty()).then(|| view! {
+                <section><h2>{texts.story_title}</h2><p class="prose">{product.story.clone()}</p></section>
+            })}
+            {product.gi.clone().map(|gi| view! {
+                <section class="card gi-card">
+                    <h2>{texts.gi_title}": "{gi.name.clone()}</h2>
+                    <p>{gi.product.clone()}
+                        {gi.certificate_no.clone().map(|no| view! { " · "{texts.gi_certificate}" "{no} })}</p>
+                    <a href=format!("/chi-dan-dia-ly/{}", gi.slug)>{texts.gi_more}</a>
+                </section>
+            })}
+            <ProducerCardView producer=product.producer.clone()/>
+        </article>
+    }
+}

@@ -1,0 +1,132 @@
+//! Geographical indication and collective mark writes.
+
+use sqlx::{PgConnection, PgExecutor};
+use uuid::Uuid;
+
+use crate::domain::slug::Slug;
+
+#[derive(Debug, Clone)]
+pub struct NewGi {
+    pub slug: Slug,
+    pub name: String,
+    pub product: String,
+    pub certificate_no: Option<String>,
+    pub decision: Option<String>,
+    pub management_org: Option<String>,
+    pub protected_area: String,
+    pub notes: String,
+    pub source_url: Option<String>,
+    /// Pre-2025 commune names making up the protected area, where the registration lists them.
+    pub protected_communes: Vec<String>,
+}
+
+/// Inserts or updates a GI by slug and sets its protected communes to exactly the given list.
+pub async fn upsert_by_slug(db: &mut PgConnection, gi: &NewGi) -> sqlx::Result<Uuid> {
+    let id = sqlx::query_scalar!(
+        r#"
+        with upserted as (
+            insert into geographical_indications as g (slug, name, product, certificate_no, decision,
+                                                  management_org, protected_area, notes, source_url)
+            values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+            on conflict (slug) do update set
+                name = excluded.name, product = excluded.product,
+                certificate_no = excluded.certificate_no, decision = excluded.decision,
+                management_org = excluded.management_org, protected_area = excluded.protected_area,
+                notes = excluded.notes, source_url = excluded.source_url
+            where (g.name, g.product, g.certificate_no, g.decision, g.management_org,
+                   g.protected_area, g.notes, g.source_url)
+                  is distinct from
+                  (excluded.name, excluded.product, excluded.certificate_no, excluded.decision,
+                   excluded.management_org, excluded.protected_area, excluded.notes, excluded.source_url)
+            returning id
+        )
+        select id as "id!" from upserted
+        union all
+        select id from geographical_indications where slug = $1
+        limit 1
+        "#,
+        gi.slug.as_str(),
+        gi.name,
+        gi.product,
+        gi.certificate_no,
+        gi.decision,
+        gi.management_org,
+        gi.protected_area,
+        gi.notes,
+        gi.source_url,
+    )
+    .fetch_one(&mut *db)
+    .await?;
+    sqlx::query!(
+        "delete from gi_protected_communes where gi_id = $1 and not (old_commune = any($2))",
+        id,
+        &gi.protected_communes
+    )
+    .execute(&mut *db)
+    .await?;
+    sqlx::query!(
+        "insert into gi_protected_communes (gi_id, old_commune)
+         select $1, unnest($2::text[]) on conflict do nothing",
+        id,
+        &gi.protected_communes
+    )
+    .execute(&mut *db)
+    .await?;
+    Ok(id)
+}
+
+/// Whether a pre-2025 commune lies in a GI's protected area (the GI-claim rule).
+pub async fn covers_old_commune(
+    db: impl PgExecutor<'_>,
+    gi_id: Uuid,
+    old_commune: &str,
+) -> sqlx::Result<bool> {
+    sqlx::query_scalar!(
+        r#"select exists (select 1 from gi_protected_communes where gi_id = $1 and old_commune = $2) as "covers!""#,
+        gi_id,
+        old_commune
+    )
+    .fetch_one(db)
+    .await
+}
+
+#[derive(Debug, Clone)]
+pub struct NewCollectiveMark {
+    pub slug: Slug,
+    pub name: String,
+    pub product: String,
+    pub holder_org: Option<String>,
+    pub registration_info: String,
+    pub scope_notes: String,
+    pub source_url: Option<String>,
+}
+
+pub async fn upsert_collective_mark(
+    db: impl PgExecutor<'_>,
+    m: &NewCollectiveMark,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        r#"
+        insert into collective_marks as c (slug, name, product, holder_org, registration_info, scope_notes, source_url)
+        values ($1, $2, $3, $4, $5, $6, $7)
+        on conflict (slug) do update set
+            name = excluded.name, product = excluded.product, holder_org = excluded.holder_org,
+            registration_info = excluded.registration_info, scope_notes = excluded.scope_notes,
+            source_url = excluded.source_url
+        where (c.name, c.product, c.holder_org, c.registration_info, c.scope_notes, c.source_url)
+              is distinct from
+              (excluded.name, excluded.product, excluded.holder_org, excluded.registration_info,
+               excluded.scope_notes, excluded.source_url)
+        "#,
+        m.slug.as_str(),
+        m.name,
+        m.product,
+        m.holder_org,
+        m.registration_info,
+        m.scope_notes,
+        m.source_url,
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,111 @@
+//! The catalog's read API: products, producers and geographical indications, for everyone.
+
+use axum::Router;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::routing::get;
+use frontend::api::{CatalogQuery, GiCard, GiPage, Page, ProducerPage, ProductDetail, ProductList};
+
+use super::error::ApiError;
+use super::extract::AppJson;
+use crate::db;
+use crate::db::catalog::GiKey;
+use crate::domain::listing::{MAX_PER_PAGE, ProductFilter};
+use crate::domain::slug::Slug;
+use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/v1/products", get(list_products))
+        .route("/v1/products/{slug}", get(get_product))
+        .route("/v1/producers/{slug}", get(get_producer))
+        .route("/v1/gis", get(list_gis))
+        .route("/v1/gis/{slug}", get(get_gi))
+}
+
+fn parse_filter(
+    query: Result<Query<CatalogQuery>, QueryRejection>,
+) -> Result<ProductFilter, ApiError> {
+    let Query(query) = query.map_err(|rejection| ApiError::BadRequest(rejection.body_text()))?;
+    ProductFilter::parse(&query).map_err(|errors| ApiError::Validation(errors.0))
+}
+
+/// Lists visible products with filters, sorting, paging and facet counts.
+async fn list_products(
+    State(state): State<AppState>,
+    query: Result<Query<CatalogQuery>, QueryRejection>,
+) -> Result<AppJson<ProductList>, ApiError> {
+    let filter = parse_filter(query)?;
+    let list =
+        db::catalog::list_products(&state.db, &filter, state.today(), state.media_base()).await?;
+    Ok(AppJson(list))
+}
+
+/// One active product with photos, producer, GI and its certificate in force.
+async fn get_product(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<AppJson<ProductDetail>, ApiError> {
+    let product = db::catalog::product_by_slug(
+        &state.db,
+        &slug,
+        state.today(),
+        state.media_base(),
+        state.base_url(),
+    )
+    .await?
+    .ok_or(ApiError::NotFound)?;
+    Ok(AppJson(product))
+}
+
+/// A producer and its visible products.
+async fn get_producer(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<AppJson<ProducerPage>, ApiError> {
+    let producer = db::catalog::producer_by_slug(&state.db, &slug)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let filter = ProductFilter {
+        producer: Slug::parse(&slug).ok(),
+        per_page: MAX_PER_PAGE,
+        ..ProductFilter::default()
+    };
+    let products =
+        db::catalog::list_products(&state.db, &filter, state.today(), state.media_base())
+            .await?
+            .items;
+    Ok(AppJson(ProducerPage { producer, products }))
+}
+
+/// Every geographical indication (few enough to fit on one page).
+async fn list_gis(State(state): State<AppState>) -> Result<AppJson<Page<GiCard>>, ApiError> {
+    let items = db::catalog::list_gis(&state.db).await?;
+    let total = items.len() as i64;
+    Ok(AppJson(Page {
+        per_page: items.len().max(1) as u32,
+        items,
+        total,
+        page: 1,
+    }))
+}
+
+/// A GI with its protected area and the products that carry it.
+async fn get_gi(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<AppJson<GiPage>, ApiError> {
+    let gi = db::catalog::gi_card(&state.db, GiKey::Slug(&slug))
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let filter = ProductFilter {
+        gi: Slug::parse(&slug).ok(),
+        per_page: MAX_PER_PAGE,
+        ..ProductFilter::default()
+    };
+    let products =
+        db::catalog::list_products(&state.db, &filter, state.today(), state.media_base())
+            .await?
+            .items;
+    Ok(AppJson(GiPage { gi, products }))
+}

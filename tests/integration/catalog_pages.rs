@@ -1,0 +1,131 @@
+//! Catalog pages rendered on the server: catalog with filters as links, product, producer and GI
+//! pages with their metadata for sharing; sitemap and robots.
+
+use reqwest::StatusCode;
+use tests::TestApp;
+
+async fn seeded_app() -> TestApp {
+    let app = TestApp::spawn().await;
+    seed::real::load(&app.db).await.expect("seed loads");
+    app
+}
+
+#[tokio::test]
+async fn the_home_page_shows_real_ocop_products_and_groups() {
+    let app = seeded_app().await;
+    let (status, html) = app.get_html("/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Chè Đinh Tân Cương"), "{html}");
+    assert!(html.contains("href=\"/san-pham?category=thuc-pham\""));
+    assert!(html.contains("OCOP 5 sao"));
+}
+
+#[tokio::test]
+async fn the_catalog_filters_with_plain_links_and_forms() {
+    let app = seeded_app().await;
+    let (status, html) = app.get_html("/san-pham?category=che&min_stars=5").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Chè Đinh Tân Cương"));
+    assert!(!html.contains("Mật ong Phúc Thành"), "honey is not tea");
+    // The form is a plain GET that keeps the chosen values.
+    assert!(
+        html.contains(r#"<form method="get" action="/san-pham" class="filters">"#),
+        "{html}"
+    );
+    assert!(html.contains(r#"<option value="che" selected"#), "{html}");
+    // Each active filter has a chip linking to the same search without it.
+    assert!(html.contains(r#"href="/san-pham?min_stars=5""#), "{html}");
+    assert!(html.contains(r#"href="/san-pham?category=che""#));
+
+    let (status, html) = app.get_html("/san-pham?min_stars=9").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Bộ lọc chưa hợp lệ"), "{html}");
+}
+
+#[tokio::test]
+async fn the_catalog_pages_through_results_with_links() {
+    let app = seeded_app().await;
+    let (_, html) = app.get_html("/san-pham?per_page=10").await;
+    assert!(
+        html.contains(r#"rel="next" href="/san-pham?page=2&amp;per_page=10""#),
+        "{html}"
+    );
+    let (_, html) = app.get_html("/san-pham?page=2&per_page=10").await;
+    assert!(html.contains(r#"rel="prev""#));
+}
+
+#[tokio::test]
+async fn a_product_page_is_worth_sharing() {
+    let app = seeded_app().await;
+    let (status, html) = app.get_html("/san-pham/che-dinh-tan-cuong").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("<title>Chè Đinh Tân Cương · Chợ OCOP</title>"),
+        "{html}"
+    );
+    assert!(html.contains("250.000 ₫"));
+    assert!(html.contains(r#"<meta property="og:title" content="Chè Đinh Tân Cương""#));
+    assert!(html.contains(r#"<meta property="og:type" content="product""#));
+    assert!(
+        html.contains(
+            r#"<meta name="description" content="250.000 ₫ / hộp — HTX chè Hảo Đạt · OCOP 5★"#
+        ),
+        "{html}"
+    );
+    assert!(html.contains(r#"<script type="application/ld+json">"#));
+    assert!(html.contains(r#""@type":"Product""#));
+    assert!(html.contains(r#""priceCurrency":"VND""#));
+    // OCOP badge with decision and expiry; GI and producer cards.
+    assert!(html.contains("OCOP 5 sao"));
+    assert!(html.contains("2028-12-31"));
+    assert!(html.contains("Chưa rõ số quyết định (năm 2025)"));
+    assert!(html.contains(r#"href="/chi-dan-dia-ly/tan-cuong-che""#));
+    assert!(html.contains(r#"href="/co-so/htx-che-hao-dat""#));
+}
+
+#[tokio::test]
+async fn a_missing_product_page_is_a_404() {
+    let app = seeded_app().await;
+    let (status, html) = app.get_html("/san-pham/khong-co").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(html.contains("Không tìm thấy trang"));
+}
+
+#[tokio::test]
+async fn producer_and_gi_pages_list_their_products() {
+    let app = seeded_app().await;
+    let (status, html) = app.get_html("/co-so/htx-che-hao-dat").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("<h1>HTX chè Hảo Đạt"));
+    assert!(html.contains("Tân Cương"));
+    assert!(html.contains("Chè Đinh Tân Cương"));
+
+    let (status, html) = app.get_html("/chi-dan-dia-ly/tan-cuong-che").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("00013"));
+    assert!(html.contains("Phúc Xuân"));
+    assert!(html.contains("Chè tôm nõn"));
+
+    assert_eq!(
+        app.get_html("/co-so/khong-co").await.0,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn the_sitemap_lists_every_public_page_and_robots_points_to_it() {
+    let app = seeded_app().await;
+    let response = app.get("/sitemap.xml").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let xml = response.text().await.unwrap();
+    let base = &app.settings.server.base_url;
+    assert!(
+        xml.contains(&format!("<loc>{base}/san-pham/che-dinh-tan-cuong</loc>")),
+        "{xml}"
+    );
+    assert!(xml.contains(&format!("<loc>{base}/co-so/htx-che-hao-dat</loc>")));
+    assert!(xml.contains(&format!("<loc>{base}/chi-dan-dia-ly/tan-cuong-che</loc>")));
+
+    let robots = app.get("/robots.txt").await.text().await.unwrap();
+    assert!(robots.contains(&format!("Sitemap: {base}/sitemap.xml")));
+}
