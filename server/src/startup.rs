@@ -12,7 +12,11 @@ use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::session_store::ExpiredDeletion;
+use tower_sessions::{Expiry, SessionManagerLayer};
 
+use crate::auth::session_store::PgSessionStore;
 use crate::clock::{SharedClock, SystemClock};
 use crate::config::Settings;
 use crate::state::AppState;
@@ -75,9 +79,25 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
-        axum::serve(self.listener, self.router)
+        // Expired sessions are removed hourly; with several instances each does it, harmlessly.
+        let store = PgSessionStore::new(self.state.db.clone());
+        let cleanup = tokio::spawn(async move {
+            let mut every_hour = tokio::time::interval(Duration::from_secs(3600));
+            loop {
+                every_hour.tick().await;
+                if let Err(error) = store.delete_expired().await {
+                    tracing::warn!(%error, "could not delete expired sessions");
+                }
+            }
+        });
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<std::net::SocketAddr>();
+        let served = axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown)
-            .await?;
+            .await;
+        cleanup.abort();
+        served?;
         Ok(())
     }
 }
@@ -94,12 +114,23 @@ pub fn build_router(state: AppState) -> Router {
             .unwrap_or("-");
         tracing::info_span!("request", method = %request.method(), uri = %request.uri(), request_id)
     });
+    let sessions = SessionManagerLayer::new(PgSessionStore::new(state.db.clone()))
+        .with_name("cho_ocop_sid")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(state.is_production())
+        .with_expiry(Expiry::OnInactivity(time::Duration::days(30)));
     Router::new()
         .nest("/api", http::api_router())
         .merge(http::ops_router())
         .merge(crate::media::router())
         .merge(web::router(&state))
         .route_layer(axum::middleware::from_fn(http::metrics::track))
+        .layer(sessions)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            http::csrf::refuse_cross_site,
+        ))
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))

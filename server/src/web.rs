@@ -19,7 +19,7 @@ use serde::Deserialize;
 use tower_http::services::ServeDir;
 
 use crate::db;
-use crate::db::catalog::GiKey;
+use crate::db::catalog::{GiKey, ProductKey};
 use crate::domain::listing::{MAX_PER_PAGE, ProductFilter};
 use crate::domain::slug::Slug;
 use crate::state::AppState;
@@ -77,10 +77,16 @@ impl Backend for PgBackend {
 
     async fn product(&self, slug: String) -> Result<ProductDetail, BackendError> {
         let s = &self.state;
-        db::catalog::product_by_slug(&s.db, &slug, s.today(), s.media_base(), s.base_url())
-            .await
-            .map_err(internal)?
-            .ok_or(BackendError::NotFound)
+        db::catalog::product_detail(
+            &s.db,
+            ProductKey::VisibleSlug(&slug),
+            s.today(),
+            s.media_base(),
+            s.base_url(),
+        )
+        .await
+        .map_err(internal)?
+        .ok_or(BackendError::NotFound)
     }
 
     async fn producer(&self, slug: String) -> Result<ProducerPage, BackendError> {

@@ -1,8 +1,10 @@
 //! Chợ OCOP's one integration-test binary: modules per feature, each test on its own database.
 
+mod accounts;
 mod browser;
 mod catalog;
 mod catalog_pages;
 mod health;
 mod media;
 mod pages;
+mod workspace;

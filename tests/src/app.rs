@@ -92,6 +92,68 @@ impl TestApp {
         (status, body)
     }
 
+    /// A fresh cookie-keeping client: another person using the same server.
+    pub fn new_client() -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("http client")
+    }
+
+    /// Sends a JSON body with any method, as `client`, and returns status and JSON (Null if empty).
+    pub async fn send_json(
+        &self,
+        client: &reqwest::Client,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut request = client.request(method, self.url(path));
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.expect("request sent");
+        let status = response.status();
+        let text = response.text().await.expect("body");
+        let json = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
+        (status, json)
+    }
+
+    pub async fn post_json(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        self.send_json(&self.client, reqwest::Method::POST, path, Some(body))
+            .await
+    }
+
+    /// Registers an account on a new client, which stays signed in as it.
+    pub async fn signed_in_client(&self, email: &str) -> (reqwest::Client, String) {
+        let client = Self::new_client();
+        let (status, body) = self
+            .send_json(
+                &client,
+                reqwest::Method::POST,
+                "/api/v1/auth/register",
+                Some(serde_json::json!({ "email": email, "password": "mat-khau-du-dai", "display_name": email })),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        (client, body["user"]["id"].as_str().unwrap().to_owned())
+    }
+
+    /// Grants a role the way the server's command line does.
+    pub async fn grant(&self, user_id: &str, role: &str) {
+        sqlx::query("insert into user_roles (user_id, role) values ($1::uuid, $2)")
+            .bind(user_id)
+            .bind(role)
+            .execute(&self.db)
+            .await
+            .expect("grant role");
+    }
+
     /// GET a page and return its status and HTML.
     pub async fn get_html(&self, path: &str) -> (StatusCode, String) {
         let response = self.get(path).await;

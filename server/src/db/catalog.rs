@@ -332,14 +332,25 @@ pub async fn facet_labels(db: &PgPool) -> sqlx::Result<FacetLabels> {
     Ok(labels)
 }
 
-/// A visible product by slug, with everything its page shows; archived and draft ones are absent.
-pub async fn product_by_slug(
+/// Which product, and whether drafts and archived ones count (they do for their producer).
+pub enum ProductKey<'a> {
+    VisibleSlug(&'a str),
+    AnyId(Uuid),
+}
+
+/// A product with everything its page shows. Buyers look up visible products by slug: draft and
+/// archived ones are absent for them.
+pub async fn product_detail(
     db: &PgPool,
-    slug: &str,
+    key: ProductKey<'_>,
     today: NaiveDate,
     media_base: &str,
     base_url: &str,
 ) -> sqlx::Result<Option<ProductDetail>> {
+    let (slug, id) = match key {
+        ProductKey::VisibleSlug(slug) => (Some(slug), None),
+        ProductKey::AnyId(id) => (None, Some(id)),
+    };
     let Some(row) = sqlx::query!(
         r#"
         select p.id, p.slug, p.name, p.description, p.story, p.price_vnd, p.unit, u.name_vi as unit_name,
@@ -348,9 +359,10 @@ pub async fn product_by_slug(
           from products p
           join categories c on c.code = p.category_code
           join units u on u.code = p.unit
-         where p.slug = $1 and p.status = 'active'
+         where (p.slug = $1 and p.status = 'active') or p.id = $2
         "#,
-        slug
+        slug,
+        id
     )
     .fetch_optional(db)
     .await?

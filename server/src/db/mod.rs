@@ -1,10 +1,12 @@
 //! Database access: the pool, migrations, and one module per aggregate with its SQL in plain view.
 
+pub mod audit;
 pub mod catalog;
 pub mod certificates;
 pub mod gis;
 pub mod producers;
 pub mod products;
+pub mod users;
 
 use std::time::Duration;
 

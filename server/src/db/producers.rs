@@ -76,3 +76,93 @@ pub async fn commune_for_old_name(
         _ => None,
     })
 }
+
+/// A producer's editable fields as JSON, for the audit log.
+pub async fn snapshot(
+    db: impl PgExecutor<'_>,
+    id: Uuid,
+) -> sqlx::Result<Option<serde_json::Value>> {
+    sqlx::query_scalar!(
+        r#"select jsonb_build_object(
+                'name', name, 'kind', kind, 'description', description, 'phone', phone,
+                'address', address, 'commune_code', commune_code, 'old_commune', old_commune,
+                'old_district', old_district) as "snapshot!"
+             from producers where id = $1"#,
+        id
+    )
+    .fetch_optional(db)
+    .await
+}
+
+pub async fn slug_taken(db: impl PgExecutor<'_>, slug: &str) -> sqlx::Result<bool> {
+    sqlx::query_scalar!(
+        r#"select exists (select 1 from producers where slug = $1) as "taken!""#,
+        slug
+    )
+    .fetch_one(db)
+    .await
+}
+
+pub async fn commune_exists(db: impl PgExecutor<'_>, code: &str) -> sqlx::Result<bool> {
+    sqlx::query_scalar!(
+        r#"select exists (select 1 from communes where code = $1) as "exists!""#,
+        code
+    )
+    .fetch_one(db)
+    .await
+}
+
+/// Contact details a producer edits itself.
+pub struct ProducerContact {
+    pub phone: Option<String>,
+    pub address: Option<String>,
+}
+
+/// Inserts a new producer with contact details; the caller adds its owner in the same transaction.
+pub async fn insert(
+    db: impl PgExecutor<'_>,
+    p: &NewProducer,
+    contact: &ProducerContact,
+) -> sqlx::Result<Uuid> {
+    sqlx::query_scalar!(
+        "insert into producers (slug, name, kind, description, commune_code, old_commune, old_district,
+                                phone, address)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning id",
+        p.slug.as_str(),
+        p.name.as_str(),
+        p.kind.as_str(),
+        p.description,
+        p.commune_code,
+        p.old_commune,
+        p.old_district,
+        contact.phone,
+        contact.address,
+    )
+    .fetch_one(db)
+    .await
+}
+
+pub async fn update(
+    db: impl PgExecutor<'_>,
+    id: Uuid,
+    p: &NewProducer,
+    contact: &ProducerContact,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update producers set name = $2, kind = $3, description = $4, commune_code = $5,
+                old_commune = $6, old_district = $7, phone = $8, address = $9
+          where id = $1",
+        id,
+        p.name.as_str(),
+        p.kind.as_str(),
+        p.description,
+        p.commune_code,
+        p.old_commune,
+        p.old_district,
+        contact.phone,
+        contact.address,
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}

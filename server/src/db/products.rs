@@ -66,3 +66,140 @@ pub async fn upsert_by_slug(db: impl PgExecutor<'_>, p: &NewProduct) -> sqlx::Re
     .fetch_one(db)
     .await
 }
+
+/// The owner producer of a product (any status), for access checks.
+pub async fn producer_of(db: impl PgExecutor<'_>, product_id: Uuid) -> sqlx::Result<Option<Uuid>> {
+    sqlx::query_scalar!("select producer_id from products where id = $1", product_id)
+        .fetch_optional(db)
+        .await
+}
+
+/// A product's editable fields as JSON, for the audit log's before/after.
+pub async fn snapshot(
+    db: impl PgExecutor<'_>,
+    product_id: Uuid,
+) -> sqlx::Result<Option<serde_json::Value>> {
+    sqlx::query_scalar!(
+        r#"select jsonb_build_object(
+                'name', name, 'slug', slug, 'description', description, 'story', story,
+                'category_code', category_code, 'price_vnd', price_vnd::text, 'unit', unit,
+                'stock', stock::text, 'status', status, 'gi_id', gi_id) as "snapshot!"
+             from products where id = $1"#,
+        product_id
+    )
+    .fetch_optional(db)
+    .await
+}
+
+/// Whether a slug is free.
+pub async fn slug_taken(db: impl PgExecutor<'_>, slug: &str) -> sqlx::Result<bool> {
+    sqlx::query_scalar!(
+        r#"select exists (select 1 from products where slug = $1) as "taken!""#,
+        slug
+    )
+    .fetch_one(db)
+    .await
+}
+
+/// Writes every editable field (the handler merged the patch into the current values).
+pub async fn update(db: impl PgExecutor<'_>, id: Uuid, p: &NewProduct) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update products set name = $2, description = $3, story = $4, category_code = $5,
+                price_vnd = $6, unit = $7, stock = $8, status = $9, gi_id = $10
+          where id = $1",
+        id,
+        p.name.as_str(),
+        p.description,
+        p.story,
+        p.category_code,
+        p.price.amount(),
+        p.unit,
+        p.stock.amount(),
+        p.status.as_str(),
+        p.gi_id,
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// The unit's rule on fractions, or `None` for an unknown unit.
+pub async fn unit_allows_fraction(
+    db: impl PgExecutor<'_>,
+    unit: &str,
+) -> sqlx::Result<Option<bool>> {
+    sqlx::query_scalar!("select allows_fraction from units where code = $1", unit)
+        .fetch_optional(db)
+        .await
+}
+
+pub async fn category_exists(db: impl PgExecutor<'_>, code: &str) -> sqlx::Result<bool> {
+    sqlx::query_scalar!(
+        r#"select exists (select 1 from categories where code = $1) as "exists!""#,
+        code
+    )
+    .fetch_one(db)
+    .await
+}
+
+/// A stored photo's row; the objects are already in the media store.
+pub struct NewImage<'a> {
+    pub id: Uuid,
+    pub product_id: Uuid,
+    pub object_key: &'a str,
+    pub thumb_key: &'a str,
+    pub content_type: &'a str,
+    pub width: i32,
+    pub height: i32,
+    pub byte_size: i32,
+    pub alt: &'a str,
+}
+
+/// Appends a photo after the product's existing ones.
+pub async fn insert_image(db: impl PgExecutor<'_>, img: &NewImage<'_>) -> sqlx::Result<()> {
+    sqlx::query!(
+        "insert into product_images (id, product_id, position, object_key, thumb_key, content_type,
+                                     width, height, byte_size, alt)
+         values ($1, $2, (select coalesce(max(position) + 1, 0) from product_images where product_id = $2),
+                 $3, $4, $5, $6, $7, $8, $9)",
+        img.id,
+        img.product_id,
+        img.object_key,
+        img.thumb_key,
+        img.content_type,
+        img.width,
+        img.height,
+        img.byte_size,
+        img.alt,
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// The stored editable fields of a product, the base a partial update is merged onto.
+pub struct StoredProduct {
+    pub producer_id: Uuid,
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    pub story: String,
+    pub category_code: String,
+    pub price_vnd: rust_decimal::Decimal,
+    pub unit: String,
+    pub stock: rust_decimal::Decimal,
+    pub status: String,
+    pub gi_id: Option<Uuid>,
+}
+
+pub async fn stored(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Option<StoredProduct>> {
+    sqlx::query_as!(
+        StoredProduct,
+        "select producer_id, slug, name, description, story, category_code, price_vnd, unit, stock,
+                status, gi_id
+           from products where id = $1 for update",
+        id
+    )
+    .fetch_optional(db)
+    .await
+}

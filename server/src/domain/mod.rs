@@ -1,5 +1,6 @@
 //! Domain types that parse at the edge: once a value is one of these, it is valid. No axum, no sqlx.
 
+pub mod account;
 pub mod catalog;
 pub mod listing;
 pub mod ocop;

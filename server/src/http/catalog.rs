@@ -9,7 +9,7 @@ use frontend::api::{CatalogQuery, GiCard, GiPage, Page, ProducerPage, ProductDet
 use super::error::ApiError;
 use super::extract::AppJson;
 use crate::db;
-use crate::db::catalog::GiKey;
+use crate::db::catalog::{GiKey, ProductKey};
 use crate::domain::listing::{MAX_PER_PAGE, ProductFilter};
 use crate::domain::slug::Slug;
 use crate::state::AppState;
@@ -17,7 +17,6 @@ use crate::state::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/v1/products", get(list_products))
-        .route("/v1/products/{slug}", get(get_product))
         .route("/v1/producers/{slug}", get(get_producer))
         .route("/v1/gis", get(list_gis))
         .route("/v1/gis/{slug}", get(get_gi))
@@ -42,13 +41,14 @@ async fn list_products(
 }
 
 /// One active product with photos, producer, GI and its certificate in force.
-async fn get_product(
+/// (Routed in `workspace`, which owns the other methods on the same path.)
+pub async fn get_product(
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> Result<AppJson<ProductDetail>, ApiError> {
-    let product = db::catalog::product_by_slug(
+    let product = db::catalog::product_detail(
         &state.db,
-        &slug,
+        ProductKey::VisibleSlug(&slug),
         state.today(),
         state.media_base(),
         state.base_url(),

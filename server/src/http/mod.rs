@@ -1,11 +1,14 @@
 //! The HTTP surface: the JSON API under `/api`, operations endpoints, and shared middleware.
 
+pub mod auth;
 pub mod catalog;
+pub mod csrf;
 pub mod error;
 pub mod extract;
 pub mod health;
 pub mod metrics;
 pub mod seo;
+pub mod workspace;
 
 use axum::Router;
 use axum::routing::get;
@@ -16,6 +19,8 @@ use crate::state::AppState;
 pub fn api_router() -> Router<AppState> {
     Router::new()
         .merge(catalog::router())
+        .merge(auth::router())
+        .merge(workspace::router())
         .fallback(error::api_not_found)
 }
 

@@ -1,0 +1,138 @@
+//! Who is asking: sessions, password hashing, and the access rules every route states.
+
+pub mod password;
+pub mod session_store;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use serde::Serialize;
+use tower_sessions::Session;
+use uuid::Uuid;
+
+use crate::db;
+use crate::http::error::ApiError;
+use crate::state::AppState;
+
+/// The session key holding the signed-in user's id.
+pub const USER_ID_KEY: &str = "user_id";
+
+/// Roles granted on top of "buyer", which every account is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Curator,
+    Admin,
+}
+
+impl Role {
+    pub fn parse(raw: &str) -> Result<Role, String> {
+        match raw {
+            "curator" => Ok(Role::Curator),
+            "admin" => Ok(Role::Admin),
+            _ => Err("phải là curator hoặc admin".into()),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Curator => "curator",
+            Role::Admin => "admin",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MemberRole {
+    Owner,
+    Member,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Membership {
+    pub producer_id: Uuid,
+    pub producer_slug: String,
+    pub role: MemberRole,
+}
+
+/// A signed-in user with everything access rules look at.
+#[derive(Debug, Clone)]
+pub struct User {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub roles: Vec<Role>,
+    pub memberships: Vec<Membership>,
+}
+
+impl User {
+    pub fn has_role(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+
+    pub fn membership(&self, producer_id: Uuid) -> Option<MemberRole> {
+        self.memberships
+            .iter()
+            .find(|m| m.producer_id == producer_id)
+            .map(|m| m.role)
+    }
+}
+
+/// Every access rule in the app. A handler states its rule once, as its first step.
+#[derive(Debug, Clone, Copy)]
+pub enum Rule {
+    SignedIn,
+    /// Owner or member of this producer.
+    MemberOf(Uuid),
+    /// Owner of this producer.
+    OwnerOf(Uuid),
+    Curator,
+    Admin,
+}
+
+/// The requester: maybe nobody. Extracting it never fails; [`Requester::require`] decides.
+pub struct Requester {
+    pub user: Option<User>,
+    pub session: Session,
+}
+
+impl Requester {
+    /// The signed-in user if `rule` lets them through: 401 for nobody, 403 for the wrong person.
+    pub fn require(&self, rule: Rule) -> Result<&User, ApiError> {
+        let user = self.user.as_ref().ok_or(ApiError::Unauthorized)?;
+        let allowed = match rule {
+            Rule::SignedIn => true,
+            Rule::MemberOf(producer) => user.membership(producer).is_some(),
+            Rule::OwnerOf(producer) => user.membership(producer) == Some(MemberRole::Owner),
+            // Admins can do what curators do.
+            Rule::Curator => user.has_role(Role::Curator) || user.has_role(Role::Admin),
+            Rule::Admin => user.has_role(Role::Admin),
+        };
+        if allowed {
+            Ok(user)
+        } else {
+            Err(ApiError::Forbidden(
+                "không có quyền thực hiện thao tác này".into(),
+            ))
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Requester {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let session = Session::from_request_parts(parts, state)
+            .await
+            .map_err(|(_, message)| ApiError::Internal(anyhow::anyhow!(message)))?;
+        let user_id: Option<Uuid> = session
+            .get(USER_ID_KEY)
+            .await
+            .map_err(|e| ApiError::Internal(e.into()))?;
+        let user = match user_id {
+            Some(id) => db::users::load_user(&state.db, id).await?,
+            None => None,
+        };
+        Ok(Requester { user, session })
+    }
+}

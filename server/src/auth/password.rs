@@ -1,0 +1,57 @@
+//! Password hashing with argon2id, run off the async threads (it is deliberately slow).
+
+use argon2::Argon2;
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+
+pub async fn hash(password: String) -> anyhow::Result<String> {
+    tokio::task::spawn_blocking(move || {
+        Argon2::default()
+            .hash_password(password.as_bytes())
+            .map(|hash| hash.to_string())
+            .map_err(|e| anyhow::anyhow!("hashing failed: {e}"))
+    })
+    .await?
+}
+
+/// True when `password` matches the stored PHC string.
+pub async fn verify(password: String, stored: String) -> anyhow::Result<bool> {
+    tokio::task::spawn_blocking(move || {
+        let parsed =
+            PasswordHash::new(&stored).map_err(|e| anyhow::anyhow!("bad stored hash: {e}"))?;
+        Ok(Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok())
+    })
+    .await?
+}
+
+/// A hash of a random password: verifying against it costs what a real check costs, so an
+/// unknown email takes as long to reject as a wrong password (no account enumeration by timing).
+pub async fn dummy_hash() -> &'static str {
+    static DUMMY: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    DUMMY
+        .get_or_init(|| async {
+            hash(uuid::Uuid::new_v4().to_string())
+                .await
+                .unwrap_or_default()
+        })
+        .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_hash_verifies_its_password_only() {
+        let stored = hash("mật khẩu dài 123".into()).await.unwrap();
+        assert!(stored.starts_with("$argon2id$"));
+        assert!(
+            verify("mật khẩu dài 123".into(), stored.clone())
+                .await
+                .unwrap()
+        );
+        assert!(!verify("mat khau dai 123".into(), stored).await.unwrap());
+    }
+}

@@ -1,0 +1,107 @@
+//! Account inputs: email addresses, passwords and display names.
+
+/// A normalised (trimmed, lowercase) email address with a plausible shape.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(raw: &str) -> Result<Email, String> {
+        let email = raw.trim().to_lowercase();
+        let valid = email.len() <= 254
+            && email.split_once('@').is_some_and(|(local, domain)| {
+                !local.is_empty()
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+                    && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+                    && domain.chars().filter(|c| *c == '@').count() == 0
+            });
+        if valid {
+            Ok(Email(email))
+        } else {
+            Err("email không hợp lệ".into())
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A password we accept: 8–128 characters. Length is what resists guessing; no composition rules.
+pub struct Password(String);
+
+impl Password {
+    pub fn parse(raw: &str) -> Result<Password, String> {
+        let chars = raw.chars().count();
+        if chars < 8 {
+            Err("mật khẩu cần ít nhất 8 ký tự".into())
+        } else if chars > 128 {
+            Err("mật khẩu dài tối đa 128 ký tự".into())
+        } else {
+            Ok(Password(raw.to_owned()))
+        }
+    }
+
+    pub fn expose(self) -> String {
+        self.0
+    }
+}
+
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Password(…)")
+    }
+}
+
+/// How a user is shown to others: 1–100 characters.
+pub fn parse_display_name(raw: &str) -> Result<String, String> {
+    let name = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    match name.chars().count() {
+        0 => Err("hãy nhập tên hiển thị".into()),
+        1..=100 => Ok(name),
+        _ => Err("tên hiển thị dài tối đa 100 ký tự".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_normalised_and_checked() {
+        assert_eq!(
+            Email::parse("  Lan@Example.VN ").unwrap().as_str(),
+            "lan@example.vn"
+        );
+        for (bad, why) in [
+            ("", "empty"),
+            ("lan", "no @"),
+            ("@example.vn", "no local part"),
+            ("lan@example", "no dot in domain"),
+            ("lan@.vn", "domain starts with a dot"),
+            ("lan@@example.vn", "two @"),
+            ("la n@example.vn", "space"),
+        ] {
+            assert!(Email::parse(bad).is_err(), "{bad:?}: {why}");
+        }
+    }
+
+    #[test]
+    fn passwords_need_eight_to_128_characters() {
+        assert!(Password::parse("1234567").is_err());
+        assert!(Password::parse("mậtkhẩu8").is_ok());
+        assert!(Password::parse(&"x".repeat(129)).is_err());
+        assert_eq!(
+            format!("{:?}", Password::parse("secret-password").unwrap()),
+            "Password(…)"
+        );
+    }
+
+    #[test]
+    fn display_names_are_trimmed_and_bounded() {
+        assert_eq!(parse_display_name("  Chị   Lan ").unwrap(), "Chị Lan");
+        assert!(parse_display_name("   ").is_err());
+        assert!(parse_display_name(&"a".repeat(101)).is_err());
+    }
+}

@@ -1,0 +1,230 @@
+//! Accounts: register, log in (throttled), log out, `me`, and admin role grants.
+
+use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{ConnectInfo, FromRequestParts, Path, State};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use chrono::Utc;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use super::error::ApiError;
+use super::extract::AppJson;
+use crate::auth::{self, Requester, Role, Rule, User};
+use crate::db;
+use crate::db::audit::AuditEntry;
+use crate::domain::FieldErrors;
+use crate::domain::account::{Email, Password, parse_display_name};
+use crate::state::AppState;
+
+/// Failed logins counted over this window.
+const THROTTLE_WINDOW: Duration = Duration::from_secs(15 * 60);
+const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
+const MAX_FAILURES_PER_IP: i64 = 20;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/v1/auth/register", post(register))
+        .route("/v1/auth/login", post(login))
+        .route("/v1/auth/logout", post(logout))
+        .route("/v1/me", get(me))
+        .route("/v1/admin/users/{id}/roles", post(grant_role))
+}
+
+/// The client's address as this server saw it.
+pub struct ClientIp(pub Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientIp(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|ConnectInfo(addr)| addr.ip()),
+        ))
+    }
+}
+
+pub fn user_json(user: &User) -> Value {
+    let mut roles = vec!["buyer"];
+    roles.extend(user.roles.iter().map(|r| r.as_str()));
+    json!({
+        "id": user.id,
+        "email": user.email,
+        "display_name": user.display_name,
+        "roles": roles,
+    })
+}
+
+#[derive(Deserialize)]
+struct RegisterBody {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    display_name: String,
+}
+
+/// Creates an account and signs it in. 409 when the email is taken, and nothing more is said.
+async fn register(
+    State(state): State<AppState>,
+    requester: Requester,
+    AppJson(body): AppJson<RegisterBody>,
+) -> Result<impl IntoResponse, ApiError> {
+    let mut errors = FieldErrors::default();
+    let email = errors.check("email", Email::parse(&body.email));
+    let password = errors.check("password", Password::parse(&body.password));
+    let display_name = errors.check("display_name", parse_display_name(&body.display_name));
+    let (Some(email), Some(password), Some(display_name)) = (email, password, display_name) else {
+        return Err(ApiError::Validation(errors.0));
+    };
+    let hash = auth::password::hash(password.expose()).await?;
+    let id = db::users::create(&state.db, &email, &hash, &display_name)
+        .await?
+        .ok_or_else(|| ApiError::Conflict {
+            code: "email_taken",
+            message: "email này đã được đăng ký".into(),
+        })?;
+    sign_in(&requester, id).await?;
+    let user = db::users::load_user(&state.db, id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok((
+        StatusCode::CREATED,
+        AppJson(json!({ "user": user_json(&user) })),
+    ))
+}
+
+#[derive(Deserialize)]
+struct LoginBody {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+}
+
+/// Signs in with email and password; throttled per account and per IP (429 with Retry-After).
+async fn login(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    requester: Requester,
+    AppJson(body): AppJson<LoginBody>,
+) -> Result<impl IntoResponse, ApiError> {
+    let Ok(email) = Email::parse(&body.email) else {
+        return Err(ApiError::Unauthorized);
+    };
+    let window = chrono::Duration::from_std(THROTTLE_WINDOW).unwrap_or_default();
+    let since = Utc::now() - window;
+    let (by_account, by_ip, oldest) =
+        db::users::recent_failures(&state.db, &email, ip, since).await?;
+    if by_account >= MAX_FAILURES_PER_ACCOUNT || by_ip >= MAX_FAILURES_PER_IP {
+        let retry_after = oldest
+            .map(|at| (at + window - Utc::now()).num_seconds())
+            .unwrap_or(60)
+            .max(1) as u64;
+        return Err(ApiError::TooManyRequests {
+            retry_after_secs: retry_after,
+        });
+    }
+
+    let credentials = db::users::credentials(&state.db, &email).await?;
+    // Unknown emails are checked against a dummy hash so both failures take equally long.
+    let (user_id, stored) = match credentials {
+        Some((id, hash)) => (Some(id), hash),
+        None => (None, auth::password::dummy_hash().await.to_owned()),
+    };
+    let matches = auth::password::verify(body.password, stored).await?;
+    let Some(user_id) = user_id.filter(|_| matches) else {
+        db::users::record_failure(&state.db, &email, ip).await?;
+        return Err(ApiError::Unauthorized);
+    };
+    db::users::clear_failures(&state.db, &email).await?;
+    sign_in(&requester, user_id).await?;
+    let user = db::users::load_user(&state.db, user_id)
+        .await?
+        .ok_or(ApiError::Unauthorized)?;
+    Ok(AppJson(json!({ "user": user_json(&user) })))
+}
+
+/// A new session id at every sign-in, so an id planted before login is worthless after it.
+async fn sign_in(requester: &Requester, user_id: Uuid) -> Result<(), ApiError> {
+    let session = &requester.session;
+    session
+        .cycle_id()
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))?;
+    session
+        .insert(auth::USER_ID_KEY, user_id)
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))?;
+    Ok(())
+}
+
+/// Ends the session everywhere it is stored.
+async fn logout(requester: Requester) -> Result<StatusCode, ApiError> {
+    requester.require(Rule::SignedIn)?;
+    requester
+        .session
+        .flush()
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The signed-in user, roles and producer memberships.
+async fn me(requester: Requester) -> Result<AppJson<Value>, ApiError> {
+    let user = requester.require(Rule::SignedIn)?;
+    Ok(AppJson(json!({
+        "user": user_json(user),
+        "memberships": user.memberships,
+    })))
+}
+
+#[derive(Deserialize)]
+struct RoleBody {
+    #[serde(default)]
+    role: String,
+}
+
+/// Admins grant curator or admin to another account.
+async fn grant_role(
+    State(state): State<AppState>,
+    requester: Requester,
+    Path(user_id): Path<Uuid>,
+    AppJson(body): AppJson<RoleBody>,
+) -> Result<AppJson<Value>, ApiError> {
+    let admin = requester.require(Rule::Admin)?;
+    let role = Role::parse(&body.role)
+        .map_err(|message| ApiError::Validation([("role".to_owned(), message)].into()))?;
+    let mut tx = state.db.begin().await?;
+    db::users::load_user(&state.db, user_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    db::users::grant_role(&mut *tx, user_id, role, Some(admin.id)).await?;
+    db::audit::record(
+        &mut *tx,
+        AuditEntry {
+            actor: Some(admin.id),
+            action: "user.grant_role",
+            entity: "user",
+            entity_id: user_id.to_string(),
+            reason: None,
+            before: None,
+            after: Some(json!({ "role": role.as_str() })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    let user = db::users::load_user(&state.db, user_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(AppJson(json!({ "user": user_json(&user) })))
+}

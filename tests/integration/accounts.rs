@@ -1,0 +1,298 @@
+//! Accounts: registration, login, sessions, logout, throttling, cross-site refusal, role grants.
+
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+use tests::TestApp;
+
+#[tokio::test]
+async fn registering_signs_the_user_in_as_a_buyer() {
+    let app = TestApp::spawn().await;
+    let response = app
+        .client
+        .post(app.url("/api/v1/auth/register"))
+        .json(&json!({ "email": " Lan@Example.VN ", "password": "mat-khau-du-dai", "display_name": "Chị Lan" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(cookie.starts_with("cho_ocop_sid="), "{cookie}");
+    assert!(cookie.contains("HttpOnly"));
+    assert!(cookie.contains("SameSite=Lax"));
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["user"]["email"], "lan@example.vn");
+    assert_eq!(body["user"]["roles"], json!(["buyer"]));
+
+    let (status, me) = app.get_json("/api/v1/me").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(me["user"]["display_name"], "Chị Lan");
+    assert_eq!(me["memberships"], json!([]));
+    let hash: String = sqlx::query_scalar("select password_hash from users")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert!(hash.starts_with("$argon2id$"));
+}
+
+#[tokio::test]
+async fn registration_errors_name_each_field_and_a_taken_email_is_409() {
+    let app = TestApp::spawn().await;
+    let (status, body) = app
+        .post_json(
+            "/api/v1/auth/register",
+            json!({ "email": "lan", "password": "short", "display_name": " " }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    for field in ["email", "password", "display_name"] {
+        assert!(
+            body["error"]["fields"][field].is_string(),
+            "{field}: {body}"
+        );
+    }
+    let count: i64 = sqlx::query_scalar("select count(*) from users")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(count, 0, "nothing half-written");
+
+    app.signed_in_client("lan@example.vn").await;
+    let (status, body) = app
+        .post_json("/api/v1/auth/register", json!({ "email": "LAN@example.vn", "password": "another-password", "display_name": "X" }))
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(body["error"]["code"], "email_taken");
+}
+
+#[tokio::test]
+async fn login_rotates_the_session_and_logout_ends_it() {
+    let app = TestApp::spawn().await;
+    let (client, _) = app.signed_in_client("lan@example.vn").await;
+    app.send_json(&client, Method::POST, "/api/v1/auth/logout", None)
+        .await;
+    assert_eq!(
+        app.send_json(&client, Method::GET, "/api/v1/me", None)
+            .await
+            .0,
+        StatusCode::UNAUTHORIZED
+    );
+
+    // A session id planted before login must not survive it.
+    app.get("/").await;
+    let before: Vec<String> = sqlx::query_scalar("select id from sessions")
+        .fetch_all(&app.db)
+        .await
+        .unwrap();
+    let (status, body) = app
+        .post_json(
+            "/api/v1/auth/login",
+            json!({ "email": "lan@example.vn", "password": "mat-khau-du-dai" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["user"]["email"], "lan@example.vn");
+    let after: Vec<String> = sqlx::query_scalar("select id from sessions")
+        .fetch_all(&app.db)
+        .await
+        .unwrap();
+    assert!(
+        after.iter().all(|id| !before.contains(id)),
+        "{before:?} {after:?}"
+    );
+    assert_eq!(app.get_json("/api/v1/me").await.0, StatusCode::OK);
+
+    let (status, _) = app
+        .send_json(&app.client, Method::POST, "/api/v1/auth/logout", None)
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(app.get_json("/api/v1/me").await.0, StatusCode::UNAUTHORIZED);
+    let remaining: i64 = sqlx::query_scalar("select count(*) from sessions")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(remaining, 0);
+}
+
+#[tokio::test]
+async fn wrong_passwords_and_unknown_emails_are_the_same_401() {
+    let app = TestApp::spawn().await;
+    app.signed_in_client("lan@example.vn").await;
+    let (s1, b1) = app
+        .post_json(
+            "/api/v1/auth/login",
+            json!({ "email": "lan@example.vn", "password": "wrong-password" }),
+        )
+        .await;
+    let (s2, b2) = app
+        .post_json(
+            "/api/v1/auth/login",
+            json!({ "email": "nobody@example.vn", "password": "wrong-password" }),
+        )
+        .await;
+    assert_eq!(
+        (s1, s2),
+        (StatusCode::UNAUTHORIZED, StatusCode::UNAUTHORIZED)
+    );
+    assert_eq!(b1, b2);
+}
+
+#[tokio::test]
+async fn repeated_failures_throttle_the_account_with_retry_after() {
+    let app = TestApp::spawn().await;
+    app.signed_in_client("lan@example.vn").await;
+    for _ in 0..5 {
+        let (status, _) = app
+            .post_json(
+                "/api/v1/auth/login",
+                json!({ "email": "lan@example.vn", "password": "guess-guess" }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let response = app
+        .client
+        .post(app.url("/api/v1/auth/login"))
+        .json(&json!({ "email": "lan@example.vn", "password": "mat-khau-du-dai" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "even the right password waits"
+    );
+    let retry: u64 = response.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=900).contains(&retry), "{retry}");
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "too_many_requests");
+
+    // Another account from the same address is not locked by someone else's failures.
+    app.signed_in_client("binh@example.vn").await;
+    let (status, _) = app
+        .post_json(
+            "/api/v1/auth/login",
+            json!({ "email": "binh@example.vn", "password": "mat-khau-du-dai" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn many_failures_from_one_address_throttle_that_address() {
+    let app = TestApp::spawn().await;
+    for i in 0..20 {
+        app.post_json(
+            "/api/v1/auth/login",
+            json!({ "email": format!("u{i}@example.vn"), "password": "guess-guess" }),
+        )
+        .await;
+    }
+    let (status, _) = app
+        .post_json(
+            "/api/v1/auth/login",
+            json!({ "email": "new@example.vn", "password": "guess-guess" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn state_changing_requests_from_another_site_are_refused() {
+    let app = TestApp::spawn().await;
+    let (client, _) = app.signed_in_client("lan@example.vn").await;
+    let response = client
+        .post(app.url("/api/v1/producers"))
+        .header("origin", "https://evil.example")
+        .json(&json!({ "name": "HTX Giả", "kind": "htx" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "forbidden");
+    let count: i64 = sqlx::query_scalar("select count(*) from producers")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(count, 0);
+
+    // The same request from our own pages goes through.
+    let response = client
+        .post(app.url("/api/v1/producers"))
+        .header("origin", app.address.clone())
+        .json(&json!({ "name": "HTX Thật", "kind": "htx" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn admins_grant_roles_and_others_cannot() {
+    let app = TestApp::spawn().await;
+    let (admin, admin_id) = app.signed_in_client("admin@example.vn").await;
+    app.grant(&admin_id, "admin").await;
+    let (buyer, buyer_id) = app.signed_in_client("lan@example.vn").await;
+    let path = format!("/api/v1/admin/users/{buyer_id}/roles");
+
+    let (status, _) = app
+        .send_json(
+            &buyer,
+            Method::POST,
+            &path,
+            Some(json!({ "role": "curator" })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, body) = app
+        .send_json(
+            &admin,
+            Method::POST,
+            &path,
+            Some(json!({ "role": "warlord" })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body["error"]["fields"]["role"].is_string());
+    let (status, body) = app
+        .send_json(
+            &admin,
+            Method::POST,
+            &path,
+            Some(json!({ "role": "curator" })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["user"]["roles"], json!(["buyer", "curator"]));
+    let (_, me) = app.send_json(&buyer, Method::GET, "/api/v1/me", None).await;
+    assert_eq!(me["user"]["roles"], json!(["buyer", "curator"]));
+    let audited: i64 =
+        sqlx::query_scalar("select count(*) from audit_log where action = 'user.grant_role'")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(audited, 1);
+}
+
+#[tokio::test]
+async fn the_audit_log_refuses_updates_and_deletes() {
+    let app = TestApp::spawn().await;
+    sqlx::query("insert into audit_log (action, entity, entity_id) values ('x', 'y', 'z')")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    for sql in [
+        "update audit_log set action = 'forged'",
+        "delete from audit_log",
+    ] {
+        let error = sqlx::query(sql).execute(&app.db).await.unwrap_err();
+        assert!(error.to_string().contains("append-only"), "{sql}: {error}");
+    }
+}
