@@ -1,7 +1,7 @@
 //! The HTML shell and the router: which page answers which path.
 
 use leptos::prelude::*;
-use leptos_meta::{Link, Meta, MetaTags, Title, provide_meta_context};
+use leptos_meta::{Link, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
@@ -11,6 +11,7 @@ use crate::components::layout::Layout;
 use crate::i18n::{Locale, request_locale};
 use crate::pages::catalog::CatalogPage;
 use crate::pages::gi::GiPage;
+use crate::pages::livestreams::LivestreamsPage;
 use crate::pages::producer::ProducerPage;
 use crate::pages::product::ProductPage;
 use crate::pages::{home::HomePage, not_found::NotFound};
@@ -56,7 +57,6 @@ pub fn App() -> impl IntoView {
         <Title formatter=move |title: String| {
             if title.is_empty() { texts.site_name.to_owned() } else { format!("{title} · {}", texts.site_name) }
         }/>
-        <Meta name="description" content=texts.site_description/>
         <Router>
             <Layout>
                 // Async SSR: the server waits for data and sends complete HTML, so every page works
@@ -67,6 +67,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/san-pham/:slug") view=ProductPage ssr=SsrMode::Async/>
                     <Route path=path!("/co-so/:slug") view=ProducerPage ssr=SsrMode::Async/>
                     <Route path=path!("/chi-dan-dia-ly/:slug") view=GiPage ssr=SsrMode::Async/>
+                    <Route path=path!("/livestream") view=LivestreamsPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

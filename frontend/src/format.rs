@@ -23,9 +23,24 @@ pub fn vnd(amount: &str) -> String {
     }
 }
 
+/// An API date (`2025-12-31`) as Vietnamese write it: `31/12/2025`. Anything else is shown as is.
+pub fn date_vi(iso: &str) -> String {
+    let parts: Vec<&str> = iso.split('-').collect();
+    match parts.as_slice() {
+        [y, m, d] if y.len() == 4 && m.len() == 2 && d.len() == 2 => format!("{d}/{m}/{y}"),
+        _ => iso.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_read_day_month_year() {
+        assert_eq!(date_vi("2025-12-31"), "31/12/2025");
+        assert_eq!(date_vi("soon"), "soon");
+    }
 
     #[test]
     fn prices_are_grouped_with_dots_and_carry_the_dong_sign() {

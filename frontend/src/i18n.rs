@@ -178,6 +178,15 @@ pub struct Texts {
     pub livestream_on_product: &'static str,
     pub see_all: &'static str,
     pub category_products: &'static str,
+    pub live_now: &'static str,
+    pub live_upcoming: &'static str,
+    pub live_past: &'static str,
+    pub live_watch: &'static str,
+    pub live_page_title: &'static str,
+    pub live_page_description: &'static str,
+    pub live_starts: &'static str,
+    pub live_pinned: &'static str,
+    pub live_none: &'static str,
 }
 
 pub const VI: Texts = Texts {
@@ -273,6 +282,15 @@ pub const VI: Texts = Texts {
     livestream_on_product: "Livestream bán sản phẩm này",
     see_all: "Xem tất cả",
     category_products: "{n} sản phẩm",
+    live_now: "Đang live",
+    live_upcoming: "Sắp live",
+    live_past: "Đã phát",
+    live_watch: "Xem trên {platform}",
+    live_page_title: "Livestream bán hàng OCOP",
+    live_page_description: "Lịch livestream bán đặc sản OCOP Thái Nguyên trên Facebook, YouTube, TikTok và Shopee.",
+    live_starts: "Bắt đầu",
+    live_pinned: "Sản phẩm trong buổi live",
+    live_none: "Chưa có buổi livestream nào.",
 };
 
 pub const EN: Texts = Texts {
@@ -368,6 +386,15 @@ pub const EN: Texts = Texts {
     livestream_on_product: "Livestreams selling this product",
     see_all: "See all",
     category_products: "{n} products",
+    live_now: "Live now",
+    live_upcoming: "Coming up",
+    live_past: "Past streams",
+    live_watch: "Watch on {platform}",
+    live_page_title: "OCOP live selling",
+    live_page_description: "Live-selling schedule of Thái Nguyên OCOP specialities on Facebook, YouTube, TikTok and Shopee.",
+    live_starts: "Starts",
+    live_pinned: "Products in this stream",
+    live_none: "No livestreams yet.",
 };
 
 #[cfg(test)]

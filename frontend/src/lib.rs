@@ -4,6 +4,9 @@
 //! through the [`api::Backend`] port, which the `server` crate implements and provides as context,
 //! so dependencies point one way: server → frontend.
 
+// Deeply nested typed views (Leptos's static view trees) exceed the default limit of 128.
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod app;
 pub mod components;

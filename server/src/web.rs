@@ -8,8 +8,8 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
 use frontend::api::{
-    Backend, BackendError, CatalogPage, CatalogQuery, GiPage, HomeData, ProducerPage,
-    ProductDetail, SharedBackend, SiteOrigin,
+    Backend, BackendError, CatalogPage, CatalogQuery, GiPage, HomeData, LivestreamDto,
+    ProducerPage, ProductDetail, SharedBackend, SiteOrigin,
 };
 use frontend::i18n::{LANG_COOKIE, Locale};
 use leptos::config::LeptosOptions;
@@ -20,6 +20,7 @@ use tower_http::services::ServeDir;
 
 use crate::db;
 use crate::db::catalog::{GiKey, ProductKey};
+use crate::db::livestreams::LivestreamFilter;
 use crate::domain::listing::{MAX_PER_PAGE, ProductFilter};
 use crate::domain::slug::Slug;
 use crate::state::AppState;
@@ -57,10 +58,22 @@ impl Backend for PgBackend {
             .await
             .map_err(internal)?
             .items;
+        let now = s.clock.now();
+        let current = LivestreamFilter {
+            current: true,
+            ..LivestreamFilter::default()
+        };
+        let streams = db::livestreams::list(&s.db, &current, now, 6)
+            .await
+            .map_err(internal)?;
+        let livestreams = db::livestreams::cards(&s.db, streams, now, today, s.media_base())
+            .await
+            .map_err(internal)?;
         Ok(HomeData {
             stats,
             featured,
             categories,
+            livestreams,
         })
     }
 
@@ -80,6 +93,7 @@ impl Backend for PgBackend {
         db::catalog::product_detail(
             &s.db,
             ProductKey::VisibleSlug(&slug),
+            s.clock.now(),
             s.today(),
             s.media_base(),
             s.base_url(),
@@ -105,6 +119,22 @@ impl Backend for PgBackend {
             .map_err(internal)?
             .items;
         Ok(ProducerPage { producer, products })
+    }
+
+    async fn livestreams(&self) -> Result<Vec<LivestreamDto>, BackendError> {
+        let s = &self.state;
+        let now = s.clock.now();
+        let rows = db::livestreams::list(
+            &s.db,
+            &LivestreamFilter::default(),
+            now,
+            i64::from(MAX_PER_PAGE),
+        )
+        .await
+        .map_err(internal)?;
+        db::livestreams::cards(&s.db, rows, now, s.today(), s.media_base())
+            .await
+            .map_err(internal)
     }
 
     async fn gi(&self, slug: String) -> Result<GiPage, BackendError> {

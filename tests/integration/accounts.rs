@@ -296,3 +296,30 @@ async fn the_audit_log_refuses_updates_and_deletes() {
         assert!(error.to_string().contains("append-only"), "{sql}: {error}");
     }
 }
+
+#[tokio::test]
+async fn the_command_line_creates_the_first_admin_once() {
+    let app = TestApp::spawn().await;
+    let missing = server::auth::admin::create_admin(&app.db, "boss@example.vn", "Sếp", None).await;
+    assert!(missing.is_err(), "a new account needs a password");
+    let id = server::auth::admin::create_admin(
+        &app.db,
+        "boss@example.vn",
+        "Sếp",
+        Some("mat-khau-admin".into()),
+    )
+    .await
+    .unwrap();
+    let again = server::auth::admin::create_admin(&app.db, "BOSS@example.vn", "Sếp", None)
+        .await
+        .unwrap();
+    assert_eq!(id, again);
+    let (status, body) = app
+        .post_json(
+            "/api/v1/auth/login",
+            json!({ "email": "boss@example.vn", "password": "mat-khau-admin" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["user"]["roles"], json!(["buyer", "admin"]));
+}

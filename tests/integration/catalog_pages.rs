@@ -72,12 +72,17 @@ async fn a_product_page_is_worth_sharing() {
         ),
         "{html}"
     );
+    assert_eq!(
+        html.matches(r#"<meta name="description""#).count(),
+        1,
+        "one description only"
+    );
     assert!(html.contains(r#"<script type="application/ld+json">"#));
     assert!(html.contains(r#""@type":"Product""#));
     assert!(html.contains(r#""priceCurrency":"VND""#));
     // OCOP badge with decision and expiry; GI and producer cards.
     assert!(html.contains("OCOP 5 sao"));
-    assert!(html.contains("2028-12-31"));
+    assert!(html.contains("31/12/2028"));
     assert!(html.contains("Chưa rõ số quyết định (năm 2025)"));
     assert!(html.contains(r#"href="/chi-dan-dia-ly/tan-cuong-che""#));
     assert!(html.contains(r#"href="/co-so/htx-che-hao-dat""#));

@@ -5,6 +5,8 @@ mod browser;
 mod catalog;
 mod catalog_pages;
 mod health;
+mod livestreams;
 mod media;
+mod openapi;
 mod pages;
 mod workspace;

@@ -6,13 +6,17 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct HomeData {
     pub stats: CatalogStats,
     pub featured: Vec<ProductSummary>,
     pub categories: Vec<CategoryCount>,
+    /// Live and upcoming streams.
+    pub livestreams: Vec<LivestreamDto>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CatalogStats {
     pub products: i64,
     pub producers: i64,
@@ -21,6 +25,7 @@ pub struct CatalogStats {
 
 /// A top-level product group with how many active products it holds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CategoryCount {
     pub code: String,
     pub name: String,
@@ -29,6 +34,7 @@ pub struct CategoryCount {
 
 /// `{items, total, page, per_page}` — every list in the API.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub total: i64,
@@ -37,18 +43,21 @@ pub struct Page<T> {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ProducerRef {
     pub slug: String,
     pub name: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CategoryRef {
     pub code: String,
     pub name: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct GiRef {
     pub slug: String,
     pub name: String,
@@ -56,6 +65,7 @@ pub struct GiRef {
 
 /// The commune-level unit since 2025, and the pre-2025 commune people still use.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CommuneRef {
     pub code: Option<String>,
     pub name: Option<String>,
@@ -65,12 +75,14 @@ pub struct CommuneRef {
 
 /// Stars shown on cards: only from a certificate in force.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct OcopBadge {
     pub stars: u8,
     pub expires_on: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ProductSummary {
     pub id: String,
     pub slug: String,
@@ -89,6 +101,7 @@ pub struct ProductSummary {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ImageDto {
     pub id: String,
     pub url: String,
@@ -98,6 +111,7 @@ pub struct ImageDto {
 
 /// The certificate behind a product's stars, with its live status.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct OcopDetail {
     pub stars: u8,
     pub decision_no: String,
@@ -111,6 +125,7 @@ pub struct OcopDetail {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ProducerCard {
     pub id: String,
     pub slug: String,
@@ -126,6 +141,7 @@ pub struct ProducerCard {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct GiCard {
     pub slug: String,
     pub name: String,
@@ -140,6 +156,7 @@ pub struct GiCard {
 
 /// A full product page / `GET /api/v1/products/{slug}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ProductDetail {
     pub id: String,
     pub slug: String,
@@ -164,12 +181,14 @@ pub struct ProductDetail {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ProducerPage {
     pub producer: ProducerCard,
     pub products: Vec<ProductSummary>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct GiPage {
     pub gi: GiCard,
     pub products: Vec<ProductSummary>,
@@ -177,23 +196,48 @@ pub struct GiPage {
 
 /// Catalog filters as they arrive from a URL query; the server parses and checks them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "ssr", into_params(parameter_in = Query))]
 pub struct CatalogQuery {
+    /// Full-text search over names, descriptions, producers and places.
     pub q: Option<String>,
+    /// A category code; a top-level group includes its subcategories.
     pub category: Option<String>,
+    /// Only products whose OCOP certificate in force has at least this many stars (1–5).
+    #[cfg_attr(feature = "ssr", param(value_type = Option<u8>, minimum = 1, maximum = 5))]
     pub min_stars: Option<String>,
+    /// A commune code (the unit in force since 2025).
     pub commune: Option<String>,
+    /// A geographical indication's slug.
     pub gi: Option<String>,
+    /// A producer's slug.
     pub producer: Option<String>,
+    /// Lowest price in VND, a decimal string.
+    #[cfg_attr(feature = "ssr", param(example = "100000"))]
     pub min_price: Option<String>,
+    /// Highest price in VND, a decimal string.
+    #[cfg_attr(feature = "ssr", param(example = "500000"))]
     pub max_price: Option<String>,
+    /// `true` for products with stock left only.
+    #[cfg_attr(feature = "ssr", param(value_type = Option<bool>))]
     pub in_stock: Option<String>,
+    /// `relevance` (default), `price_asc`, `price_desc`, `newest` or `stars`.
+    #[cfg_attr(
+        feature = "ssr",
+        param(pattern = "^(relevance|price_asc|price_desc|newest|stars)$")
+    )]
     pub sort: Option<String>,
+    /// Page number, from 1.
+    #[cfg_attr(feature = "ssr", param(value_type = Option<u32>, minimum = 1))]
     pub page: Option<String>,
+    /// Items per page, at most 100 (default 24).
+    #[cfg_attr(feature = "ssr", param(value_type = Option<u32>, minimum = 1, maximum = 100))]
     pub per_page: Option<String>,
 }
 
 /// Facet counts over the filtered products: value → count.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Facets {
     pub category: BTreeMap<String, i64>,
     pub stars: BTreeMap<String, i64>,
@@ -202,6 +246,7 @@ pub struct Facets {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ProductList {
     pub items: Vec<ProductSummary>,
     pub total: i64,
@@ -212,6 +257,7 @@ pub struct ProductList {
 
 /// Names for filter values (categories, communes, GIs), so the catalog can label facets.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct FacetLabels {
     pub category: BTreeMap<String, String>,
     pub commune: BTreeMap<String, String>,
@@ -219,6 +265,7 @@ pub struct FacetLabels {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CatalogPage {
     pub list: ProductList,
     pub labels: FacetLabels,
@@ -226,6 +273,7 @@ pub struct CatalogPage {
 
 /// A scheduled or running livestream (facebook, youtube, tiktok, shopee, other).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct LivestreamDto {
     pub id: String,
     pub title: String,
@@ -235,4 +283,7 @@ pub struct LivestreamDto {
     pub ends_at: Option<String>,
     pub status: String,
     pub producer: ProducerRef,
+    /// A privacy-friendly player URL for YouTube streams; other platforms open in their own app.
+    pub embed_url: Option<String>,
+    pub products: Vec<ProductSummary>,
 }

@@ -38,6 +38,7 @@ mod port {
         async fn product(&self, slug: String) -> Result<ProductDetail, BackendError>;
         async fn producer(&self, slug: String) -> Result<ProducerPage, BackendError>;
         async fn gi(&self, slug: String) -> Result<GiPage, BackendError>;
+        async fn livestreams(&self) -> Result<Vec<LivestreamDto>, BackendError>;
     }
 
     pub type SharedBackend = Arc<dyn Backend>;
@@ -86,6 +87,12 @@ pub async fn get_product(slug: String) -> Answer<ProductDetail> {
 #[server(prefix = "/_fn", endpoint = "producer")]
 pub async fn get_producer(slug: String) -> Answer<ProducerPage> {
     port::answer(port::backend()?.producer(slug).await)
+}
+
+/// Every livestream, live and upcoming first.
+#[server(prefix = "/_fn", endpoint = "livestreams")]
+pub async fn get_livestreams() -> Answer<Vec<LivestreamDto>> {
+    port::answer(port::backend()?.livestreams().await)
 }
 
 #[server(prefix = "/_fn", endpoint = "gi")]

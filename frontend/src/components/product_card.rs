@@ -15,7 +15,7 @@ pub fn StarBadge(stars: u8) -> impl IntoView {
         .map(|i| if i <= stars { '★' } else { '☆' })
         .collect();
     view! {
-        <span class="ocop-badge" title=label.clone() aria-label=label>
+        <span class="ocop-badge" role="img" title=label.clone() aria-label=label>
             <span class="ocop-label">"OCOP"</span>
             <span class="ocop-stars" aria-hidden="true">{glyphs}</span>
         </span>
@@ -36,7 +36,8 @@ pub fn ProductCard(product: ProductSummary) -> impl IntoView {
         .or_else(|| product.commune.old_district.clone());
     view! {
         <article class="product-card">
-            <a class="product-photo" href=href.clone()>
+            // The title links to the same page; this one is for pointers only.
+            <a class="product-photo" href=href.clone() tabindex="-1" aria-hidden="true">
                 {match product.thumb_url.clone() {
                     Some(url) => view! {
                         <img src=url alt=product.name.clone() loading="lazy" width="400" height="300"/>

@@ -21,7 +21,7 @@ pub fn GiPage() -> impl IntoView {
                 match data.await {
                     Ok(Ok(page)) => {
                         let gi = page.gi;
-                        let title = format!("{}: {} ({})", texts.gi_title, gi.name, gi.product);
+                        let title = format!("{} {} — {}", texts.gi_title, gi.name, gi.product);
                         let description = format!("{title}. {}", gi.protected_area);
                         view! {
                             <PageMeta title=title.clone() description/>

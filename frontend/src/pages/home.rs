@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::api::get_home;
+use crate::components::livestream::LivestreamStrip;
 use crate::components::product_card::ProductGrid;
 use crate::components::seo::PageMeta;
 use crate::format::group_thousands;
@@ -32,6 +33,13 @@ pub fn HomePage() -> impl IntoView {
                             <li><strong>{group_thousands(data.stats.producers.max(0) as u64)}</strong><span>{texts.stats_producers}</span></li>
                             <li><strong>{group_thousands(data.stats.certified_products.max(0) as u64)}</strong><span>{texts.stats_certified}</span></li>
                         </ul>
+                        {(!data.livestreams.is_empty()).then(|| view! {
+                            <section class="livestream-slot" aria-labelledby="live-title">
+                                <h2 id="live-title">{texts.livestreams_title}</h2>
+                                <LivestreamStrip streams=data.livestreams.clone()/>
+                                <p><a href="/livestream">{texts.see_all}</a></p>
+                            </section>
+                        })}
                         <section aria-labelledby="featured-title">
                             <h2 id="featured-title">{texts.featured_title}</h2>
                             {if data.featured.is_empty() {
@@ -57,9 +65,5 @@ pub fn HomePage() -> impl IntoView {
                 }
             })}
         </Suspense>
-        <section class="livestream-slot" aria-labelledby="livestreams-title">
-            <h2 id="livestreams-title">{texts.livestreams_title}</h2>
-            <p class="muted">{texts.livestreams_empty}</p>
-        </section>
     }
 }

@@ -1,8 +1,8 @@
 //! The 404 page; on the server it also sets the HTTP status.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 
+use crate::components::seo::PageMeta;
 use crate::i18n::use_texts;
 
 #[component]
@@ -15,7 +15,7 @@ pub fn NotFound() -> impl IntoView {
     }
     let texts = use_texts();
     view! {
-        <Title text=texts.not_found_title/>
+        <PageMeta title=texts.not_found_title.to_owned() description=texts.not_found_body.to_owned()/>
         <section class="notice">
             <h1>{texts.not_found_title}</h1>
             <p>{texts.not_found_body}</p>

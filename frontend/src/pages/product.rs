@@ -6,9 +6,10 @@ use leptos_router::hooks::use_params_map;
 use serde_json::json;
 
 use crate::api::{BackendError, ProductDetail, get_product};
+use crate::components::livestream::LivestreamStrip;
 use crate::components::product_card::StarBadge;
 use crate::components::seo::{JsonLd, PageMeta};
-use crate::format::vnd;
+use crate::format::{date_vi, vnd};
 use crate::i18n::{Texts, fill, use_texts};
 use crate::pages::not_found::NotFound;
 use crate::pages::producer::{ProducerCardView, kind_label};
@@ -152,10 +153,16 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
                     <dl>
                         <dt>{texts.ocop_decision}</dt><dd>{ocop.decision_no.clone()}</dd>
                         <dt>{texts.ocop_issuer}</dt><dd>{ocop.issuer.clone()}</dd>
-                        <dt>{texts.ocop_issued_on}</dt><dd>{ocop.issued_on.clone()}</dd>
-                        <dt>{texts.ocop_expires_on}</dt><dd>{ocop.expires_on.clone()}" ("{status_label(texts, &ocop.status)}")"</dd>
+                        <dt>{texts.ocop_issued_on}</dt><dd>{date_vi(&ocop.issued_on)}</dd>
+                        <dt>{texts.ocop_expires_on}</dt><dd>{date_vi(&ocop.expires_on)}" ("{status_label(texts, &ocop.status)}")"</dd>
                     </dl>
                     <a href=ocop.verify_url.clone()>{texts.ocop_verify}</a>
+                </section>
+            })}
+            {(!product.livestreams.is_empty()).then(|| view! {
+                <section class="livestream-slot">
+                    <h2>{texts.livestream_on_product}</h2>
+                    <LivestreamStrip streams=product.livestreams.clone()/>
                 </section>
             })}
             {(!product.description.is_empty()).then(|| view! {

@@ -1,5 +1,6 @@
 //! Who is asking: sessions, password hashing, and the access rules every route states.
 
+pub mod admin;
 pub mod password;
 pub mod session_store;
 

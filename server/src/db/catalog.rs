@@ -202,6 +202,9 @@ fn push_filters(qb: &mut QueryBuilder<Postgres>, filter: &ProductFilter) {
     if filter.in_stock {
         qb.push(" and p.stock > 0");
     }
+    if let Some(ids) = &filter.ids {
+        qb.push(" and p.id = any(").push_bind(ids.clone()).push(")");
+    }
 }
 
 /// One page of matching products plus facet counts over all matches.
@@ -315,7 +318,7 @@ pub async fn facet_labels(db: &PgPool) -> sqlx::Result<FacetLabels> {
         union all
         select 'commune', code, case kind when 'phuong' then 'Phường ' else 'Xã ' end || name from communes
         union all
-        select 'gi', slug, name || ' (' || product || ')' from geographical_indications
+        select 'gi', slug, name || ' — ' || product from geographical_indications
         "#
     )
     .fetch_all(db)
@@ -343,6 +346,7 @@ pub enum ProductKey<'a> {
 pub async fn product_detail(
     db: &PgPool,
     key: ProductKey<'_>,
+    now: chrono::DateTime<chrono::Utc>,
     today: NaiveDate,
     media_base: &str,
     base_url: &str,
@@ -387,6 +391,13 @@ pub async fn product_detail(
     .collect();
 
     let ocop = current_certificate(db, row.id, today, base_url).await?;
+    let pinned_in = crate::db::livestreams::LivestreamFilter {
+        product: Some(row.id),
+        current: true,
+        ..Default::default()
+    };
+    let streams = crate::db::livestreams::list(db, &pinned_in, now, 10).await?;
+    let livestreams = crate::db::livestreams::cards(db, streams, now, today, media_base).await?;
     let producer = producer_card(db, row.producer_id).await?;
     let gi = match row.gi_id {
         Some(id) => gi_card(db, GiKey::Id(id)).await?,
@@ -409,8 +420,7 @@ pub async fn product_detail(
         in_stock: row.stock > Decimal::ZERO,
         status: row.status,
         images,
-        // Livestream scheduling arrives with the producer workspace.
-        livestreams: Vec::new(),
+        livestreams,
         ocop,
         gi,
         commune: producer.commune.clone(),

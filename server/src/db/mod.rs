@@ -4,6 +4,7 @@ pub mod audit;
 pub mod catalog;
 pub mod certificates;
 pub mod gis;
+pub mod livestreams;
 pub mod producers;
 pub mod products;
 pub mod users;

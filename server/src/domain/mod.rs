@@ -3,6 +3,7 @@
 pub mod account;
 pub mod catalog;
 pub mod listing;
+pub mod livestream;
 pub mod ocop;
 pub mod slug;
 

@@ -4,7 +4,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{ConnectInfo, FromRequestParts, Path, State};
+use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::IntoResponse;
@@ -15,7 +15,8 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::error::ApiError;
-use super::extract::AppJson;
+use super::extract::{AppJson, AppPath};
+use super::openapi::{ErrorBody, MeResponse, UserEnvelope};
 use crate::auth::{self, Requester, Role, Rule, User};
 use crate::db;
 use crate::db::audit::AuditEntry;
@@ -63,17 +64,36 @@ pub fn user_json(user: &User) -> Value {
     })
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 struct RegisterBody {
     #[serde(default)]
+    #[schema(required = true, example = "nguoi.mua@example.vn")]
     email: String,
+    /// 8 to 128 characters.
     #[serde(default)]
+    #[schema(required = true, min_length = 8, max_length = 128)]
     password: String,
     #[serde(default)]
+    #[schema(required = true, example = "Nguyễn Văn A")]
     display_name: String,
 }
 
 /// Creates an account and signs it in. 409 when the email is taken, and nothing more is said.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/register",
+    tag = "accounts",
+    request_body = RegisterBody,
+    responses(
+        (status = 201, description = "Registered and signed in", body = UserEnvelope,
+            headers(("set-cookie" = String, description = "The session cookie `cho_ocop_sid`"))),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 403, description = "Cross-site request", body = ErrorBody),
+        (status = 409, description = "The email is taken (`email_taken`)", body = ErrorBody),
+        (status = 415, description = "Not `application/json`", body = ErrorBody),
+        (status = 422, description = "Invalid email, password or display name", body = ErrorBody),
+    ),
+)]
 async fn register(
     State(state): State<AppState>,
     requester: Requester,
@@ -103,15 +123,34 @@ async fn register(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 struct LoginBody {
     #[serde(default)]
+    #[schema(required = true)]
     email: String,
     #[serde(default)]
+    #[schema(required = true)]
     password: String,
 }
 
 /// Signs in with email and password; throttled per account and per IP (429 with Retry-After).
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/login",
+    tag = "accounts",
+    request_body = LoginBody,
+    responses(
+        (status = 200, description = "Signed in", body = UserEnvelope,
+            headers(("set-cookie" = String, description = "The session cookie `cho_ocop_sid`"))),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 401, description = "Wrong email or password", body = ErrorBody),
+        (status = 403, description = "Cross-site request", body = ErrorBody),
+        (status = 415, description = "Not `application/json`", body = ErrorBody),
+        (status = 422, description = "A field has the wrong JSON type", body = ErrorBody),
+        (status = 429, description = "Too many failed attempts for this account or address", body = ErrorBody,
+            headers(("retry-after" = u64, description = "Seconds to wait"))),
+    ),
+)]
 async fn login(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -169,6 +208,17 @@ async fn sign_in(requester: &Requester, user_id: Uuid) -> Result<(), ApiError> {
 }
 
 /// Ends the session everywhere it is stored.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/logout",
+    tag = "accounts",
+    security(("session" = [])),
+    responses(
+        (status = 204, description = "Signed out"),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Cross-site request", body = ErrorBody),
+    ),
+)]
 async fn logout(requester: Requester) -> Result<StatusCode, ApiError> {
     requester.require(Rule::SignedIn)?;
     requester
@@ -180,6 +230,16 @@ async fn logout(requester: Requester) -> Result<StatusCode, ApiError> {
 }
 
 /// The signed-in user, roles and producer memberships.
+#[utoipa::path(
+    get,
+    path = "/api/v1/me",
+    tag = "accounts",
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The signed-in user", body = MeResponse),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+    ),
+)]
 async fn me(requester: Requester) -> Result<AppJson<Value>, ApiError> {
     let user = requester.require(Rule::SignedIn)?;
     Ok(AppJson(json!({
@@ -188,17 +248,36 @@ async fn me(requester: Requester) -> Result<AppJson<Value>, ApiError> {
     })))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 struct RoleBody {
+    /// `curator` or `admin`.
     #[serde(default)]
+    #[schema(required = true, pattern = "^(curator|admin)$", example = "curator")]
     role: String,
 }
 
 /// Admins grant curator or admin to another account.
+#[utoipa::path(
+    post,
+    path = "/api/v1/admin/users/{id}/roles",
+    tag = "accounts",
+    security(("session" = [])),
+    params(("id" = Uuid, Path, description = "The user's id")),
+    request_body = RoleBody,
+    responses(
+        (status = 200, description = "The user with the role granted", body = UserEnvelope),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not an admin, or a cross-site request", body = ErrorBody),
+        (status = 404, description = "No such user", body = ErrorBody),
+        (status = 415, description = "Not `application/json`", body = ErrorBody),
+        (status = 422, description = "`role` is not curator or admin", body = ErrorBody),
+    ),
+)]
 async fn grant_role(
     State(state): State<AppState>,
     requester: Requester,
-    Path(user_id): Path<Uuid>,
+    AppPath(user_id): AppPath<Uuid>,
     AppJson(body): AppJson<RoleBody>,
 ) -> Result<AppJson<Value>, ApiError> {
     let admin = requester.require(Rule::Admin)?;

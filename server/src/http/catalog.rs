@@ -8,6 +8,7 @@ use frontend::api::{CatalogQuery, GiCard, GiPage, Page, ProducerPage, ProductDet
 
 use super::error::ApiError;
 use super::extract::AppJson;
+use super::openapi::ErrorBody;
 use crate::db;
 use crate::db::catalog::{GiKey, ProductKey};
 use crate::domain::listing::{MAX_PER_PAGE, ProductFilter};
@@ -30,6 +31,17 @@ fn parse_filter(
 }
 
 /// Lists visible products with filters, sorting, paging and facet counts.
+#[utoipa::path(
+    get,
+    path = "/api/v1/products",
+    tag = "catalog",
+    params(CatalogQuery),
+    responses(
+        (status = 200, description = "A page of product summaries with facet counts", body = ProductList),
+        (status = 400, description = "Malformed query string", body = ErrorBody),
+        (status = 422, description = "A filter value is invalid (`fields` names it)", body = ErrorBody),
+    ),
+)]
 async fn list_products(
     State(state): State<AppState>,
     query: Result<Query<CatalogQuery>, QueryRejection>,
@@ -42,6 +54,18 @@ async fn list_products(
 
 /// One active product with photos, producer, GI and its certificate in force.
 /// (Routed in `workspace`, which owns the other methods on the same path.)
+#[utoipa::path(
+    get,
+    path = "/api/v1/products/{product}",
+    tag = "catalog",
+    summary = "One active product with photos, producer, GI and its certificate in force",
+    description = "Here the path's key is the product's slug; PATCH and DELETE on the same path take its id.",
+    params(("product" = String, Path, description = "The product's slug")),
+    responses(
+        (status = 200, description = "The product", body = ProductDetail),
+        (status = 404, description = "No visible product has this slug (drafts and archived ones included)", body = ErrorBody),
+    ),
+)]
 pub async fn get_product(
     State(state): State<AppState>,
     Path(slug): Path<String>,
@@ -49,6 +73,7 @@ pub async fn get_product(
     let product = db::catalog::product_detail(
         &state.db,
         ProductKey::VisibleSlug(&slug),
+        state.clock.now(),
         state.today(),
         state.media_base(),
         state.base_url(),
@@ -59,6 +84,16 @@ pub async fn get_product(
 }
 
 /// A producer and its visible products.
+#[utoipa::path(
+    get,
+    path = "/api/v1/producers/{slug}",
+    tag = "catalog",
+    params(("slug" = String, Path, description = "The producer's slug")),
+    responses(
+        (status = 200, description = "The producer and its visible products", body = ProducerPage),
+        (status = 404, description = "No producer has this slug", body = ErrorBody),
+    ),
+)]
 async fn get_producer(
     State(state): State<AppState>,
     Path(slug): Path<String>,
@@ -79,6 +114,14 @@ async fn get_producer(
 }
 
 /// Every geographical indication (few enough to fit on one page).
+#[utoipa::path(
+    get,
+    path = "/api/v1/gis",
+    tag = "catalog",
+    responses(
+        (status = 200, description = "Every geographical indication, on one page", body = Page<GiCard>),
+    ),
+)]
 async fn list_gis(State(state): State<AppState>) -> Result<AppJson<Page<GiCard>>, ApiError> {
     let items = db::catalog::list_gis(&state.db).await?;
     let total = items.len() as i64;
@@ -91,6 +134,16 @@ async fn list_gis(State(state): State<AppState>) -> Result<AppJson<Page<GiCard>>
 }
 
 /// A GI with its protected area and the products that carry it.
+#[utoipa::path(
+    get,
+    path = "/api/v1/gis/{slug}",
+    tag = "catalog",
+    params(("slug" = String, Path, description = "The GI's slug")),
+    responses(
+        (status = 200, description = "The GI and the products that carry it", body = GiPage),
+        (status = 404, description = "No GI has this slug", body = ErrorBody),
+    ),
+)]
 async fn get_gi(
     State(state): State<AppState>,
     Path(slug): Path<String>,

@@ -142,6 +142,17 @@ impl From<JsonRejection> for ApiError {
     }
 }
 
+impl From<axum::extract::rejection::PathRejection> for ApiError {
+    fn from(rejection: axum::extract::rejection::PathRejection) -> Self {
+        match rejection {
+            axum::extract::rejection::PathRejection::FailedToDeserializePathParams(_) => {
+                ApiError::NotFound
+            }
+            other => ApiError::Internal(anyhow::anyhow!(other.body_text())),
+        }
+    }
+}
+
 /// Answers any unknown `/api/…` path in the API's shape.
 pub async fn api_not_found() -> ApiError {
     ApiError::NotFound

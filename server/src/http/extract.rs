@@ -1,6 +1,6 @@
 //! Extractors that keep rejections in the API's JSON error shape.
 
-use axum::extract::FromRequest;
+use axum::extract::{FromRequest, FromRequestParts};
 use axum::response::{IntoResponse, Response};
 
 use super::error::ApiError;
@@ -15,3 +15,9 @@ impl<T: serde::Serialize> IntoResponse for AppJson<T> {
         axum::Json(self.0).into_response()
     }
 }
+
+/// `Path<T>` whose rejections keep the API's error shape: an id that cannot be one (not a UUID)
+/// names nothing that exists, so it is a 404 like any other unknown id.
+#[derive(Debug, Clone, Copy, FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(ApiError))]
+pub struct AppPath<T>(pub T);

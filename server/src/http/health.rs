@@ -8,14 +8,30 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
+use super::openapi::{Health, Readiness};
 use crate::state::AppState;
 
 /// The process is up and serving; says nothing about dependencies on purpose.
+#[utoipa::path(
+    get,
+    path = "/healthz",
+    tag = "operations",
+    responses((status = 200, description = "The process is up", body = Health)),
+)]
 pub async fn healthz() -> Json<serde_json::Value> {
     Json(json!({ "status": "ok" }))
 }
 
 /// Ready when the database answers; the body names the search and media backends in use.
+#[utoipa::path(
+    get,
+    path = "/readyz",
+    tag = "operations",
+    responses(
+        (status = 200, description = "The database answers", body = Readiness),
+        (status = 503, description = "The database is unreachable; `error` says so in the API's shape", body = Readiness),
+    ),
+)]
 pub async fn readyz(State(state): State<AppState>) -> Response {
     let database = tokio::time::timeout(
         Duration::from_secs(2),

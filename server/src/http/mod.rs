@@ -6,7 +6,9 @@ pub mod csrf;
 pub mod error;
 pub mod extract;
 pub mod health;
+pub mod livestreams;
 pub mod metrics;
+pub mod openapi;
 pub mod seo;
 pub mod workspace;
 
@@ -21,6 +23,8 @@ pub fn api_router() -> Router<AppState> {
         .merge(catalog::router())
         .merge(auth::router())
         .merge(workspace::router())
+        .merge(livestreams::router())
+        .route("/openapi.json", get(openapi::openapi_json))
         .fallback(error::api_not_found)
 }
 

@@ -4,16 +4,19 @@
 use std::collections::BTreeMap;
 
 use axum::Router;
+use axum::extract::multipart::MultipartRejection;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, patch, post};
 use bytes::Bytes;
+use frontend::api::ProductDetail;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::error::ApiError;
-use super::extract::AppJson;
+use super::extract::{AppJson, AppPath};
+use super::openapi::{ErrorBody, ImageUpload, ImageUploaded, MemberAdded, ProducerEnvelope};
 use crate::auth::{MemberRole, Requester, Rule};
 use crate::db;
 use crate::db::audit::AuditEntry;
@@ -87,10 +90,15 @@ where
     })
 }
 
-#[derive(Deserialize, Default)]
+/// A producer's profile. Creating needs `name` and `kind`; a PATCH sends only what changes.
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 struct ProducerBody {
+    #[schema(example = "HTX Chè Tân Cương")]
     name: Option<String>,
+    /// `htx`, `company`, `household` or `other`.
+    #[schema(pattern = "^(htx|company|household|other)$", example = "htx")]
     kind: Option<String>,
+    /// The commune (unit in force since 2025) by its official code.
     commune_code: Option<String>,
     old_commune: Option<String>,
     old_district: Option<String>,
@@ -174,6 +182,22 @@ async fn producer_json(state: &AppState, slug: &str) -> Result<Value, ApiError> 
 }
 
 /// Anyone signed in may register a producer; they become its owner.
+#[utoipa::path(
+    post,
+    path = "/api/v1/producers",
+    tag = "producers",
+    security(("session" = [])),
+    request_body = ProducerBody,
+    responses(
+        (status = 201, description = "Created; the requester is its owner", body = ProducerEnvelope),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Cross-site request", body = ErrorBody),
+        (status = 409, description = "No free slug for this name (`slug_taken`)", body = ErrorBody),
+        (status = 415, description = "Not `application/json`", body = ErrorBody),
+        (status = 422, description = "Invalid fields", body = ErrorBody),
+    ),
+)]
 async fn create_producer(
     State(state): State<AppState>,
     requester: Requester,
@@ -219,6 +243,23 @@ async fn create_producer(
 }
 
 /// Owners edit their producer's profile.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/producers/{slug}",
+    tag = "producers",
+    security(("session" = [])),
+    params(("slug" = String, Path, description = "The producer's slug")),
+    request_body = ProducerBody,
+    responses(
+        (status = 200, description = "Updated", body = ProducerEnvelope),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not an owner, or a cross-site request", body = ErrorBody),
+        (status = 404, description = "No producer has this slug", body = ErrorBody),
+        (status = 415, description = "Not `application/json`", body = ErrorBody),
+        (status = 422, description = "Invalid fields", body = ErrorBody),
+    ),
+)]
 async fn update_producer(
     State(state): State<AppState>,
     requester: Requester,
@@ -253,14 +294,36 @@ async fn update_producer(
     Ok(AppJson(json!({ "producer": producer })))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 struct MemberBody {
+    /// An existing account's email.
     #[serde(default)]
+    #[schema(required = true)]
     email: String,
+    /// `member` (default) or `owner`.
+    #[schema(pattern = "^(owner|member)$")]
     role: Option<String>,
 }
 
 /// Owners add an existing account as member (or co-owner) by email.
+#[utoipa::path(
+    post,
+    path = "/api/v1/producers/{slug}/members",
+    tag = "producers",
+    security(("session" = [])),
+    params(("slug" = String, Path, description = "The producer's slug")),
+    request_body = MemberBody,
+    responses(
+        (status = 201, description = "Added", body = MemberAdded),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not an owner, or a cross-site request", body = ErrorBody),
+        (status = 404, description = "No producer has this slug", body = ErrorBody),
+        (status = 409, description = "Already a member (`already_member`)", body = ErrorBody),
+        (status = 415, description = "Not `application/json`", body = ErrorBody),
+        (status = 422, description = "Invalid email or role, or no account has this email", body = ErrorBody),
+    ),
+)]
 async fn add_member(
     State(state): State<AppState>,
     requester: Requester,
@@ -320,18 +383,28 @@ async fn add_member(
     ))
 }
 
-#[derive(Deserialize, Default)]
+/// A product. Creating needs `name`, `category_code`, `price_vnd` and `unit`; a PATCH sends only
+/// what changes.
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 struct ProductBody {
     name: Option<String>,
     category_code: Option<String>,
     description: Option<String>,
     story: Option<String>,
+    /// Price in VND, a decimal string (a JSON number is accepted too); must be > 0.
+    #[schema(value_type = Option<String>, example = "250000")]
     price_vnd: Option<Value>,
+    /// A unit code, e.g. `kg`, `hop`, `goi`.
     unit: Option<String>,
+    /// A decimal string (a JSON number is accepted too); fractions only where the unit allows.
+    #[schema(value_type = Option<String>, example = "0.5")]
     stock: Option<Value>,
+    /// `draft`, `active` (default when creating) or `archived`.
+    #[schema(pattern = "^(draft|active|archived)$")]
     status: Option<String>,
     /// `null` removes the GI claim; absent keeps it.
     #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
     gi_slug: Option<Option<String>>,
 }
 
@@ -493,6 +566,7 @@ async fn product_json(state: &AppState, id: Uuid) -> Result<Value, ApiError> {
     let detail = db::catalog::product_detail(
         &state.db,
         ProductKey::AnyId(id),
+        state.clock.now(),
         state.today(),
         state.media_base(),
         state.base_url(),
@@ -503,6 +577,24 @@ async fn product_json(state: &AppState, id: Uuid) -> Result<Value, ApiError> {
 }
 
 /// Members add a product to their producer.
+#[utoipa::path(
+    post,
+    path = "/api/v1/producers/{slug}/products",
+    tag = "products",
+    security(("session" = [])),
+    params(("slug" = String, Path, description = "The producer's slug")),
+    request_body = ProductBody,
+    responses(
+        (status = 201, description = "Created", body = ProductDetail),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not a member, or a cross-site request", body = ErrorBody),
+        (status = 404, description = "No producer has this slug", body = ErrorBody),
+        (status = 409, description = "No free slug for this name (`slug_taken`)", body = ErrorBody),
+        (status = 415, description = "Not `application/json`", body = ErrorBody),
+        (status = 422, description = "Invalid fields (e.g. price, unit, a GI outside the producer's area)", body = ErrorBody),
+    ),
+)]
 async fn create_product(
     State(state): State<AppState>,
     requester: Requester,
@@ -554,10 +646,27 @@ async fn product_producer(state: &AppState, id: Uuid) -> Result<Uuid, ApiError> 
 }
 
 /// Members of the product's producer edit it (partial update).
+#[utoipa::path(
+    patch,
+    path = "/api/v1/products/{product}",
+    tag = "products",
+    security(("session" = [])),
+    params(("product" = Uuid, Path, description = "The product's id")),
+    request_body = ProductBody,
+    responses(
+        (status = 200, description = "Updated", body = ProductDetail),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not a member of its producer, or a cross-site request", body = ErrorBody),
+        (status = 404, description = "No product has this id", body = ErrorBody),
+        (status = 415, description = "Not `application/json`", body = ErrorBody),
+        (status = 422, description = "Invalid fields", body = ErrorBody),
+    ),
+)]
 async fn update_product(
     State(state): State<AppState>,
     requester: Requester,
-    Path(id): Path<Uuid>,
+    AppPath(id): AppPath<Uuid>,
     AppJson(body): AppJson<ProductBody>,
 ) -> Result<AppJson<Value>, ApiError> {
     let producer = product_producer(&state, id).await?;
@@ -589,10 +698,23 @@ async fn update_product(
 }
 
 /// Members archive a product: it disappears from the catalog, its history stays.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/products/{product}",
+    tag = "products",
+    security(("session" = [])),
+    params(("product" = Uuid, Path, description = "The product's id")),
+    responses(
+        (status = 204, description = "Archived"),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not a member of its producer, or a cross-site request", body = ErrorBody),
+        (status = 404, description = "No product has this id", body = ErrorBody),
+    ),
+)]
 async fn archive_product(
     State(state): State<AppState>,
     requester: Requester,
-    Path(id): Path<Uuid>,
+    AppPath(id): AppPath<Uuid>,
 ) -> Result<StatusCode, ApiError> {
     let producer = product_producer(&state, id).await?;
     let user = requester.require(Rule::MemberOf(producer))?;
@@ -622,14 +744,36 @@ async fn archive_product(
 /// Members upload a photo (multipart field `file`; optional `alt`). The image is checked by its
 /// bytes, re-encoded without metadata and thumbnailed; objects are stored before the row is
 /// written, and removed again if the row cannot be.
+#[utoipa::path(
+    post,
+    path = "/api/v1/products/{product}/images",
+    tag = "products",
+    summary = "Members upload a photo (multipart field `file`; optional `alt`)",
+    description = "The image is checked by its bytes (JPEG, PNG or WebP), re-encoded without metadata and thumbnailed.",
+    security(("session" = [])),
+    params(("product" = Uuid, Path, description = "The product's id")),
+    request_body(content = ImageUpload, content_type = "multipart/form-data"),
+    responses(
+        (status = 201, description = "Stored, with a thumbnail", body = ImageUploaded),
+        (status = 400, description = "Malformed multipart body", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not a member of its producer, or a cross-site request", body = ErrorBody),
+        (status = 404, description = "No product has this id (or it is not an id)", body = ErrorBody),
+        (status = 413, description = "Larger than 10 MB", body = ErrorBody),
+        (status = 415, description = "Not multipart/form-data, or not a JPEG, PNG or WebP image", body = ErrorBody),
+        (status = 422, description = "No `file` field, or an unreadable or oversized image", body = ErrorBody),
+    ),
+)]
 async fn upload_image(
     State(state): State<AppState>,
     requester: Requester,
-    Path(id): Path<Uuid>,
-    mut multipart: Multipart,
+    AppPath(id): AppPath<Uuid>,
+    multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<(StatusCode, AppJson<Value>), ApiError> {
     let producer = product_producer(&state, id).await?;
     let user = requester.require(Rule::MemberOf(producer))?;
+    let mut multipart =
+        multipart.map_err(|rejection| ApiError::UnsupportedMediaType(rejection.body_text()))?;
     let mut file: Option<Bytes> = None;
     let mut alt = String::new();
     while let Some(field) = multipart.next_field().await.map_err(multipart_error)? {

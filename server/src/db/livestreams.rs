@@ -1,0 +1,177 @@
+//! Livestream rows and their pinned products; status is computed from the times at read.
+
+use chrono::{DateTime, Utc};
+use sqlx::{PgExecutor, PgPool};
+use uuid::Uuid;
+
+use chrono::{FixedOffset, NaiveDate};
+use frontend::api::{LivestreamDto, ProducerRef};
+
+use crate::domain::listing::{MAX_PER_PAGE, ProductFilter};
+use crate::domain::livestream::{DEFAULT_LENGTH, Platform, StreamStatus, youtube_embed};
+
+pub struct NewLivestream {
+    pub producer_id: Uuid,
+    pub platform: Platform,
+    pub url: String,
+    pub title: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: Option<DateTime<Utc>>,
+    pub product_ids: Vec<Uuid>,
+    pub created_by: Uuid,
+}
+
+/// Stores a livestream and its pinned products (in the caller's transaction).
+pub async fn insert(db: &mut sqlx::PgConnection, l: &NewLivestream) -> sqlx::Result<Uuid> {
+    let id = sqlx::query_scalar!(
+        "insert into livestreams (producer_id, platform, url, title, starts_at, ends_at, created_by)
+         values ($1, $2, $3, $4, $5, $6, $7) returning id",
+        l.producer_id,
+        l.platform.as_str(),
+        l.url,
+        l.title,
+        l.starts_at,
+        l.ends_at,
+        l.created_by
+    )
+    .fetch_one(&mut *db)
+    .await?;
+    sqlx::query!(
+        "insert into livestream_products (livestream_id, product_id, position)
+         select $1, product_id, position::int from unnest($2::uuid[]) with ordinality as t(product_id, position)",
+        id,
+        &l.product_ids
+    )
+    .execute(&mut *db)
+    .await?;
+    Ok(id)
+}
+
+/// How many of `ids` are products of this producer (pins must be the producer's own).
+pub async fn count_own_products(
+    db: impl PgExecutor<'_>,
+    producer_id: Uuid,
+    ids: &[Uuid],
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar!(
+        r#"select count(*) as "n!" from products where producer_id = $1 and id = any($2) and status <> 'archived'"#,
+        producer_id,
+        ids
+    )
+    .fetch_one(db)
+    .await
+}
+
+pub struct LivestreamRow {
+    pub id: Uuid,
+    pub platform: String,
+    pub url: String,
+    pub title: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: Option<DateTime<Utc>>,
+    pub producer_slug: String,
+    pub producer_name: String,
+    pub product_ids: Vec<Uuid>,
+}
+
+/// Which livestreams to list.
+#[derive(Default)]
+pub struct LivestreamFilter {
+    /// In this status at the given time; all when `None`.
+    pub status: Option<StreamStatus>,
+    /// Only those pinning this product.
+    pub product: Option<Uuid>,
+    /// Only this one.
+    pub id: Option<Uuid>,
+    /// Only live and upcoming ones.
+    pub current: bool,
+}
+
+/// Livestreams matching `filter` at `now`: upcoming and live ones soonest first, past ones most
+/// recent first.
+pub async fn list(
+    db: &PgPool,
+    filter: &LivestreamFilter,
+    now: DateTime<Utc>,
+    limit: i64,
+) -> sqlx::Result<Vec<LivestreamRow>> {
+    let default_length = DEFAULT_LENGTH.num_seconds() as f64;
+    sqlx::query_as!(
+        LivestreamRow,
+        r#"
+        select l.id, l.platform, l.url, l.title, l.starts_at, l.ends_at,
+               p.slug as producer_slug, p.name as producer_name,
+               coalesce((select array_agg(lp.product_id order by lp.position)
+                           from livestream_products lp join products pr on pr.id = lp.product_id
+                          where lp.livestream_id = l.id and pr.status = 'active'), '{}') as "product_ids!"
+          from livestreams l
+          join producers p on p.id = l.producer_id
+         where ($1::text is null
+                or ($1 = 'upcoming' and l.starts_at > $2)
+                or ($1 = 'live' and l.starts_at <= $2
+                    and coalesce(l.ends_at, l.starts_at + make_interval(secs => $3)) > $2)
+                or ($1 = 'past' and coalesce(l.ends_at, l.starts_at + make_interval(secs => $3)) <= $2))
+           and ($4::uuid is null or exists (select 1 from livestream_products lp
+                                             where lp.livestream_id = l.id and lp.product_id = $4))
+           and ($6::uuid is null or l.id = $6)
+           and (not $7 or coalesce(l.ends_at, l.starts_at + make_interval(secs => $3)) > $2)
+         order by case when $1 = 'past' then null else l.starts_at end asc nulls last,
+                  l.starts_at desc
+         limit $5
+        "#,
+        filter.status.map(|s| s.as_str()),
+        now,
+        default_length,
+        filter.product,
+        limit,
+        filter.id,
+        filter.current
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// Rows → the contract's `Livestream`: status at `now`, times in Vietnam's offset (+07:00), and
+/// the pinned products as cards.
+pub async fn cards(
+    db: &PgPool,
+    rows: Vec<LivestreamRow>,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+    media_base: &str,
+) -> sqlx::Result<Vec<LivestreamDto>> {
+    let vietnam = FixedOffset::east_opt(7 * 3600).expect("valid offset");
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let products = if row.product_ids.is_empty() {
+            Vec::new()
+        } else {
+            let filter = ProductFilter {
+                ids: Some(row.product_ids.clone()),
+                per_page: MAX_PER_PAGE,
+                ..ProductFilter::default()
+            };
+            crate::db::catalog::list_products(db, &filter, today, media_base)
+                .await?
+                .items
+        };
+        out.push(LivestreamDto {
+            id: row.id.to_string(),
+            embed_url: youtube_embed(&row.url),
+            status: StreamStatus::derive(row.starts_at, row.ends_at, now)
+                .as_str()
+                .to_owned(),
+            title: row.title,
+            platform: row.platform,
+            url: row.url,
+            starts_at: row.starts_at.with_timezone(&vietnam).to_rfc3339(),
+            ends_at: row.ends_at.map(|t| t.with_timezone(&vietnam).to_rfc3339()),
+            producer: ProducerRef {
+                slug: row.producer_slug,
+                name: row.producer_name,
+            },
+            products,
+        });
+    }
+    Ok(out)
+}

@@ -1,0 +1,293 @@
+//! The OpenAPI 3.1 document of the public API, generated from the handlers' `#[utoipa::path]`
+//! attributes and the DTOs' schemas, and served at `GET /api/openapi.json`.
+
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use axum::http::header;
+use axum::response::IntoResponse;
+use serde::Serialize;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+use utoipa::{Modify, OpenApi, ToSchema};
+use uuid::Uuid;
+
+use super::{auth, catalog, health, livestreams, workspace};
+use frontend::api::ProducerCard;
+
+/// The name the session cookie travels under (set in `startup.rs`).
+pub const SESSION_COOKIE: &str = "cho_ocop_sid";
+/// The security scheme's name in the document; signed-in operations require it.
+pub const SESSION_SCHEME: &str = "session";
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Chợ OCOP API",
+        version = "1.0.0",
+        description = "The public JSON API of Chợ OCOP, the marketplace for OCOP-certified products \
+            and geographical indications of Thái Nguyên (shared/api/CONTRACT.md, version 1). \
+            JSON in and out, snake_case fields; money and quantities are decimal strings; \
+            every error has the shape `{\"error\": {\"code\", \"message\", \"fields\"?}}`.\n\n\
+            API công khai của Chợ OCOP — sàn sản phẩm OCOP và chỉ dẫn địa lý của Thái Nguyên. \
+            Giá tiền (VND) và số lượng là chuỗi số thập phân; mọi lỗi có cùng một dạng.",
+        license(name = "AGPL-3.0-or-later", identifier = "AGPL-3.0-or-later"),
+    ),
+    paths(
+        catalog::list_products,
+        catalog::get_product,
+        catalog::get_producer,
+        catalog::list_gis,
+        catalog::get_gi,
+        auth::register,
+        auth::login,
+        auth::logout,
+        auth::me,
+        auth::grant_role,
+        workspace::create_producer,
+        workspace::update_producer,
+        workspace::add_member,
+        workspace::create_product,
+        workspace::update_product,
+        workspace::archive_product,
+        workspace::upload_image,
+        livestreams::list_livestreams,
+        livestreams::create_livestream,
+        health::healthz,
+        health::readyz,
+        metrics,
+        openapi_json,
+    ),
+    components(schemas(ErrorBody, ErrorDetail)),
+    modifiers(&SessionCookie, &ServerErrors),
+    tags(
+        (name = "catalog", description = "Products, producers and geographical indications, for everyone"),
+        (name = "accounts", description = "Registration, sign-in and roles"),
+        (name = "producers", description = "Producer profiles and members"),
+        (name = "products", description = "Producers' products and photos"),
+        (name = "livestreams", description = "Livestream selling schedules"),
+        (name = "operations", description = "Health, readiness, metrics and this document"),
+    ),
+)]
+pub struct ApiDoc;
+
+/// The document, built once.
+static DOCUMENT: LazyLock<String> = LazyLock::new(|| {
+    ApiDoc::openapi()
+        .to_json()
+        .expect("the OpenAPI document serialises")
+});
+
+/// This OpenAPI 3.1 document, generated from the code.
+#[utoipa::path(
+    get,
+    path = "/api/openapi.json",
+    tag = "operations",
+    responses((status = 200, description = "The OpenAPI 3.1 document", content_type = "application/json", body = Object)),
+)]
+pub async fn openapi_json() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        DOCUMENT.as_str(),
+    )
+}
+
+/// Prometheus metrics in the text exposition format.
+// Describes `metrics::render` for the document; this stub itself is never routed.
+#[utoipa::path(
+    get,
+    path = "/metrics",
+    tag = "operations",
+    responses((status = 200, description = "Request counts and latency histograms by route", content_type = "text/plain", body = String)),
+)]
+#[allow(dead_code)]
+fn metrics() {}
+
+/// Every error the API returns: `{"error": {"code", "message", "fields"?}}`.
+// Mirrors what `error::ApiError` serialises; the integration tests compare the two.
+#[derive(Serialize, ToSchema)]
+#[schema(example = json!({"error": {"code": "validation_failed", "message": "Dữ liệu không hợp lệ", "fields": {"price_vnd": "must be > 0"}}}))]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// Stable, machine-readable: `validation_failed`, `bad_request`, `unauthorized`, `forbidden`,
+    /// `not_found`, `payload_too_large`, `unsupported_media_type`, `too_many_requests`,
+    /// `service_unavailable`, `internal_error`, or a conflict's own code (`email_taken`,
+    /// `slug_taken`, `already_member`).
+    #[schema(example = "not_found")]
+    pub code: String,
+    /// For people (mostly Vietnamese); never carries internals.
+    pub message: String,
+    /// Only on `validation_failed` (422): field name → what is wrong with it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub fields: Option<BTreeMap<String, String>>,
+}
+
+/// Roles a user holds: everyone is a buyer; curator and admin are granted.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum UserRole {
+    Buyer,
+    Curator,
+    Admin,
+}
+
+/// A role in a producer.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum MemberRoleName {
+    Owner,
+    Member,
+}
+
+/// An account as the API shows it.
+// Mirrors `auth::user_json`.
+#[derive(Serialize, ToSchema)]
+pub struct UserDto {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub roles: Vec<UserRole>,
+}
+
+/// `{"user": User}`: register, login and role grants answer with this.
+#[derive(Serialize, ToSchema)]
+pub struct UserEnvelope {
+    pub user: UserDto,
+}
+
+/// A producer the user belongs to.
+#[derive(Serialize, ToSchema)]
+pub struct MembershipDto {
+    pub producer_id: Uuid,
+    pub producer_slug: String,
+    pub role: MemberRoleName,
+}
+
+/// `GET /api/v1/me`.
+#[derive(Serialize, ToSchema)]
+pub struct MeResponse {
+    pub user: UserDto,
+    pub memberships: Vec<MembershipDto>,
+}
+
+/// `{"producer": Producer}` after creating or editing one.
+#[derive(Serialize, ToSchema)]
+pub struct ProducerEnvelope {
+    pub producer: ProducerCard,
+}
+
+/// A member added to a producer.
+#[derive(Serialize, ToSchema)]
+pub struct MemberAdded {
+    pub producer_id: Uuid,
+    pub user_id: Uuid,
+    pub role: MemberRoleName,
+}
+
+/// A stored product photo and its thumbnail.
+#[derive(Serialize, ToSchema)]
+pub struct ImageUploaded {
+    pub id: Uuid,
+    pub url: String,
+    pub thumb_url: String,
+}
+
+/// The multipart form of a photo upload.
+#[derive(ToSchema)]
+#[allow(dead_code)] // A schema only: the handler reads the fields from `Multipart`.
+pub struct ImageUpload {
+    /// JPEG, PNG or WebP, at most 10 MB (checked by its bytes, not its name).
+    #[schema(value_type = String, format = Binary)]
+    pub file: Vec<u8>,
+    /// Alternative text, at most 300 characters.
+    pub alt: Option<String>,
+}
+
+/// `GET /healthz`.
+#[derive(Serialize, ToSchema)]
+pub struct Health {
+    #[schema(example = "ok")]
+    pub status: String,
+}
+
+/// A backend in use, e.g. `postgres` for search, `local` or `s3` for media.
+#[derive(Serialize, ToSchema)]
+pub struct Backend {
+    pub backend: String,
+}
+
+/// `GET /readyz`: 200 when the database answers, 503 (with `error`) when it does not.
+#[derive(Serialize, ToSchema)]
+pub struct Readiness {
+    /// `ready` or `unavailable`.
+    pub status: String,
+    /// `ok` or `unreachable`.
+    pub database: String,
+    pub search: Backend,
+    pub media: Backend,
+    /// Only on 503.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub error: Option<ErrorDetail>,
+}
+
+/// The session cookie set by register and login.
+struct SessionCookie;
+
+impl Modify for SessionCookie {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            SESSION_SCHEME,
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                SESSION_COOKIE,
+                "Session cookie set by register/login (HttpOnly, SameSite=Lax)",
+            ))),
+        );
+    }
+}
+
+/// Any `/api` operation may fail on the server's side, always in the error shape.
+struct ServerErrors;
+
+impl Modify for ServerErrors {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let error = |description: &str| {
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("ErrorBody")))
+                        .build(),
+                )
+                .build()
+        };
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            if !path.starts_with("/api/v1/") {
+                continue;
+            }
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for operation in operations.into_iter().flatten() {
+                let responses = &mut operation.responses.responses;
+                responses
+                    .entry("500".into())
+                    .or_insert_with(|| error("Internal error (details are only logged)").into());
+                responses
+                    .entry("503".into())
+                    .or_insert_with(|| error("The database is unavailable for now").into());
+            }
+        }
+    }
+}
