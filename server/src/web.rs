@@ -19,10 +19,9 @@ use serde::Deserialize;
 use tower_http::services::ServeDir;
 
 use crate::db;
-use crate::db::catalog::{GiKey, ProductKey};
+use crate::db::catalog::ProductKey;
 use crate::db::livestreams::LivestreamFilter;
 use crate::domain::listing::{MAX_PER_PAGE, ProductFilter};
-use crate::domain::slug::Slug;
 use crate::state::AppState;
 
 /// The production implementation of the UI's port: the same queries the JSON API uses.
@@ -105,20 +104,10 @@ impl Backend for PgBackend {
 
     async fn producer(&self, slug: String) -> Result<ProducerPage, BackendError> {
         let s = &self.state;
-        let producer = db::catalog::producer_by_slug(&s.db, &slug)
+        db::catalog::producer_page(&s.db, &slug, s.today(), s.media_base())
             .await
             .map_err(internal)?
-            .ok_or(BackendError::NotFound)?;
-        let filter = ProductFilter {
-            producer: Slug::parse(&slug).ok(),
-            per_page: MAX_PER_PAGE,
-            ..ProductFilter::default()
-        };
-        let products = db::catalog::list_products(&s.db, &filter, s.today(), s.media_base())
-            .await
-            .map_err(internal)?
-            .items;
-        Ok(ProducerPage { producer, products })
+            .ok_or(BackendError::NotFound)
     }
 
     async fn livestreams(&self) -> Result<Vec<LivestreamDto>, BackendError> {
@@ -139,20 +128,10 @@ impl Backend for PgBackend {
 
     async fn gi(&self, slug: String) -> Result<GiPage, BackendError> {
         let s = &self.state;
-        let gi = db::catalog::gi_card(&s.db, GiKey::Slug(&slug))
+        db::catalog::gi_page(&s.db, &slug, s.today(), s.media_base())
             .await
             .map_err(internal)?
-            .ok_or(BackendError::NotFound)?;
-        let filter = ProductFilter {
-            gi: Slug::parse(&slug).ok(),
-            per_page: MAX_PER_PAGE,
-            ..ProductFilter::default()
-        };
-        let products = db::catalog::list_products(&s.db, &filter, s.today(), s.media_base())
-            .await
-            .map_err(internal)?
-            .items;
-        Ok(GiPage { gi, products })
+            .ok_or(BackendError::NotFound)
     }
 }
 

@@ -568,3 +568,41 @@ pub async fn list_gis(db: &PgPool) -> sqlx::Result<Vec<GiCard>> {
     }
     Ok(cards)
 }
+
+/// A producer with its visible products (its page and `GET /api/v1/producers/{slug}`).
+pub async fn producer_page(
+    db: &PgPool,
+    slug: &str,
+    today: NaiveDate,
+    media_base: &str,
+) -> sqlx::Result<Option<frontend::api::ProducerPage>> {
+    let Some(producer) = producer_by_slug(db, slug).await? else {
+        return Ok(None);
+    };
+    let filter = ProductFilter {
+        producer: crate::domain::slug::Slug::parse(slug).ok(),
+        per_page: crate::domain::listing::MAX_PER_PAGE,
+        ..ProductFilter::default()
+    };
+    let products = list_products(db, &filter, today, media_base).await?.items;
+    Ok(Some(frontend::api::ProducerPage { producer, products }))
+}
+
+/// A GI with the products carrying it (its page and `GET /api/v1/gis/{slug}`).
+pub async fn gi_page(
+    db: &PgPool,
+    slug: &str,
+    today: NaiveDate,
+    media_base: &str,
+) -> sqlx::Result<Option<frontend::api::GiPage>> {
+    let Some(gi) = gi_card(db, GiKey::Slug(slug)).await? else {
+        return Ok(None);
+    };
+    let filter = ProductFilter {
+        gi: crate::domain::slug::Slug::parse(slug).ok(),
+        per_page: crate::domain::listing::MAX_PER_PAGE,
+        ..ProductFilter::default()
+    };
+    let products = list_products(db, &filter, today, media_base).await?.items;
+    Ok(Some(frontend::api::GiPage { gi, products }))
+}

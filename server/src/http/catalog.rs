@@ -10,9 +10,8 @@ use super::error::ApiError;
 use super::extract::AppJson;
 use super::openapi::ErrorBody;
 use crate::db;
-use crate::db::catalog::{GiKey, ProductKey};
-use crate::domain::listing::{MAX_PER_PAGE, ProductFilter};
-use crate::domain::slug::Slug;
+use crate::db::catalog::ProductKey;
+use crate::domain::listing::ProductFilter;
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -98,19 +97,10 @@ async fn get_producer(
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> Result<AppJson<ProducerPage>, ApiError> {
-    let producer = db::catalog::producer_by_slug(&state.db, &slug)
+    let page = db::catalog::producer_page(&state.db, &slug, state.today(), state.media_base())
         .await?
         .ok_or(ApiError::NotFound)?;
-    let filter = ProductFilter {
-        producer: Slug::parse(&slug).ok(),
-        per_page: MAX_PER_PAGE,
-        ..ProductFilter::default()
-    };
-    let products =
-        db::catalog::list_products(&state.db, &filter, state.today(), state.media_base())
-            .await?
-            .items;
-    Ok(AppJson(ProducerPage { producer, products }))
+    Ok(AppJson(page))
 }
 
 /// Every geographical indication (few enough to fit on one page).
@@ -148,17 +138,8 @@ async fn get_gi(
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> Result<AppJson<GiPage>, ApiError> {
-    let gi = db::catalog::gi_card(&state.db, GiKey::Slug(&slug))
+    let page = db::catalog::gi_page(&state.db, &slug, state.today(), state.media_base())
         .await?
         .ok_or(ApiError::NotFound)?;
-    let filter = ProductFilter {
-        gi: Slug::parse(&slug).ok(),
-        per_page: MAX_PER_PAGE,
-        ..ProductFilter::default()
-    };
-    let products =
-        db::catalog::list_products(&state.db, &filter, state.today(), state.media_base())
-            .await?
-            .items;
-    Ok(AppJson(GiPage { gi, products }))
+    Ok(AppJson(page))
 }
