@@ -46,6 +46,15 @@ impl Application {
         db::migrate(&pool).await?;
         let media = crate::media::from_settings(&settings.media).await?;
         let listener = TcpListener::bind(settings.address()).await?;
+        let bundle = settings
+            .web
+            .site_root
+            .join("pkg")
+            .join(format!("{}.js", env!("LEPTOS_OUTPUT_NAME")));
+        if !bundle.exists() {
+            // Pages still render without it, but unstyled and never hydrated: say so loudly.
+            tracing::warn!(path = %bundle.display(), "the browser bundle is missing; set APP__WEB__SITE_ROOT");
+        }
         let leptos = LeptosOptions::builder()
             .output_name(env!("LEPTOS_OUTPUT_NAME"))
             .site_root(settings.web.site_root.to_string_lossy().into_owned())

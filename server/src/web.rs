@@ -53,10 +53,10 @@ impl Backend for PgBackend {
             per_page: 8,
             ..ProductFilter::default()
         };
-        let featured = db::catalog::list_products(&s.db, &featured_filter, today, s.media_base())
-            .await
-            .map_err(internal)?
-            .items;
+        let (featured, _) =
+            db::catalog::product_cards(&s.db, &featured_filter, today, s.media_base())
+                .await
+                .map_err(internal)?;
         let now = s.clock.now();
         let current = LivestreamFilter {
             current: true,

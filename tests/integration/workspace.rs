@@ -246,7 +246,6 @@ async fn the_authorization_matrix_holds_for_every_route() {
         untouched, 2,
         "member and owner each edited then archived one product"
     );
-    let _ = cast.member_email;
 }
 
 #[tokio::test]
@@ -520,4 +519,122 @@ async fn photos_upload_to_a_real_s3_server_when_configured() {
         s3.root.join("cho-ocop-test").join(&key).exists(),
         "the object is in the S3 server's bucket"
     );
+}
+
+#[tokio::test]
+async fn producer_profiles_check_every_field_and_only_owners_add_members() {
+    let app = TestApp::spawn().await;
+    let cast = cast(&app).await;
+    let path = format!("/api/v1/producers/{}", cast.producer_slug);
+    for (body, field, why) in [
+        (json!({ "name": "A" }), "name", "too short"),
+        (json!({ "kind": "coop" }), "kind", "unknown kind"),
+        (
+            json!({ "commune_code": "99999" }),
+            "commune_code",
+            "no such commune",
+        ),
+        (json!({ "phone": "12" }), "phone", "too few digits"),
+        (
+            json!({ "description": "x".repeat(10_001) }),
+            "description",
+            "too long",
+        ),
+    ] {
+        let (status, response) = app
+            .send_json(&cast.owner, Method::PATCH, &path, Some(body))
+            .await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{why}: {response}"
+        );
+        assert!(
+            response["error"]["fields"][field].is_string(),
+            "{why}: {response}"
+        );
+    }
+    let (status, body) = app
+        .send_json(&cast.owner, Method::PATCH, &path,
+            Some(json!({ "phone": "0208 3855 123", "commune_code": "05503", "old_commune": "Tân Cương", "description": "Chè sạch" })))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["producer"]["commune"]["name"], "Tân Cương");
+    assert_eq!(body["producer"]["old_commune"], "Tân Cương");
+    assert_eq!(
+        body["producer"]["name"], "HTX chè Tân Cương Xanh",
+        "untouched fields stay"
+    );
+
+    let (status, _) = app
+        .send_json(
+            &cast.owner,
+            Method::POST,
+            "/api/v1/producers",
+            Some(json!({ "kind": "htx" })),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a producer needs a name"
+    );
+
+    let members = format!("/api/v1/producers/{}/members", cast.producer_slug);
+    let (status, body) = app
+        .send_json(
+            &cast.owner,
+            Method::POST,
+            &members,
+            Some(json!({ "email": "nobody@example.vn" })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body["error"]["fields"]["email"].is_string());
+    let (status, body) = app
+        .send_json(
+            &cast.owner,
+            Method::POST,
+            &members,
+            Some(json!({ "email": cast.member_email, "role": "member" })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(body["error"]["code"], "already_member");
+    let (status, body) = app
+        .send_json(
+            &cast.owner,
+            Method::POST,
+            &members,
+            Some(json!({ "email": "buyer@example.vn", "role": "boss" })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body["error"]["fields"]["role"].is_string());
+
+    // A member sees the producer in `me`.
+    let (_, me) = app
+        .send_json(&cast.member, Method::GET, "/api/v1/me", None)
+        .await;
+    assert_eq!(
+        me["memberships"][0]["producer_slug"],
+        cast.producer_slug.as_str()
+    );
+    assert_eq!(me["memberships"][0]["role"], "member");
+}
+
+#[tokio::test]
+async fn a_malformed_product_id_is_a_json_404() {
+    let app = TestApp::spawn().await;
+    let cast = cast(&app).await;
+    let (status, body) = app
+        .send_json(
+            &cast.owner,
+            Method::PATCH,
+            "/api/v1/products/not-a-uuid",
+            Some(json!({ "stock": "1" })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(body["error"]["code"], "not_found");
 }

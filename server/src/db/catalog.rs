@@ -207,13 +207,32 @@ fn push_filters(qb: &mut QueryBuilder<Postgres>, filter: &ProductFilter) {
     }
 }
 
-/// One page of matching products plus facet counts over all matches.
+/// One page of matching products plus facet counts over all matches (the catalog and the API).
 pub async fn list_products(
     db: &PgPool,
     filter: &ProductFilter,
     today: NaiveDate,
     media_base: &str,
 ) -> sqlx::Result<ProductList> {
+    let (items, total) = product_cards(db, filter, today, media_base).await?;
+    let facets = facets(db, filter, today).await?;
+    Ok(ProductList {
+        items,
+        total,
+        page: filter.page,
+        per_page: filter.per_page,
+        facets,
+    })
+}
+
+/// One page of matching product cards and the number of matches, without facets: for lists
+/// that show no filters (home, producer, GI, livestream pins), where facets would be wasted work.
+pub async fn product_cards(
+    db: &PgPool,
+    filter: &ProductFilter,
+    today: NaiveDate,
+    media_base: &str,
+) -> sqlx::Result<(Vec<ProductSummary>, i64)> {
     let mut qb = QueryBuilder::new("");
     push_visible_products(&mut qb, today);
     push_filters(&mut qb, filter);
@@ -257,14 +276,10 @@ pub async fn list_products(
         None if filter.page > 1 => count_products(db, filter, today).await?,
         None => 0,
     };
-    let facets = facets(db, filter, today).await?;
-    Ok(ProductList {
-        items: rows.into_iter().map(|r| r.into_dto(media_base)).collect(),
+    Ok((
+        rows.into_iter().map(|r| r.into_dto(media_base)).collect(),
         total,
-        page: filter.page,
-        per_page: filter.per_page,
-        facets,
-    })
+    ))
 }
 
 async fn count_products(
@@ -584,7 +599,7 @@ pub async fn producer_page(
         per_page: crate::domain::listing::MAX_PER_PAGE,
         ..ProductFilter::default()
     };
-    let products = list_products(db, &filter, today, media_base).await?.items;
+    let (products, _) = product_cards(db, &filter, today, media_base).await?;
     Ok(Some(frontend::api::ProducerPage { producer, products }))
 }
 
@@ -603,6 +618,6 @@ pub async fn gi_page(
         per_page: crate::domain::listing::MAX_PER_PAGE,
         ..ProductFilter::default()
     };
-    let products = list_products(db, &filter, today, media_base).await?.items;
+    let (products, _) = product_cards(db, &filter, today, media_base).await?;
     Ok(Some(frontend::api::GiPage { gi, products }))
 }

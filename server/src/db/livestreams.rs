@@ -151,9 +151,9 @@ pub async fn cards(
                 per_page: MAX_PER_PAGE,
                 ..ProductFilter::default()
             };
-            crate::db::catalog::list_products(db, &filter, today, media_base)
+            crate::db::catalog::product_cards(db, &filter, today, media_base)
                 .await?
-                .items
+                .0
         };
         out.push(LivestreamDto {
             id: row.id.to_string(),
