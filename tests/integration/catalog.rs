@@ -312,3 +312,78 @@ async fn synthetic_products_spread_over_the_catalog_and_are_added_once() {
     let (_, body) = app.get_json("/api/v1/products?per_page=1").await;
     assert_eq!(body["total"], 300);
 }
+
+#[tokio::test]
+async fn curators_record_gis_and_nobody_else_can() {
+    let app = TestApp::spawn().await;
+    let body = serde_json::json!({
+        "name": "Bắc Kạn", "product": "hồng không hạt", "certificate_no": "00045",
+        "communes": ["Nam Cường", "Đồng Lạc", " Nam Cường "], "protected_area": "Chợ Đồn, Ba Bể",
+    });
+    let (buyer, _) = app.signed_in_client("buyer@example.vn").await;
+    let (status, _) = app
+        .send_json(
+            &buyer,
+            reqwest::Method::POST,
+            "/api/v1/gis",
+            Some(body.clone()),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = app
+        .send_json(
+            &TestApp::new_client(),
+            reqwest::Method::POST,
+            "/api/v1/gis",
+            Some(body.clone()),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    let (curator, curator_id) = app.signed_in_client("curator@example.vn").await;
+    app.grant(&curator_id, "curator").await;
+    let (status, invalid) = app
+        .send_json(
+            &curator,
+            reqwest::Method::POST,
+            "/api/v1/gis",
+            Some(serde_json::json!({ "name": "B", "product": "", "certificate_no": "số 45" })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    for field in ["name", "product", "certificate_no"] {
+        assert!(
+            invalid["error"]["fields"][field].is_string(),
+            "{field}: {invalid}"
+        );
+    }
+    let (status, gi) = app
+        .send_json(
+            &curator,
+            reqwest::Method::POST,
+            "/api/v1/gis",
+            Some(body.clone()),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{gi}");
+    assert_eq!(gi["slug"], "bac-kan-hong-khong-hat");
+    let mut communes: Vec<&str> = gi["communes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    communes.sort();
+    assert_eq!(
+        communes,
+        ["Nam Cường", "Đồng Lạc"],
+        "trimmed and without duplicates"
+    );
+    let (status, again) = app
+        .send_json(&curator, reqwest::Method::POST, "/api/v1/gis", Some(body))
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(again["error"]["code"], "gi_exists");
+    let (_, listed) = app.get_json("/api/v1/gis/bac-kan-hong-khong-hat").await;
+    assert_eq!(listed["gi"]["certificate_no"], "00045");
+}

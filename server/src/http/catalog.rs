@@ -3,22 +3,28 @@
 use axum::Router;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use axum::routing::get;
 use frontend::api::{CatalogQuery, GiCard, GiPage, Page, ProducerPage, ProductDetail, ProductList};
 
 use super::error::ApiError;
 use super::extract::AppJson;
 use super::openapi::ErrorBody;
+use crate::auth::{Requester, Rule};
 use crate::db;
-use crate::db::catalog::ProductKey;
+use crate::db::audit::AuditEntry;
+use crate::db::catalog::{GiKey, ProductKey};
+use crate::db::gis::NewGi;
+use crate::domain::FieldErrors;
 use crate::domain::listing::ProductFilter;
+use crate::domain::slug::Slug;
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/v1/products", get(list_products))
         .route("/v1/producers/{slug}", get(get_producer))
-        .route("/v1/gis", get(list_gis))
+        .route("/v1/gis", get(list_gis).post(create_gi))
         .route("/v1/gis/{slug}", get(get_gi))
 }
 
@@ -142,4 +148,135 @@ async fn get_gi(
         .await?
         .ok_or(ApiError::NotFound)?;
     Ok(AppJson(page))
+}
+
+/// A geographical indication as a curator records it.
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+pub(crate) struct GiBody {
+    #[serde(default)]
+    #[schema(required = true)]
+    name: String,
+    #[serde(default)]
+    #[schema(required = true)]
+    product: String,
+    certificate_no: Option<String>,
+    decision: Option<String>,
+    management_org: Option<String>,
+    #[serde(default)]
+    protected_area: String,
+    #[serde(default)]
+    specification: String,
+    /// Pre-2025 commune names making up the protected area (GI claims are checked against them).
+    #[serde(default)]
+    communes: Vec<String>,
+}
+
+/// Curators record a geographical indication and its protected communes.
+#[utoipa::path(
+    post,
+    path = "/api/v1/gis",
+    tag = "catalog",
+    security(("session" = [])),
+    request_body = GiBody,
+    responses(
+        (status = 201, description = "Recorded", body = GiCard),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not a curator, or a cross-site request", body = ErrorBody),
+        (status = 409, description = "A GI with this name and product, or this certificate number, exists (`gi_exists`)", body = ErrorBody),
+        (status = 415, description = "Not `application/json`", body = ErrorBody),
+        (status = 422, description = "Invalid fields", body = ErrorBody),
+    ),
+)]
+pub(crate) async fn create_gi(
+    State(state): State<AppState>,
+    requester: Requester,
+    AppJson(body): AppJson<GiBody>,
+) -> Result<(StatusCode, AppJson<GiCard>), ApiError> {
+    let curator = requester.require(Rule::Curator)?;
+    let mut errors = FieldErrors::default();
+    let trimmed = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let name = trimmed(&body.name);
+    let product = trimmed(&body.product);
+    if !(2..=120).contains(&name.chars().count()) {
+        errors.add("name", "tên dài từ 2 đến 120 ký tự");
+    }
+    if !(2..=200).contains(&product.chars().count()) {
+        errors.add("product", "hãy ghi sản phẩm được bảo hộ");
+    }
+    let slug = errors.check("name", Slug::from_name(&format!("{name} {product}")));
+    let certificate_no = body
+        .certificate_no
+        .map(|c| c.trim().to_owned())
+        .filter(|c| !c.is_empty());
+    if certificate_no
+        .as_ref()
+        .is_some_and(|c| !c.chars().all(|ch| ch.is_ascii_digit()) || c.len() > 10)
+    {
+        errors.add("certificate_no", "số giấy chứng nhận chỉ gồm chữ số");
+    }
+    let mut communes: Vec<String> = body
+        .communes
+        .iter()
+        .map(|c| trimmed(c))
+        .filter(|c| !c.is_empty())
+        .collect();
+    communes.sort();
+    communes.dedup();
+    if communes.iter().any(|c| c.chars().count() > 80) {
+        errors.add("communes", "tên xã quá dài");
+    }
+    let Some(slug) = slug.filter(|_| errors.is_empty()) else {
+        return Err(ApiError::Validation(errors.0));
+    };
+    let taken = sqlx::query_scalar!(
+        r#"select exists (select 1 from geographical_indications where slug = $1 or certificate_no = $2) as "taken!""#,
+        slug.as_str(),
+        certificate_no
+    )
+    .fetch_one(&state.db)
+    .await?;
+    if taken {
+        return Err(ApiError::Conflict {
+            code: "gi_exists",
+            message: "chỉ dẫn địa lý này đã có".into(),
+        });
+    }
+    let gi = NewGi {
+        slug,
+        name,
+        product,
+        certificate_no,
+        decision: body.decision.filter(|d| !d.trim().is_empty()),
+        management_org: body.management_org.filter(|m| !m.trim().is_empty()),
+        protected_area: body.protected_area,
+        notes: String::new(),
+        source_url: None,
+        protected_communes: communes,
+    };
+    let mut tx = state.db.begin().await?;
+    let id = db::gis::upsert_by_slug(&mut tx, &gi).await?;
+    sqlx::query!(
+        "update geographical_indications set specification = $2 where id = $1",
+        id,
+        body.specification
+    )
+    .execute(&mut *tx)
+    .await?;
+    db::audit::record(&mut *tx, AuditEntry {
+        actor: Some(curator.id),
+        action: "gi.create",
+        entity: "geographical_indication",
+        entity_id: id.to_string(),
+        reason: None,
+        before: None,
+        after: Some(serde_json::json!({ "slug": gi.slug.as_str(), "name": gi.name, "product": gi.product,
+            "certificate_no": gi.certificate_no, "communes": gi.protected_communes })),
+    })
+    .await?;
+    tx.commit().await?;
+    let card = db::catalog::gi_card(&state.db, GiKey::Slug(gi.slug.as_str()))
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok((StatusCode::CREATED, AppJson(card)))
 }

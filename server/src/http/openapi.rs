@@ -39,6 +39,7 @@ pub const SESSION_SCHEME: &str = "session";
         catalog::get_producer,
         catalog::list_gis,
         catalog::get_gi,
+        catalog::create_gi,
         auth::register,
         auth::login,
         auth::logout,
