@@ -638,3 +638,77 @@ async fn a_malformed_product_id_is_a_json_404() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(body["error"]["code"], "not_found");
 }
+
+#[tokio::test]
+async fn members_reorder_and_delete_photos_and_the_objects_go_too() {
+    let app = TestApp::spawn().await;
+    let cast = cast(&app).await;
+    let id = new_product(&app, &cast, "Chè đinh").await;
+    let (_, first) = upload(&app, &cast.member, &id, tiny_jpeg()).await;
+    let (_, second) = upload(&app, &cast.member, &id, tiny_jpeg()).await;
+    let (first_id, second_id) = (
+        first["id"].as_str().unwrap(),
+        second["id"].as_str().unwrap(),
+    );
+
+    let order = format!("/api/v1/products/{id}/images/order");
+    let (status, body) = app
+        .send_json(
+            &cast.member,
+            Method::POST,
+            &order,
+            Some(json!({ "image_ids": [second_id] })),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "every photo must be listed: {body}"
+    );
+    let (status, _) = app
+        .send_json(
+            &cast.buyer,
+            Method::POST,
+            &order,
+            Some(json!({ "image_ids": [second_id, first_id] })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = app
+        .send_json(
+            &cast.member,
+            Method::POST,
+            &order,
+            Some(json!({ "image_ids": [second_id, first_id] })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (_, product) = app.get_json("/api/v1/products/che-dinh").await;
+    assert_eq!(
+        product["images"][0]["id"], second_id,
+        "the second photo is now the cover"
+    );
+
+    let path = format!("/api/v1/products/{id}/images/{first_id}");
+    let (status, _) = app
+        .send_json(&cast.other_member, Method::DELETE, &path, None)
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = app
+        .send_json(&cast.member, Method::DELETE, &path, None)
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        app.get(first["url"].as_str().unwrap()).await.status(),
+        StatusCode::NOT_FOUND,
+        "the object is gone"
+    );
+    assert_eq!(
+        app.get(second["url"].as_str().unwrap()).await.status(),
+        StatusCode::OK
+    );
+    let (status, _) = app
+        .send_json(&cast.member, Method::DELETE, &path, None)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}

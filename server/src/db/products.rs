@@ -203,3 +203,47 @@ pub async fn stored(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Option<St
     .fetch_optional(db)
     .await
 }
+
+/// A product's photo ids, in no particular order.
+pub async fn image_ids(db: impl PgExecutor<'_>, product_id: Uuid) -> sqlx::Result<Vec<Uuid>> {
+    sqlx::query_scalar!(
+        "select id from product_images where product_id = $1",
+        product_id
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// Positions photos in the given order (0 = cover).
+pub async fn set_image_order(
+    db: impl PgExecutor<'_>,
+    product_id: Uuid,
+    ids: &[Uuid],
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update product_images i set position = o.position - 1
+           from unnest($2::uuid[]) with ordinality as o(id, position)
+          where i.id = o.id and i.product_id = $1",
+        product_id,
+        ids
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Removes a photo's row; returns its object keys, or `None` when the product has no such photo.
+pub async fn delete_image(
+    db: impl PgExecutor<'_>,
+    product_id: Uuid,
+    image_id: Uuid,
+) -> sqlx::Result<Option<(String, String)>> {
+    let row = sqlx::query!(
+        "delete from product_images where id = $1 and product_id = $2 returning object_key, thumb_key",
+        image_id,
+        product_id
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|r| (r.object_key, r.thumb_key)))
+}

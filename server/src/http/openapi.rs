@@ -52,6 +52,8 @@ pub const SESSION_SCHEME: &str = "session";
         workspace::update_product,
         workspace::archive_product,
         workspace::upload_image,
+        workspace::reorder_images,
+        workspace::delete_image,
         livestreams::list_livestreams,
         livestreams::create_livestream,
         health::healthz,

@@ -7,7 +7,7 @@ use axum::Router;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::StatusCode;
-use axum::routing::{get, patch, post};
+use axum::routing::{delete, get, patch, post};
 use bytes::Bytes;
 use frontend::api::ProductDetail;
 use serde::Deserialize;
@@ -47,6 +47,11 @@ pub fn router() -> Router<AppState> {
             "/v1/products/{product}/images",
             // Room for the multipart framing around a maximal photo; larger bodies get 413.
             post(upload_image).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES + 64 * 1024)),
+        )
+        .route("/v1/products/{product}/images/order", post(reorder_images))
+        .route(
+            "/v1/products/{product}/images/{image}",
+            delete(delete_image),
         )
 }
 
@@ -870,4 +875,119 @@ fn multipart_error(error: axum::extract::multipart::MultipartError) -> ApiError 
     } else {
         ApiError::BadRequest(error.body_text())
     }
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(crate) struct ImageOrder {
+    /// Every photo id of the product, in the order to show them.
+    #[serde(default)]
+    image_ids: Vec<Uuid>,
+}
+
+/// Members put a product's photos in a new order (the first one is the cover).
+#[utoipa::path(
+    post,
+    path = "/api/v1/products/{product}/images/order",
+    tag = "products",
+    security(("session" = [])),
+    params(("product" = Uuid, Path, description = "The product's id")),
+    request_body = ImageOrder,
+    responses(
+        (status = 204, description = "Reordered"),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not a member of its producer, or a cross-site request", body = ErrorBody),
+        (status = 404, description = "No product has this id", body = ErrorBody),
+        (status = 415, description = "Not `application/json`", body = ErrorBody),
+        (status = 422, description = "The ids are not exactly this product's photos", body = ErrorBody),
+    ),
+)]
+pub(crate) async fn reorder_images(
+    State(state): State<AppState>,
+    requester: Requester,
+    AppPath(id): AppPath<Uuid>,
+    AppJson(body): AppJson<ImageOrder>,
+) -> Result<StatusCode, ApiError> {
+    let producer = product_producer(&state, id).await?;
+    let user = requester.require(Rule::MemberOf(producer))?;
+    let mut tx = state.db.begin().await?;
+    let mut current = db::products::image_ids(&mut *tx, id).await?;
+    let mut wanted = body.image_ids.clone();
+    current.sort();
+    wanted.sort();
+    if current != wanted {
+        return Err(ApiError::Validation(BTreeMap::from([(
+            "image_ids".to_owned(),
+            "phải liệt kê đúng và đủ các ảnh của sản phẩm".to_owned(),
+        )])));
+    }
+    db::products::set_image_order(&mut *tx, id, &body.image_ids).await?;
+    db::audit::record(
+        &mut *tx,
+        AuditEntry {
+            actor: Some(user.id),
+            action: "product.reorder_images",
+            entity: "product",
+            entity_id: id.to_string(),
+            reason: None,
+            before: None,
+            after: Some(json!({ "image_ids": body.image_ids })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Members delete a photo; its objects leave the media store once the row is gone.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/products/{product}/images/{image}",
+    tag = "products",
+    security(("session" = [])),
+    params(
+        ("product" = Uuid, Path, description = "The product's id"),
+        ("image" = Uuid, Path, description = "The photo's id"),
+    ),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not a member of its producer, or a cross-site request", body = ErrorBody),
+        (status = 404, description = "No such product, or no such photo of it", body = ErrorBody),
+    ),
+)]
+pub(crate) async fn delete_image(
+    State(state): State<AppState>,
+    requester: Requester,
+    AppPath((id, image_id)): AppPath<(Uuid, Uuid)>,
+) -> Result<StatusCode, ApiError> {
+    let producer = product_producer(&state, id).await?;
+    let user = requester.require(Rule::MemberOf(producer))?;
+    let mut tx = state.db.begin().await?;
+    let (object_key, thumb_key) = db::products::delete_image(&mut *tx, id, image_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    db::audit::record(
+        &mut *tx,
+        AuditEntry {
+            actor: Some(user.id),
+            action: "product.delete_image",
+            entity: "product",
+            entity_id: id.to_string(),
+            reason: None,
+            before: Some(json!({ "image_id": image_id, "object_key": object_key })),
+            after: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    // After the commit: a failure here leaves an unreferenced object, never a row without its photo.
+    for key in [object_key, thumb_key] {
+        if let Ok(key) = ObjectKey::parse(&key)
+            && let Err(error) = state.media.delete(&key).await
+        {
+            tracing::warn!(%error, key = key.as_str(), "could not delete a photo object");
+        }
+    }
+    Ok(StatusCode::NO_CONTENT)
 }
