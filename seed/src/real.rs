@@ -206,6 +206,7 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<Summary> {
             decision: non_empty(row.decision_no_and_date),
             management_org: non_empty(row.management_org).filter(|m| !m.starts_with("Not stated")),
             protected_area: row.protected_area,
+            specification: String::new(),
             notes: row.notes,
             source_url: non_empty(row.source_url),
         };
@@ -278,10 +279,10 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<Summary> {
         // A GI only where the producer's old commune lies in its protected area.
         let mut gi_id = None;
         if category == "che"
-            && let (Some(commune), Some(id)) = (&old_commune, gi_ids.get("tan-cuong-che"))
-            && gis::covers_old_commune(&mut *tx, *id, commune).await?
+            && let Some(claim) = gis::claim(&mut *tx, "tan-cuong-che", producer_id).await?
+            && claim.covered
         {
-            gi_id = Some(*id);
+            gi_id = Some(claim.id);
         }
         let product_name = DisplayName::parse(&row.product_name_vi).map_err(anyhow::Error::msg)?;
         // Two producers may sell products of the same name: the second gets its producer in the slug.

@@ -621,3 +621,18 @@ pub async fn gi_page(
     let (products, _) = product_cards(db, &filter, today, media_base).await?;
     Ok(Some(frontend::api::GiPage { gi, products }))
 }
+
+/// Paths of every public product, producer and GI page (for the sitemap).
+pub async fn public_paths(db: &PgPool) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar!(
+        r#"
+        select '/san-pham/' || slug as "path!" from products where status = 'active'
+        union all
+        select '/co-so/' || slug from producers
+        union all
+        select '/chi-dan-dia-ly/' || slug from geographical_indications
+        "#
+    )
+    .fetch_all(db)
+    .await
+}

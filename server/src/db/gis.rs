@@ -14,6 +14,7 @@ pub struct NewGi {
     pub decision: Option<String>,
     pub management_org: Option<String>,
     pub protected_area: String,
+    pub specification: String,
     pub notes: String,
     pub source_url: Option<String>,
     /// Pre-2025 commune names making up the protected area, where the registration lists them.
@@ -26,18 +27,21 @@ pub async fn upsert_by_slug(db: &mut PgConnection, gi: &NewGi) -> sqlx::Result<U
         r#"
         with upserted as (
             insert into geographical_indications as g (slug, name, product, certificate_no, decision,
-                                                  management_org, protected_area, notes, source_url)
-            values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                                                  management_org, protected_area, notes, source_url,
+                                                  specification)
+            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
             on conflict (slug) do update set
                 name = excluded.name, product = excluded.product,
                 certificate_no = excluded.certificate_no, decision = excluded.decision,
                 management_org = excluded.management_org, protected_area = excluded.protected_area,
-                notes = excluded.notes, source_url = excluded.source_url
+                notes = excluded.notes, source_url = excluded.source_url,
+                specification = excluded.specification
             where (g.name, g.product, g.certificate_no, g.decision, g.management_org,
-                   g.protected_area, g.notes, g.source_url)
+                   g.protected_area, g.notes, g.source_url, g.specification)
                   is distinct from
                   (excluded.name, excluded.product, excluded.certificate_no, excluded.decision,
-                   excluded.management_org, excluded.protected_area, excluded.notes, excluded.source_url)
+                   excluded.management_org, excluded.protected_area, excluded.notes, excluded.source_url,
+                   excluded.specification)
             returning id
         )
         select id as "id!" from upserted
@@ -54,6 +58,7 @@ pub async fn upsert_by_slug(db: &mut PgConnection, gi: &NewGi) -> sqlx::Result<U
         gi.protected_area,
         gi.notes,
         gi.source_url,
+        gi.specification,
     )
     .fetch_one(&mut *db)
     .await?;
@@ -75,16 +80,44 @@ pub async fn upsert_by_slug(db: &mut PgConnection, gi: &NewGi) -> sqlx::Result<U
     Ok(id)
 }
 
-/// Whether a pre-2025 commune lies in a GI's protected area (the GI-claim rule).
-pub async fn covers_old_commune(
+/// A GI a producer asks to use, and whether it may: the GI-claim rule is that the producer's
+/// pre-2025 commune lies in the GI's protected area. `None` when no GI has this slug.
+pub struct GiClaim {
+    pub id: Uuid,
+    pub name: String,
+    pub covered: bool,
+}
+
+pub async fn claim(
     db: impl PgExecutor<'_>,
-    gi_id: Uuid,
-    old_commune: &str,
+    gi_slug: &str,
+    producer_id: Uuid,
+) -> sqlx::Result<Option<GiClaim>> {
+    sqlx::query_as!(
+        GiClaim,
+        r#"select g.id, g.name,
+                  exists (select 1 from gi_protected_communes pc
+                            join producers p on p.old_commune = pc.old_commune
+                           where pc.gi_id = g.id and p.id = $2) as "covered!"
+             from geographical_indications g where g.slug = $1"#,
+        gi_slug,
+        producer_id
+    )
+    .fetch_optional(db)
+    .await
+}
+
+/// Whether a GI with this slug or certificate number is already recorded.
+pub async fn exists(
+    db: impl PgExecutor<'_>,
+    slug: &str,
+    certificate_no: Option<&str>,
 ) -> sqlx::Result<bool> {
     sqlx::query_scalar!(
-        r#"select exists (select 1 from gi_protected_communes where gi_id = $1 and old_commune = $2) as "covers!""#,
-        gi_id,
-        old_commune
+        r#"select exists (select 1 from geographical_indications
+                           where slug = $1 or certificate_no = $2) as "taken!""#,
+        slug,
+        certificate_no
     )
     .fetch_one(db)
     .await

@@ -247,3 +247,11 @@ pub async fn delete_image(
     .await?;
     Ok(row.map(|r| (r.object_key, r.thumb_key)))
 }
+
+/// Takes a product out of the catalog; its row and history stay.
+pub async fn archive(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<()> {
+    sqlx::query!("update products set status = 'archived' where id = $1", id)
+        .execute(db)
+        .await?;
+    Ok(())
+}

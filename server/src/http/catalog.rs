@@ -229,13 +229,7 @@ pub(crate) async fn create_gi(
     let Some(slug) = slug.filter(|_| errors.is_empty()) else {
         return Err(ApiError::Validation(errors.0));
     };
-    let taken = sqlx::query_scalar!(
-        r#"select exists (select 1 from geographical_indications where slug = $1 or certificate_no = $2) as "taken!""#,
-        slug.as_str(),
-        certificate_no
-    )
-    .fetch_one(&state.db)
-    .await?;
+    let taken = db::gis::exists(&state.db, slug.as_str(), certificate_no.as_deref()).await?;
     if taken {
         return Err(ApiError::Conflict {
             code: "gi_exists",
@@ -250,19 +244,13 @@ pub(crate) async fn create_gi(
         decision: body.decision.filter(|d| !d.trim().is_empty()),
         management_org: body.management_org.filter(|m| !m.trim().is_empty()),
         protected_area: body.protected_area,
+        specification: body.specification,
         notes: String::new(),
         source_url: None,
         protected_communes: communes,
     };
     let mut tx = state.db.begin().await?;
     let id = db::gis::upsert_by_slug(&mut tx, &gi).await?;
-    sqlx::query!(
-        "update geographical_indications set specification = $2 where id = $1",
-        id,
-        body.specification
-    )
-    .execute(&mut *tx)
-    .await?;
     db::audit::record(&mut *tx, AuditEntry {
         actor: Some(curator.id),
         action: "gi.create",

@@ -4,21 +4,12 @@ use axum::extract::State;
 use axum::response::IntoResponse;
 
 use super::error::ApiError;
+use crate::db;
 use crate::state::AppState;
 
 /// Every public page a search engine should know: home, catalog, products, producers, GIs.
 pub async fn sitemap(State(state): State<AppState>) -> Result<impl IntoResponse, ApiError> {
-    let paths = sqlx::query_scalar!(
-        r#"
-        select '/san-pham/' || slug as "path!" from products where status = 'active'
-        union all
-        select '/co-so/' || slug from producers
-        union all
-        select '/chi-dan-dia-ly/' || slug from geographical_indications
-        "#
-    )
-    .fetch_all(&state.db)
-    .await?;
+    let paths = db::catalog::public_paths(&state.db).await?;
     let base = state.base_url();
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",

@@ -75,13 +75,16 @@ async fn producer_id(state: &AppState, slug: &str) -> Result<Uuid, ApiError> {
 }
 
 /// A slug for `name` not yet used, adding -2, -3… as needed.
+/// A name that yields no slug gets a placeholder: the full field check that follows reports the
+/// bad name together with every other field error, and nothing is written with it.
 async fn free_slug<F, Fut>(name: &str, taken: F) -> Result<Slug, ApiError>
 where
     F: Fn(String) -> Fut,
     Fut: Future<Output = sqlx::Result<bool>>,
 {
-    let base =
-        Slug::from_name(name).map_err(|m| ApiError::Validation([("name".to_owned(), m)].into()))?;
+    let Ok(base) = Slug::from_name(name) else {
+        return Ok(Slug::parse("unnamed").expect("a canonical slug"));
+    };
     let mut candidate = base.clone();
     for n in 2..1000 {
         if !taken(candidate.as_str().to_owned()).await? {
@@ -211,16 +214,10 @@ async fn create_producer(
     let user = requester.require(Rule::SignedIn)?;
     let name = body.name.clone().unwrap_or_default();
     let db_ref = &state.db;
-    let slug = match Slug::from_name(&name) {
-        Ok(_) => {
-            free_slug(&name, |s| async move {
-                db::producers::slug_taken(db_ref, &s).await
-            })
-            .await?
-        }
-        // Let the field check below report the bad name.
-        Err(_) => Slug::parse("x").expect("static slug"),
-    };
+    let slug = free_slug(&name, |s| async move {
+        db::producers::slug_taken(db_ref, &s).await
+    })
+    .await?;
     let (producer, contact) = parse_producer(&state, body, None, slug).await?;
     let mut tx = state.db.begin().await?;
     let id = db::producers::insert(&mut *tx, &producer, &contact).await?;
@@ -538,17 +535,7 @@ async fn check_gi_claim(
     gi_slug: &str,
     errors: &mut FieldErrors,
 ) -> Result<Option<Uuid>, ApiError> {
-    let row = sqlx::query!(
-        r#"select g.id, g.name,
-                  exists (select 1 from gi_protected_communes pc join producers p on p.old_commune = pc.old_commune
-                           where pc.gi_id = g.id and p.id = $2) as "covered!"
-             from geographical_indications g where g.slug = $1"#,
-        gi_slug,
-        producer_id
-    )
-    .fetch_optional(&state.db)
-    .await?;
-    match row {
+    match db::gis::claim(&state.db, gi_slug, producer_id).await? {
         None => {
             errors.add("gi_slug", "không có chỉ dẫn địa lý này");
             Ok(None)
@@ -610,15 +597,10 @@ async fn create_product(
     let user = requester.require(Rule::MemberOf(producer))?;
     let name = body.name.clone().unwrap_or_default();
     let db_ref = &state.db;
-    let slug = match Slug::from_name(&name) {
-        Ok(_) => {
-            free_slug(&name, |s| async move {
-                db::products::slug_taken(db_ref, &s).await
-            })
-            .await?
-        }
-        Err(_) => Slug::parse("x").expect("static slug"),
-    };
+    let slug = free_slug(&name, |s| async move {
+        db::products::slug_taken(db_ref, &s).await
+    })
+    .await?;
     let product = parse_product(&state, producer, body, None, slug).await?;
     let mut tx = state.db.begin().await?;
     let id = db::products::upsert_by_slug(&mut *tx, &product).await?;
@@ -725,9 +707,7 @@ async fn archive_product(
     let user = requester.require(Rule::MemberOf(producer))?;
     let mut tx = state.db.begin().await?;
     let before = db::products::snapshot(&mut *tx, id).await?;
-    sqlx::query!("update products set status = 'archived' where id = $1", id)
-        .execute(&mut *tx)
-        .await?;
+    db::products::archive(&mut *tx, id).await?;
     let after = db::products::snapshot(&mut *tx, id).await?;
     db::audit::record(
         &mut *tx,
