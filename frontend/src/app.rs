@@ -9,11 +9,15 @@ use leptos_router::{SsrMode, path};
 use crate::api::SiteOrigin;
 use crate::components::layout::Layout;
 use crate::i18n::{Locale, request_locale};
+use crate::pages::account::{LoginPage, RegisterPage};
 use crate::pages::catalog::CatalogPage;
 use crate::pages::gi::GiPage;
 use crate::pages::livestreams::LivestreamsPage;
 use crate::pages::producer::ProducerPage;
 use crate::pages::product::ProductPage;
+use crate::pages::workspace::{
+    LivestreamFormPage, ProducerDeskPage, ProducerFormPage, ProductEditorPage, WorkspaceHome,
+};
 use crate::pages::{home::HomePage, not_found::NotFound};
 
 /// The whole document the server sends. `lang` carries the locale to the browser for hydration.
@@ -68,6 +72,15 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/co-so/:slug") view=ProducerPage ssr=SsrMode::Async/>
                     <Route path=path!("/chi-dan-dia-ly/:slug") view=GiPage ssr=SsrMode::Async/>
                     <Route path=path!("/livestream") view=LivestreamsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/dang-nhap") view=LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/dang-ky") view=RegisterPage ssr=SsrMode::Async/>
+                    <Route path=path!("/quan-ly") view=WorkspaceHome ssr=SsrMode::Async/>
+                    <Route path=path!("/quan-ly/co-so-moi") view=ProducerFormPage ssr=SsrMode::Async/>
+                    <Route path=path!("/quan-ly/:slug") view=ProducerDeskPage ssr=SsrMode::Async/>
+                    <Route path=path!("/quan-ly/:slug/ho-so") view=ProducerFormPage ssr=SsrMode::Async/>
+                    <Route path=path!("/quan-ly/:slug/san-pham-moi") view=ProductEditorPage ssr=SsrMode::Async/>
+                    <Route path=path!("/quan-ly/:slug/san-pham/:id") view=ProductEditorPage ssr=SsrMode::Async/>
+                    <Route path=path!("/quan-ly/:slug/livestream-moi") view=LivestreamFormPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

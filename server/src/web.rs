@@ -18,6 +18,13 @@ use leptos_axum::{LeptosRoutes, generate_route_list};
 use serde::Deserialize;
 use tower_http::services::ServeDir;
 
+mod forms;
+mod workspace;
+
+use frontend::api::{
+    FormState, LivestreamForm, ProducerDesk, ProducerForm, ProductEditor, Request, Viewer,
+};
+
 use crate::db;
 use crate::db::catalog::ProductKey;
 use crate::db::livestreams::LivestreamFilter;
@@ -35,7 +42,7 @@ impl PgBackend {
     }
 }
 
-fn internal(error: impl std::fmt::Display) -> BackendError {
+pub(crate) fn internal(error: impl std::fmt::Display) -> BackendError {
     tracing::error!(%error, "backend query failed");
     BackendError::Internal
 }
@@ -126,6 +133,47 @@ impl Backend for PgBackend {
             .map_err(internal)
     }
 
+    async fn viewer(&self, req: &Request) -> Result<Option<Viewer>, BackendError> {
+        workspace::viewer(&self.state, req).await
+    }
+
+    async fn auth_form(&self, req: &Request) -> Result<FormState, BackendError> {
+        workspace::auth_form(req).await
+    }
+
+    async fn producer_form(
+        &self,
+        req: &Request,
+        slug: Option<String>,
+    ) -> Result<ProducerForm, BackendError> {
+        workspace::producer_form(&self.state, req, slug).await
+    }
+
+    async fn producer_desk(
+        &self,
+        req: &Request,
+        slug: String,
+    ) -> Result<ProducerDesk, BackendError> {
+        workspace::producer_desk(&self.state, req, slug).await
+    }
+
+    async fn product_editor(
+        &self,
+        req: &Request,
+        slug: String,
+        id: Option<String>,
+    ) -> Result<ProductEditor, BackendError> {
+        workspace::product_editor(&self.state, req, slug, id).await
+    }
+
+    async fn livestream_form(
+        &self,
+        req: &Request,
+        slug: String,
+    ) -> Result<LivestreamForm, BackendError> {
+        workspace::livestream_form(&self.state, req, slug).await
+    }
+
     async fn gi(&self, slug: String) -> Result<GiPage, BackendError> {
         let s = &self.state;
         db::catalog::gi_page(&s.db, &slug, s.today(), s.media_base())
@@ -150,6 +198,8 @@ pub fn router(state: &AppState) -> Router<AppState> {
     let site_root = options.site_root.to_string();
     Router::new()
         .route("/ngon-ngu", get(switch_language))
+        // Form posts share their pages' paths; the pages answer GET, these answer POST.
+        .merge(forms::router())
         .leptos_routes_with_context(
             state,
             routes,

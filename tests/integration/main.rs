@@ -10,3 +10,4 @@ mod media;
 mod openapi;
 mod pages;
 mod workspace;
+mod workspace_pages;

@@ -2,7 +2,9 @@
 //! [`Backend`] port those server functions reach (implemented by the `server` crate).
 
 mod dto;
+mod workspace;
 pub use dto::*;
+pub use workspace::*;
 
 use leptos::prelude::*;
 
@@ -14,6 +16,12 @@ pub enum BackendError {
     NotFound,
     #[error("invalid input")]
     Invalid(std::collections::BTreeMap<String, String>),
+    /// Nobody is signed in: pages send the visitor to the login page.
+    #[error("not signed in")]
+    Unauthorized,
+    /// Signed in, but not allowed here (say, another producer's workspace).
+    #[error("forbidden")]
+    Forbidden,
     #[error("backend failure")]
     Internal,
 }
@@ -39,7 +47,35 @@ mod port {
         async fn producer(&self, slug: String) -> Result<ProducerPage, BackendError>;
         async fn gi(&self, slug: String) -> Result<GiPage, BackendError>;
         async fn livestreams(&self) -> Result<Vec<LivestreamDto>, BackendError>;
+
+        // The workspace and sign-in pages read the session from the request.
+        async fn viewer(&self, req: &Request) -> Result<Option<Viewer>, BackendError>;
+        async fn auth_form(&self, req: &Request) -> Result<FormState, BackendError>;
+        async fn producer_form(
+            &self,
+            req: &Request,
+            slug: Option<String>,
+        ) -> Result<ProducerForm, BackendError>;
+        async fn producer_desk(
+            &self,
+            req: &Request,
+            slug: String,
+        ) -> Result<ProducerDesk, BackendError>;
+        async fn product_editor(
+            &self,
+            req: &Request,
+            slug: String,
+            id: Option<String>,
+        ) -> Result<ProductEditor, BackendError>;
+        async fn livestream_form(
+            &self,
+            req: &Request,
+            slug: String,
+        ) -> Result<LivestreamForm, BackendError>;
     }
+
+    /// The incoming request's head (cookies, session), as Leptos provides it.
+    pub type Request = http::request::Parts;
 
     pub type SharedBackend = Arc<dyn Backend>;
 
@@ -48,21 +84,27 @@ mod port {
         use_context::<SharedBackend>().ok_or_else(|| ServerFnError::new("backend not provided"))
     }
 
-    /// Pages that find nothing answer 404 to the browser as well as saying so.
+    /// Pages that find nothing (or may not show it) answer 404 (or 403) to the browser as well as
+    /// saying so.
     pub fn answer<T>(
         result: Result<T, BackendError>,
     ) -> Result<Result<T, BackendError>, ServerFnError> {
-        if matches!(result, Err(BackendError::NotFound))
+        let status = match &result {
+            Err(BackendError::NotFound) => Some(http::StatusCode::NOT_FOUND),
+            Err(BackendError::Forbidden) => Some(http::StatusCode::FORBIDDEN),
+            _ => None,
+        };
+        if let Some(status) = status
             && let Some(response) = use_context::<leptos_axum::ResponseOptions>()
         {
-            response.set_status(http::StatusCode::NOT_FOUND);
+            response.set_status(status);
         }
         Ok(result)
     }
 }
 
 #[cfg(feature = "ssr")]
-pub use port::{Backend, SharedBackend};
+pub use port::{Backend, Request, SharedBackend};
 
 /// A server-function result: transport failures outside, domain outcomes inside.
 pub type Answer<T> = Result<Result<T, BackendError>, ServerFnError>;

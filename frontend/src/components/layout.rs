@@ -46,6 +46,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <a href="/">{texts.nav_home}</a>
                     <a href="/san-pham">{texts.nav_catalog}</a>
                     <a href="/livestream">{texts.nav_livestreams}</a>
+                    <a href="/quan-ly">{texts.nav_sellers}</a>
                     <a class="lang-switch" href=switch_href hreflang=other.code() rel="nofollow">
                         {texts.switch_language}
                     </a>

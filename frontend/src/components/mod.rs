@@ -1,5 +1,6 @@
 //! Building blocks shared by several pages.
 
+pub mod form;
 pub mod layout;
 pub mod livestream;
 pub mod product_card;

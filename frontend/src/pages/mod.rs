@@ -1,5 +1,6 @@
 //! One module per page.
 
+pub mod account;
 pub mod catalog;
 pub mod gi;
 pub mod home;
@@ -7,3 +8,4 @@ pub mod livestreams;
 pub mod not_found;
 pub mod producer;
 pub mod product;
+pub mod workspace;

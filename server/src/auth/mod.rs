@@ -126,12 +126,19 @@ impl FromRequestParts<AppState> for Requester {
         let session = Session::from_request_parts(parts, state)
             .await
             .map_err(|(_, message)| ApiError::Internal(anyhow::anyhow!(message)))?;
+        Requester::from_session(session, &state.db).await
+    }
+}
+
+impl Requester {
+    /// Whoever the session says is signed in (the UI's pages reach the session this way too).
+    pub async fn from_session(session: Session, db: &sqlx::PgPool) -> Result<Requester, ApiError> {
         let user_id: Option<Uuid> = session
             .get(USER_ID_KEY)
             .await
             .map_err(|e| ApiError::Internal(e.into()))?;
         let user = match user_id {
-            Some(id) => db::users::load_user(&state.db, id).await?,
+            Some(id) => db::users::load_user(db, id).await?,
             None => None,
         };
         Ok(Requester { user, session })

@@ -83,6 +83,8 @@ pub struct LivestreamFilter {
     pub product: Option<Uuid>,
     /// Only this one.
     pub id: Option<Uuid>,
+    /// Only this producer's (its workspace).
+    pub producer: Option<Uuid>,
     /// Only live and upcoming ones.
     pub current: bool,
 }
@@ -114,6 +116,7 @@ pub async fn list(
            and ($4::uuid is null or exists (select 1 from livestream_products lp
                                              where lp.livestream_id = l.id and lp.product_id = $4))
            and ($6::uuid is null or l.id = $6)
+           and ($8::uuid is null or l.producer_id = $8)
            and (not $7 or coalesce(l.ends_at, l.starts_at + make_interval(secs => $3)) > $2)
          order by case when $1 = 'past' then null else l.starts_at end asc nulls last,
                   l.starts_at desc
@@ -125,7 +128,8 @@ pub async fn list(
         filter.product,
         limit,
         filter.id,
-        filter.current
+        filter.current,
+        filter.producer
     )
     .fetch_all(db)
     .await

@@ -8,6 +8,7 @@ pub mod livestreams;
 pub mod producers;
 pub mod products;
 pub mod users;
+pub mod workspace;
 
 use std::time::Duration;
 

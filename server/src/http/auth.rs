@@ -65,7 +65,7 @@ pub fn user_json(user: &User) -> Value {
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
-struct RegisterBody {
+pub(crate) struct RegisterBody {
     #[serde(default)]
     #[schema(required = true, example = "nguoi.mua@example.vn")]
     email: String,
@@ -94,7 +94,7 @@ struct RegisterBody {
         (status = 422, description = "Invalid email, password or display name", body = ErrorBody),
     ),
 )]
-async fn register(
+pub(crate) async fn register(
     State(state): State<AppState>,
     requester: Requester,
     AppJson(body): AppJson<RegisterBody>,
@@ -124,7 +124,7 @@ async fn register(
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
-struct LoginBody {
+pub(crate) struct LoginBody {
     #[serde(default)]
     #[schema(required = true)]
     email: String,
@@ -151,7 +151,7 @@ struct LoginBody {
             headers(("retry-after" = u64, description = "Seconds to wait"))),
     ),
 )]
-async fn login(
+pub(crate) async fn login(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     requester: Requester,
@@ -219,7 +219,7 @@ async fn sign_in(requester: &Requester, user_id: Uuid) -> Result<(), ApiError> {
         (status = 403, description = "Cross-site request", body = ErrorBody),
     ),
 )]
-async fn logout(requester: Requester) -> Result<StatusCode, ApiError> {
+pub(crate) async fn logout(requester: Requester) -> Result<StatusCode, ApiError> {
     requester.require(Rule::SignedIn)?;
     requester
         .session

@@ -100,7 +100,7 @@ where
 
 /// A producer's profile. Creating needs `name` and `kind`; a PATCH sends only what changes.
 #[derive(Deserialize, Default, utoipa::ToSchema)]
-struct ProducerBody {
+pub(crate) struct ProducerBody {
     #[schema(example = "HTX Chè Tân Cương")]
     name: Option<String>,
     /// `htx`, `company`, `household` or `other`.
@@ -206,7 +206,7 @@ async fn producer_json(state: &AppState, slug: &str) -> Result<Value, ApiError> 
         (status = 422, description = "Invalid fields", body = ErrorBody),
     ),
 )]
-async fn create_producer(
+pub(crate) async fn create_producer(
     State(state): State<AppState>,
     requester: Requester,
     AppJson(body): AppJson<ProducerBody>,
@@ -262,7 +262,7 @@ async fn create_producer(
         (status = 422, description = "Invalid fields", body = ErrorBody),
     ),
 )]
-async fn update_producer(
+pub(crate) async fn update_producer(
     State(state): State<AppState>,
     requester: Requester,
     Path(slug): Path<String>,
@@ -297,7 +297,7 @@ async fn update_producer(
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
-struct MemberBody {
+pub(crate) struct MemberBody {
     /// An existing account's email.
     #[serde(default)]
     #[schema(required = true)]
@@ -326,7 +326,7 @@ struct MemberBody {
         (status = 422, description = "Invalid email or role, or no account has this email", body = ErrorBody),
     ),
 )]
-async fn add_member(
+pub(crate) async fn add_member(
     State(state): State<AppState>,
     requester: Requester,
     Path(slug): Path<String>,
@@ -388,7 +388,7 @@ async fn add_member(
 /// A product. Creating needs `name`, `category_code`, `price_vnd` and `unit`; a PATCH sends only
 /// what changes.
 #[derive(Deserialize, Default, utoipa::ToSchema)]
-struct ProductBody {
+pub(crate) struct ProductBody {
     name: Option<String>,
     category_code: Option<String>,
     description: Option<String>,
@@ -587,7 +587,7 @@ async fn product_json(state: &AppState, id: Uuid) -> Result<Value, ApiError> {
         (status = 422, description = "Invalid fields (e.g. price, unit, a GI outside the producer's area)", body = ErrorBody),
     ),
 )]
-async fn create_product(
+pub(crate) async fn create_product(
     State(state): State<AppState>,
     requester: Requester,
     Path(slug): Path<String>,
@@ -650,7 +650,7 @@ async fn product_producer(state: &AppState, id: Uuid) -> Result<Uuid, ApiError> 
         (status = 422, description = "Invalid fields", body = ErrorBody),
     ),
 )]
-async fn update_product(
+pub(crate) async fn update_product(
     State(state): State<AppState>,
     requester: Requester,
     AppPath(id): AppPath<Uuid>,
@@ -698,7 +698,7 @@ async fn update_product(
         (status = 404, description = "No product has this id", body = ErrorBody),
     ),
 )]
-async fn archive_product(
+pub(crate) async fn archive_product(
     State(state): State<AppState>,
     requester: Requester,
     AppPath(id): AppPath<Uuid>,
@@ -749,7 +749,7 @@ async fn archive_product(
         (status = 422, description = "No `file` field, or an unreadable or oversized image", body = ErrorBody),
     ),
 )]
-async fn upload_image(
+pub(crate) async fn upload_image(
     State(state): State<AppState>,
     requester: Requester,
     AppPath(id): AppPath<Uuid>,

@@ -1,0 +1,140 @@
+//! Form fields that put the user's last typed value back and show the server's Vietnamese error
+//! beside the field, so a failed plain-HTML post loses nothing.
+
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::use_location;
+
+use crate::api::{BackendError, Choice, FormState};
+use crate::pages::not_found::NotFound;
+
+/// `<input>` with its label and error. `value` is already the typed-or-stored value.
+#[component]
+pub fn TextField(
+    name: &'static str,
+    label: &'static str,
+    value: String,
+    #[prop(optional_no_strip)] error: Option<String>,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] required: bool,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] step: Option<&'static str>,
+) -> impl IntoView {
+    let id = format!("f-{name}");
+    let error_id = format!("e-{name}");
+    let invalid = error.is_some();
+    view! {
+        <div class="field" class:invalid=invalid>
+            <label for=id.clone()>{label}{required.then_some(" *")}</label>
+            <input
+                id=id
+                name=name
+                type=kind
+                value=value
+                required=required
+                step=step
+                autocomplete=autocomplete
+                aria-invalid=invalid.then_some("true")
+                aria-describedby=invalid.then(|| error_id.clone())
+            />
+            {hint.map(|h| view! { <small class="hint">{h}</small> })}
+            {error.map(|e| view! { <p class="field-error" id=error_id>{e}</p> })}
+        </div>
+    }
+}
+
+/// `<textarea>` with its label and error.
+#[component]
+pub fn TextArea(
+    name: &'static str,
+    label: &'static str,
+    value: String,
+    #[prop(optional_no_strip)] error: Option<String>,
+) -> impl IntoView {
+    let id = format!("f-{name}");
+    let invalid = error.is_some();
+    view! {
+        <div class="field" class:invalid=invalid>
+            <label for=id.clone()>{label}</label>
+            <textarea id=id name=name rows="5" aria-invalid=invalid.then_some("true")>{value}</textarea>
+            {error.map(|e| view! { <p class="field-error">{e}</p> })}
+        </div>
+    }
+}
+
+/// `<select>` over `choices`; `blank` adds an empty first option ("none").
+#[component]
+pub fn SelectField(
+    name: &'static str,
+    label: &'static str,
+    value: String,
+    choices: Vec<Choice>,
+    #[prop(optional_no_strip)] error: Option<String>,
+    #[prop(optional)] blank: Option<&'static str>,
+    #[prop(optional)] required: bool,
+) -> impl IntoView {
+    let id = format!("f-{name}");
+    let invalid = error.is_some();
+    view! {
+        <div class="field" class:invalid=invalid>
+            <label for=id.clone()>{label}{required.then_some(" *")}</label>
+            <select id=id name=name required=required aria-invalid=invalid.then_some("true")>
+                {blank.map(|b| view! { <option value="">{b}</option> })}
+                {choices
+                    .into_iter()
+                    .map(|c| {
+                        let selected = c.value == value;
+                        view! { <option value=c.value selected=selected>{c.label}</option> }
+                    })
+                    .collect_view()}
+            </select>
+            {error.map(|e| view! { <p class="field-error">{e}</p> })}
+        </div>
+    }
+}
+
+/// The whole-form error and the one-off confirmation above a form.
+#[component]
+pub fn FormMessages(form: FormState) -> impl IntoView {
+    let count = form.errors.keys().filter(|k| *k != "_form").count();
+    let whole = form.error("_form");
+    view! {
+        {form.notice.map(|n| view! { <p class="flash" role="status">{n}</p> })}
+        {whole.map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+        {(count > 0).then(|| view! {
+            <p class="form-error" role="alert">{format!("Có {count} ô cần sửa, xem thông báo bên dưới từng ô.")}</p>
+        })}
+    }
+}
+
+/// What a workspace page shows when it cannot show its content: the login page for nobody,
+/// a refusal for someone else's workspace, the 404 page, or a failure message.
+pub fn refusal(error: BackendError) -> AnyView {
+    match error {
+        BackendError::Unauthorized => {
+            let location = use_location();
+            let here = format!(
+                "{}{}",
+                location.pathname.get_untracked(),
+                location.search.get_untracked()
+            );
+            let target = format!(
+                "/dang-nhap?next={}",
+                form_urlencoded::byte_serialize(here.as_bytes()).collect::<String>()
+            );
+            view! { <Redirect path=target/> }.into_any()
+        }
+        BackendError::Forbidden => view! {
+            <h1>"Không có quyền"</h1>
+            <p>"Bạn không phải là thành viên của cơ sở này."</p>
+            <p><a href="/quan-ly">"Về kênh người bán"</a></p>
+        }
+        .into_any(),
+        BackendError::NotFound => view! { <NotFound/> }.into_any(),
+        BackendError::Invalid(_) | BackendError::Internal => view! {
+            <p class="error">"Không tải được trang. Hãy thử lại sau ít phút."</p>
+        }
+        .into_any(),
+    }
+}

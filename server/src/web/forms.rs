@@ -1,0 +1,447 @@
+//! Plain HTML form posts from the UI (sign-in and the producer workspace). Each one is handed to
+//! the very handler the JSON API uses — same access rule, checks, transaction and audit entry —
+//! and answered with a 303 redirect: to the next page when it worked, or back to the form with the
+//! typed values and the Vietnamese errors left in the session for the form to show once.
+
+use axum::Router;
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::post;
+use frontend::api::FormState;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+use tower_sessions::Session;
+use uuid::Uuid;
+
+use super::workspace::FLASH_KEY;
+use crate::auth::Requester;
+use crate::db;
+use crate::http::auth::{ClientIp, LoginBody, RegisterBody, login, logout, register};
+use crate::http::error::ApiError;
+use crate::http::extract::{AppJson, AppPath};
+use crate::http::livestreams::{LivestreamBody, create_livestream};
+use crate::http::workspace::{
+    ImageOrder, MemberBody, ProducerBody, ProductBody, add_member, archive_product,
+    create_producer, create_product, delete_image, reorder_images, update_producer, update_product,
+    upload_image,
+};
+use crate::media::MAX_UPLOAD_BYTES;
+use crate::state::AppState;
+
+/// `name=value` pairs as posted, in order (checkbox groups repeat a name).
+type Fields = axum::Form<Vec<(String, String)>>;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/dang-nhap", post(login_form))
+        .route("/dang-ky", post(register_form))
+        .route("/dang-xuat", post(logout_form))
+        .route("/quan-ly/co-so-moi", post(create_producer_form))
+        .route("/quan-ly/{slug}/ho-so", post(update_producer_form))
+        .route("/quan-ly/{slug}/thanh-vien", post(add_member_form))
+        .route("/quan-ly/{slug}/san-pham-moi", post(create_product_form))
+        .route("/quan-ly/{slug}/san-pham/{id}", post(update_product_form))
+        .route(
+            "/quan-ly/{slug}/san-pham/{id}/luu-tru",
+            post(archive_product_form),
+        )
+        .route(
+            "/quan-ly/{slug}/san-pham/{id}/anh",
+            post(upload_image_form).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES + 64 * 1024)),
+        )
+        .route(
+            "/quan-ly/{slug}/san-pham/{id}/anh/{image}/len",
+            post(move_image_up_form),
+        )
+        .route(
+            "/quan-ly/{slug}/san-pham/{id}/anh/{image}/xoa",
+            post(delete_image_form),
+        )
+        .route(
+            "/quan-ly/{slug}/livestream-moi",
+            post(create_livestream_form),
+        )
+}
+
+/// The posted fields as the JSON body the API handler reads: names in `lists` become arrays,
+/// names in `nulls` become `null` when left empty (an empty select meaning "none").
+fn json_body<T: DeserializeOwned>(
+    fields: &[(String, String)],
+    lists: &[&str],
+    nulls: &[&str],
+) -> Result<T, ApiError> {
+    let mut object = Map::new();
+    for name in lists {
+        object.insert((*name).to_owned(), Value::Array(Vec::new()));
+    }
+    for (name, value) in fields {
+        if lists.contains(&name.as_str()) {
+            if let Some(Value::Array(items)) = object.get_mut(name) {
+                items.push(Value::String(value.clone()));
+            }
+        } else if nulls.contains(&name.as_str()) && value.trim().is_empty() {
+            object.insert(name.clone(), Value::Null);
+        } else {
+            object.insert(name.clone(), Value::String(value.clone()));
+        }
+    }
+    serde_json::from_value(Value::Object(object)).map_err(|e| ApiError::BadRequest(e.to_string()))
+}
+
+/// What the form shows again after a failed post: everything typed except secrets; checkbox
+/// groups joined with commas.
+fn typed_values(fields: &[(String, String)]) -> std::collections::BTreeMap<String, String> {
+    let mut values = std::collections::BTreeMap::<String, String>::new();
+    for (name, value) in fields {
+        if name == "password" {
+            continue;
+        }
+        values
+            .entry(name.clone())
+            .and_modify(|v| {
+                v.push(',');
+                v.push_str(value);
+            })
+            .or_insert_with(|| value.clone());
+    }
+    values
+}
+
+/// Where the browser goes after a post.
+struct Outcome {
+    to: String,
+    notice: Option<&'static str>,
+}
+
+fn go(to: impl Into<String>, notice: Option<&'static str>) -> Outcome {
+    Outcome {
+        to: to.into(),
+        notice,
+    }
+}
+
+async fn flash(session: &Session, state: FormState) {
+    if let Err(error) = session.insert(FLASH_KEY, state).await {
+        tracing::warn!(%error, "could not keep the form state for the next page");
+    }
+}
+
+fn login_redirect(back: &str) -> Response {
+    let next: String = form_urlencoded::byte_serialize(back.as_bytes()).collect();
+    Redirect::to(&format!("/dang-nhap?next={next}")).into_response()
+}
+
+/// Turns a handler's answer into a redirect. A failure goes back to `back` with the typed values
+/// and the reasons in Vietnamese (upload errors belong to the `file` field).
+async fn finish(
+    session: &Session,
+    result: Result<Outcome, ApiError>,
+    back: &str,
+    fields: &[(String, String)],
+) -> Response {
+    let error = match result {
+        Ok(outcome) => {
+            if let Some(notice) = outcome.notice {
+                flash(
+                    session,
+                    FormState {
+                        notice: Some(notice.to_owned()),
+                        ..FormState::default()
+                    },
+                )
+                .await;
+            }
+            return Redirect::to(&outcome.to).into_response();
+        }
+        Err(error) => error,
+    };
+    let mut state = FormState {
+        values: typed_values(fields),
+        ..FormState::default()
+    };
+    let mut whole_form = |message: String| {
+        state.errors.insert("_form".to_owned(), message);
+    };
+    match error {
+        ApiError::Validation(errors) => state.errors = errors,
+        ApiError::Unauthorized => return login_redirect(back),
+        ApiError::Forbidden(message)
+        | ApiError::BadRequest(message)
+        | ApiError::Conflict { message, .. } => whole_form(message),
+        ApiError::NotFound => whole_form("không tìm thấy mục này (có thể đã bị xoá)".into()),
+        ApiError::PayloadTooLarge => {
+            state
+                .errors
+                .insert("file".to_owned(), "ảnh lớn hơn 10 MB".to_owned());
+        }
+        ApiError::UnsupportedMediaType(_) => {
+            state.errors.insert(
+                "file".to_owned(),
+                "tệp không phải ảnh JPEG, PNG hay WebP".to_owned(),
+            );
+        }
+        ApiError::TooManyRequests { retry_after_secs } => whole_form(format!(
+            "đăng nhập sai quá nhiều lần; hãy thử lại sau {} phút",
+            retry_after_secs.div_ceil(60)
+        )),
+        ApiError::Unavailable(_) | ApiError::Internal(_) => {
+            tracing::error!(%error, "form post failed");
+            whole_form("có lỗi ở máy chủ, chưa có gì được lưu; hãy thử lại".into())
+        }
+    }
+    flash(session, state).await;
+    Redirect::to(back).into_response()
+}
+
+/// Only our own paths: `next` must not send a signed-in user to another site.
+fn safe_next(fields: &[(String, String)]) -> String {
+    fields
+        .iter()
+        .find(|(name, _)| name == "next")
+        .map(|(_, v)| v.clone())
+        .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+        .unwrap_or_else(|| "/quan-ly".to_owned())
+}
+
+async fn login_form(
+    state: State<AppState>,
+    ip: ClientIp,
+    requester: Requester,
+    fields: Fields,
+) -> Response {
+    let session = requester.session.clone();
+    let next = safe_next(&fields);
+    let back = format!(
+        "/dang-nhap?next={}",
+        form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+    );
+    let result = async {
+        let body: LoginBody = json_body(&fields, &[], &[])?;
+        login(state, ip, requester, AppJson(body)).await?;
+        Ok(go(next, None))
+    }
+    .await;
+    // A wrong password is "unauthorized" to the API, but to this form it is a message, not a
+    // detour to the login page it came from.
+    let result = result.map_err(|error| match error {
+        ApiError::Unauthorized => ApiError::Forbidden("email hoặc mật khẩu không đúng".into()),
+        other => other,
+    });
+    finish(&session, result, &back, &fields).await
+}
+
+async fn register_form(state: State<AppState>, requester: Requester, fields: Fields) -> Response {
+    let session = requester.session.clone();
+    let next = safe_next(&fields);
+    let result = async {
+        let body: RegisterBody = json_body(&fields, &[], &[])?;
+        register(state, requester, AppJson(body)).await?;
+        Ok(go(next, None))
+    }
+    .await;
+    finish(&session, result, "/dang-ky", &fields).await
+}
+
+async fn logout_form(requester: Requester) -> Response {
+    // Signing out twice (say, from two tabs) is not an error worth a page.
+    let _ = logout(requester).await;
+    Redirect::to("/").into_response()
+}
+
+async fn create_producer_form(
+    state: State<AppState>,
+    requester: Requester,
+    fields: Fields,
+) -> Response {
+    let session = requester.session.clone();
+    let result = async {
+        let body: ProducerBody = json_body(&fields, &[], &[])?;
+        let (_, AppJson(created)) = create_producer(state, requester, AppJson(body)).await?;
+        let slug = created["producer"]["slug"].as_str().unwrap_or_default();
+        Ok(go(format!("/quan-ly/{slug}"), Some("Đã tạo cơ sở.")))
+    }
+    .await;
+    finish(&session, result, "/quan-ly/co-so-moi", &fields).await
+}
+
+async fn update_producer_form(
+    state: State<AppState>,
+    requester: Requester,
+    Path(slug): Path<String>,
+    fields: Fields,
+) -> Response {
+    let session = requester.session.clone();
+    let back = format!("/quan-ly/{slug}/ho-so");
+    let result = async {
+        let body: ProducerBody = json_body(&fields, &[], &[])?;
+        update_producer(state, requester, Path(slug.clone()), AppJson(body)).await?;
+        Ok(go(format!("/quan-ly/{slug}"), Some("Đã lưu hồ sơ.")))
+    }
+    .await;
+    finish(&session, result, &back, &fields).await
+}
+
+async fn add_member_form(
+    state: State<AppState>,
+    requester: Requester,
+    Path(slug): Path<String>,
+    fields: Fields,
+) -> Response {
+    let session = requester.session.clone();
+    let back = format!("/quan-ly/{slug}");
+    let result = async {
+        let body: MemberBody = json_body(&fields, &[], &[])?;
+        add_member(state, requester, Path(slug.clone()), AppJson(body)).await?;
+        Ok(go(back.clone(), Some("Đã thêm thành viên.")))
+    }
+    .await;
+    finish(&session, result, &back, &fields).await
+}
+
+async fn create_product_form(
+    state: State<AppState>,
+    requester: Requester,
+    Path(slug): Path<String>,
+    fields: Fields,
+) -> Response {
+    let session = requester.session.clone();
+    let back = format!("/quan-ly/{slug}/san-pham-moi");
+    let result = async {
+        let body: ProductBody = json_body(&fields, &[], &["gi_slug"])?;
+        let (_, AppJson(created)) =
+            create_product(state, requester, Path(slug.clone()), AppJson(body)).await?;
+        let id = created["id"].as_str().unwrap_or_default();
+        // Straight to the product's page in the workspace, where photos are added.
+        Ok(go(
+            format!("/quan-ly/{slug}/san-pham/{id}"),
+            Some("Đã tạo sản phẩm. Thêm ảnh bên dưới."),
+        ))
+    }
+    .await;
+    finish(&session, result, &back, &fields).await
+}
+
+async fn update_product_form(
+    state: State<AppState>,
+    requester: Requester,
+    Path((slug, id)): Path<(String, Uuid)>,
+    fields: Fields,
+) -> Response {
+    let session = requester.session.clone();
+    let back = format!("/quan-ly/{slug}/san-pham/{id}");
+    let result = async {
+        let body: ProductBody = json_body(&fields, &[], &["gi_slug"])?;
+        update_product(state, requester, AppPath(id), AppJson(body)).await?;
+        Ok(go(back.clone(), Some("Đã lưu.")))
+    }
+    .await;
+    finish(&session, result, &back, &fields).await
+}
+
+async fn archive_product_form(
+    state: State<AppState>,
+    requester: Requester,
+    Path((slug, id)): Path<(String, Uuid)>,
+) -> Response {
+    let session = requester.session.clone();
+    let result = archive_product(state, requester, AppPath(id))
+        .await
+        .map(|_| go(format!("/quan-ly/{slug}"), Some("Đã lưu trữ sản phẩm.")));
+    finish(
+        &session,
+        result,
+        &format!("/quan-ly/{slug}/san-pham/{id}"),
+        &[],
+    )
+    .await
+}
+
+async fn upload_image_form(
+    state: State<AppState>,
+    requester: Requester,
+    Path((slug, id)): Path<(String, Uuid)>,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let session = requester.session.clone();
+    let back = format!("/quan-ly/{slug}/san-pham/{id}");
+    let result = upload_image(state, requester, AppPath(id), multipart)
+        .await
+        .map(|_| go(back.clone(), Some("Đã thêm ảnh.")));
+    finish(&session, result, &back, &[]).await
+}
+
+/// Swaps a photo with the one before it (the first photo is the cover).
+async fn move_image_up_form(
+    state: State<AppState>,
+    requester: Requester,
+    Path((slug, id, image)): Path<(String, Uuid, Uuid)>,
+) -> Response {
+    let session = requester.session.clone();
+    let back = format!("/quan-ly/{slug}/san-pham/{id}");
+    let result = async {
+        let mut order = db::products::image_ids(&state.db, id).await?;
+        if let Some(at) = order.iter().position(|i| *i == image)
+            && at > 0
+        {
+            order.swap(at, at - 1);
+        }
+        let body: ImageOrder = serde_json::from_value(serde_json::json!({ "image_ids": order }))
+            .map_err(anyhow::Error::from)?;
+        reorder_images(state, requester, AppPath(id), AppJson(body)).await?;
+        Ok(go(back.clone(), None))
+    }
+    .await;
+    finish(&session, result, &back, &[]).await
+}
+
+async fn delete_image_form(
+    state: State<AppState>,
+    requester: Requester,
+    Path((slug, id, image)): Path<(String, Uuid, Uuid)>,
+) -> Response {
+    let session = requester.session.clone();
+    let back = format!("/quan-ly/{slug}/san-pham/{id}");
+    let result = delete_image(state, requester, AppPath((id, image)))
+        .await
+        .map(|_| go(back.clone(), Some("Đã xoá ảnh.")));
+    finish(&session, result, &back, &[]).await
+}
+
+/// `datetime-local` inputs send "2026-12-01T19:30" with no zone; our producers mean Vietnam
+/// time (UTC+7, no daylight saving), which is what the API's RFC 3339 field then receives.
+fn vietnam_time(raw: &str) -> String {
+    let raw = raw.trim();
+    match chrono::NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M") {
+        Ok(local) => format!("{}+07:00", local.format("%Y-%m-%dT%H:%M:%S")),
+        Err(_) => raw.to_owned(),
+    }
+}
+
+async fn create_livestream_form(
+    state: State<AppState>,
+    requester: Requester,
+    Path(slug): Path<String>,
+    fields: Fields,
+) -> Response {
+    let session = requester.session.clone();
+    let back = format!("/quan-ly/{slug}/livestream-moi");
+    let posted: Vec<(String, String)> = fields
+        .iter()
+        .map(|(name, value)| match name.as_str() {
+            "starts_at" | "ends_at" => (name.clone(), vietnam_time(value)),
+            _ => (name.clone(), value.clone()),
+        })
+        .collect();
+    let result = async {
+        let body: LivestreamBody = json_body(&posted, &["product_ids"], &["ends_at"])?;
+        create_livestream(state, requester, Path(slug.clone()), AppJson(body)).await?;
+        Ok(go(
+            format!("/quan-ly/{slug}"),
+            Some("Đã lên lịch livestream."),
+        ))
+    }
+    .await;
+    // Put back what was typed, not the converted times.
+    finish(&session, result, &back, &fields).await
+}

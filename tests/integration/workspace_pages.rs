@@ -1,0 +1,431 @@
+//! The producer workspace as a browser without JavaScript uses it: plain form posts answered with
+//! redirects, Vietnamese errors beside the fields with the typed values kept, and no way into
+//! another producer's workspace.
+
+use std::io::Cursor;
+
+use reqwest::StatusCode;
+use reqwest::header::LOCATION;
+use tests::TestApp;
+
+/// Posts a form as `client` and returns the status and where it redirects.
+async fn post_form(
+    app: &TestApp,
+    client: &reqwest::Client,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> (StatusCode, String) {
+    let response = client
+        .post(app.url(path))
+        .form(fields)
+        .send()
+        .await
+        .expect("form posted");
+    let location = response
+        .headers()
+        .get(LOCATION)
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    (response.status(), location)
+}
+
+async fn page(app: &TestApp, client: &reqwest::Client, path: &str) -> (StatusCode, String) {
+    // Browsers ask for HTML; Leptos answers page redirects with 302 only to such requests.
+    let response = client
+        .get(app.url(path))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .expect("page");
+    (response.status(), response.text().await.unwrap())
+}
+
+fn png() -> Vec<u8> {
+    let img = image::RgbImage::from_fn(64, 48, |x, y| image::Rgb([x as u8 * 4, y as u8 * 5, 90]));
+    let mut bytes = Vec::new();
+    img.write_to(&mut Cursor::new(&mut bytes), image::ImageFormat::Png)
+        .unwrap();
+    bytes
+}
+
+/// Registers through the form and returns the signed-in client.
+async fn register(app: &TestApp, email: &str) -> reqwest::Client {
+    let client = TestApp::new_client();
+    let (status, to) = post_form(
+        app,
+        &client,
+        "/dang-ky",
+        &[
+            ("display_name", "Chị Hoa"),
+            ("email", email),
+            ("password", "mat-khau-du-dai"),
+            ("next", "/quan-ly"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(to, "/quan-ly");
+    client
+}
+
+#[tokio::test]
+async fn anonymous_visitors_are_sent_to_the_login_page_and_back() {
+    let app = TestApp::spawn().await;
+    let client = TestApp::new_client();
+    let response = client
+        .get(app.url("/quan-ly"))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_redirection(), "{}", response.status());
+    assert_eq!(
+        response.headers()[LOCATION].to_str().unwrap(),
+        "/dang-nhap?next=%2Fquan-ly"
+    );
+
+    // A wrong password comes back as a message on the login form, email kept.
+    app.signed_in_client("hoa@example.vn").await;
+    let (status, to) = post_form(
+        &app,
+        &client,
+        "/dang-nhap",
+        &[
+            ("email", "hoa@example.vn"),
+            ("password", "sai-mat-khau"),
+            ("next", "/quan-ly"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(to, "/dang-nhap?next=%2Fquan-ly");
+    let (_, html) = page(&app, &client, &to).await;
+    assert!(html.contains("email hoặc mật khẩu không đúng"), "{html}");
+    assert!(html.contains(r#"value="hoa@example.vn""#));
+    assert!(!html.contains("sai-mat-khau"), "passwords are never echoed");
+
+    // The right one signs in and goes where the visitor was headed; an outside `next` is ignored.
+    let (status, to) = post_form(
+        &app,
+        &client,
+        "/dang-nhap",
+        &[
+            ("email", "hoa@example.vn"),
+            ("password", "mat-khau-du-dai"),
+            ("next", "//evil.example/"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(to, "/quan-ly");
+    let (status, html) = page(&app, &client, "/quan-ly").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Kênh người bán"));
+    assert!(html.contains("hoa@example.vn"));
+}
+
+#[tokio::test]
+async fn a_producer_runs_the_shop_with_plain_forms() {
+    let app = TestApp::spawn().await;
+    let client = register(&app, "htx@example.vn").await;
+
+    // A bad profile: errors beside the fields, everything typed still there, nothing created.
+    let (status, to) = post_form(
+        &app,
+        &client,
+        "/quan-ly/co-so-moi",
+        &[
+            ("name", ""),
+            ("kind", "htx"),
+            ("phone", "12"),
+            ("address", "Xóm Soi Vàng"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        (status, to.as_str()),
+        (StatusCode::SEE_OTHER, "/quan-ly/co-so-moi")
+    );
+    let (_, html) = page(&app, &client, "/quan-ly/co-so-moi").await;
+    assert!(html.contains("tên phải có ít nhất 2 ký tự"), "{html}");
+    assert!(html.contains("số điện thoại không hợp lệ"));
+    assert!(
+        html.contains(r#"value="Xóm Soi Vàng""#),
+        "typed values are kept"
+    );
+    let producers: i64 = sqlx::query_scalar("select count(*) from producers")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(producers, 0);
+    // The errors are shown once; a reload shows a clean form.
+    let (_, html) = page(&app, &client, "/quan-ly/co-so-moi").await;
+    assert!(!html.contains("tên phải có ít nhất 2 ký tự"));
+
+    let (status, desk) = post_form(
+        &app,
+        &client,
+        "/quan-ly/co-so-moi",
+        &[
+            ("name", "HTX Chè Soi Vàng"),
+            ("kind", "htx"),
+            ("old_commune", "Tân Cương"),
+            ("phone", "0912 345 678"),
+            ("description", "Chè búp hái tay."),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(desk, "/quan-ly/htx-che-soi-vang");
+
+    // A product with a bad price keeps the name typed; then a good one.
+    let new_product = format!("{desk}/san-pham-moi");
+    let (_, to) = post_form(
+        &app,
+        &client,
+        &new_product,
+        &[
+            ("name", "Chè búp Soi Vàng"),
+            ("category_code", "che"),
+            ("price_vnd", "-5"),
+            ("unit", "kg"),
+            ("stock", "3"),
+            ("gi_slug", ""),
+            ("status", "active"),
+        ],
+    )
+    .await;
+    assert_eq!(to, new_product);
+    let (_, html) = page(&app, &client, &new_product).await;
+    assert!(html.contains(r#"value="Chè búp Soi Vàng""#), "{html}");
+    assert!(html.contains("field-error"), "{html}");
+    let (status, editor) = post_form(
+        &app,
+        &client,
+        &new_product,
+        &[
+            ("name", "Chè búp Soi Vàng"),
+            ("category_code", "che"),
+            ("price_vnd", "350000"),
+            ("unit", "kg"),
+            ("stock", "3"),
+            ("gi_slug", ""),
+            ("status", "active"),
+            ("description", "Chè xanh sao tay."),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(editor.starts_with(&format!("{desk}/san-pham/")), "{editor}");
+
+    // Two photos through the multipart form; the second moves up to be the cover.
+    for name in ["a.png", "b.png"] {
+        let form = reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(png())
+                .file_name(name)
+                .mime_str("image/png")
+                .unwrap(),
+        );
+        let response = client
+            .post(app.url(&format!("{editor}/anh")))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert_eq!(response.headers()[LOCATION].to_str().unwrap(), editor);
+    }
+    let product_id = editor.rsplit('/').next().unwrap().to_owned();
+    let ids: Vec<uuid::Uuid> = sqlx::query_scalar(
+        "select id from product_images where product_id = $1::uuid order by position",
+    )
+    .bind(&product_id)
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(ids.len(), 2);
+    let (status, _) = post_form(&app, &client, &format!("{editor}/anh/{}/len", ids[1]), &[]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let cover: uuid::Uuid = sqlx::query_scalar(
+        "select id from product_images where product_id = $1::uuid order by position limit 1",
+    )
+    .bind(&product_id)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(cover, ids[1]);
+    let (_, html) = page(&app, &client, &editor).await;
+    assert_eq!(html.matches("class=\"photo\"").count(), 2, "{html}");
+    assert!(html.contains("Ảnh bìa"));
+
+    // Not an image: the error sits by the upload field, no photo is added.
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(b"not a picture".to_vec()).file_name("x.png"),
+    );
+    client
+        .post(app.url(&format!("{editor}/anh")))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let (_, html) = page(&app, &client, &editor).await;
+    assert!(html.contains("tệp không phải ảnh"), "{html}");
+    assert_eq!(html.matches("class=\"photo\"").count(), 2);
+
+    // Delete one photo; stock at a glance shows the product as running out (3 kg).
+    let (status, _) = post_form(&app, &client, &format!("{editor}/anh/{}/xoa", ids[0]), &[]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, html) = page(&app, &client, &desk).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Chè búp Soi Vàng"));
+    assert!(html.contains("stock-row low"), "{html}");
+    assert!(html.contains("Sắp hết"));
+
+    // A livestream with a platform-foreign URL is refused beside the URL, then scheduled.
+    let live = format!("{desk}/livestream-moi");
+    let fields = |url: &'static str| {
+        vec![
+            ("title", "Hái chè buổi sáng"),
+            ("platform", "youtube"),
+            ("url", url),
+            ("starts_at", "2030-01-05T08:30"),
+            ("ends_at", ""),
+            ("product_ids", product_id.as_str()),
+        ]
+    };
+    let (_, to) = post_form(&app, &client, &live, &fields("https://evil.example/x")).await;
+    assert_eq!(to, live);
+    let (_, html) = page(&app, &client, &live).await;
+    assert!(html.contains("field-error"), "{html}");
+    assert!(html.contains(r#"value="Hái chè buổi sáng""#));
+    let (_, to) = post_form(
+        &app,
+        &client,
+        &live,
+        &fields("https://www.youtube.com/watch?v=dQw4w9WgXcQ"),
+    )
+    .await;
+    assert_eq!(to, desk);
+    let starts: chrono::DateTime<chrono::Utc> =
+        sqlx::query_scalar("select starts_at from livestreams")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(
+        starts.to_rfc3339(),
+        "2030-01-05T01:30:00+00:00",
+        "Vietnam time"
+    );
+
+    // Archive: gone from the public catalog, still listed (last) in the workspace.
+    let (status, _) = post_form(&app, &client, &format!("{editor}/luu-tru"), &[]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, list) = app.get_json("/api/v1/products?q=Soi").await;
+    assert_eq!(list["total"], 0);
+    let (_, html) = page(&app, &client, &desk).await;
+    assert!(html.contains("Đã lưu trữ"));
+
+    // Every write above is in the audit log, attributed to this user.
+    let actions: Vec<String> = sqlx::query_scalar("select action from audit_log order by id")
+        .fetch_all(&app.db)
+        .await
+        .unwrap();
+    for action in [
+        "producer.create",
+        "product.create",
+        "product.reorder_images",
+        "product.delete_image",
+        "livestream.create",
+        "product.archive",
+    ] {
+        assert!(
+            actions.iter().any(|a| a == action),
+            "{action} in {actions:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn nobody_works_in_another_producers_workspace() {
+    let app = TestApp::spawn().await;
+    let owner = register(&app, "chu@example.vn").await;
+    let (_, desk) = post_form(
+        &app,
+        &owner,
+        "/quan-ly/co-so-moi",
+        &[("name", "HTX Mật Ong Võ Nhai"), ("kind", "htx")],
+    )
+    .await;
+    let (_, editor) = post_form(
+        &app,
+        &owner,
+        &format!("{desk}/san-pham-moi"),
+        &[
+            ("name", "Mật ong rừng"),
+            ("category_code", "mat-ong-nong-san"),
+            ("price_vnd", "400000"),
+            ("unit", "lit"),
+            ("stock", "20"),
+        ],
+    )
+    .await;
+    assert!(editor.contains("/san-pham/"), "{editor}");
+
+    let stranger = register(&app, "la@example.vn").await;
+    let (status, html) = page(&app, &stranger, &desk).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(html.contains("Không có quyền"));
+    let (status, _) = page(&app, &stranger, &editor).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // A stranger's post changes nothing and says why on their next page.
+    let (status, _) = post_form(
+        &app,
+        &stranger,
+        &editor,
+        &[("name", "Mật ong giả"), ("price_vnd", "1000")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let name: String = sqlx::query_scalar("select name from products")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(name, "Mật ong rừng");
+    let (status, _) = post_form(&app, &stranger, &format!("{editor}/luu-tru"), &[]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let status_now: String = sqlx::query_scalar("select status from products")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(status_now, "active");
+
+    // Members added by email can work; a form post from another site is refused outright.
+    let (status, to) = post_form(
+        &app,
+        &owner,
+        &format!("{desk}/thanh-vien"),
+        &[("email", "la@example.vn"), ("role", "member")],
+    )
+    .await;
+    assert_eq!(
+        (status, to.as_str()),
+        (StatusCode::SEE_OTHER, desk.as_str())
+    );
+    let (status, _) = page(&app, &stranger, &desk).await;
+    assert_eq!(status, StatusCode::OK);
+    let response = stranger
+        .post(app.url(&format!("{editor}/luu-tru")))
+        .header("origin", "https://evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let status_now: String = sqlx::query_scalar("select status from products")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(status_now, "active");
+}
