@@ -134,7 +134,10 @@ async fn a_new_producer_lists_a_product_and_a_livestream_in_the_browser() {
     image::RgbImage::from_fn(80, 60, |x, y| image::Rgb([x as u8 * 3, y as u8 * 4, 120]))
         .save(&photo)
         .unwrap();
+    // Hydrated, the page previews the chosen photo before it is sent.
+    wait_for(client, ".page[data-hydrated='true']").await;
     upload.send_keys(photo.to_str().unwrap()).await.unwrap();
+    wait_for(client, "img.upload-preview").await;
     submit(client, "form[enctype='multipart/form-data']").await;
     wait_for(client, ".photo img").await;
     let editor_path = client.current_url().await.unwrap().path().to_owned();

@@ -340,6 +340,7 @@ pub fn ProductEditorPage() -> impl IntoView {
 /// multipart form uploads a new one.
 fn photos(slug: &str, p: &EditableProduct, form: &FormState) -> impl IntoView {
     let base = format!("/quan-ly/{slug}/san-pham/{}/anh", p.id);
+    let (preview, set_preview) = signal(None::<String>);
     let count = p.images.len();
     view! {
         <section class="photos">
@@ -367,12 +368,22 @@ fn photos(slug: &str, p: &EditableProduct, form: &FormState) -> impl IntoView {
                 {form.error("file").map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
                 <div class="field">
                     <label for="f-file">"Thêm ảnh (JPEG, PNG, WebP; tối đa 10 MB)"</label>
-                    <input id="f-file" type="file" name="file" accept="image/jpeg,image/png,image/webp" required=true/>
+                    <input id="f-file" type="file" name="file" accept="image/jpeg,image/png,image/webp" required=true
+                        on:change=move |ev| set_preview.set(chosen_photo_url(&ev))/>
                 </div>
+                // Once hydrated, the chosen photo shows before it is sent (without JS it shows after).
+                {move || preview.get().map(|src| view! { <img class="upload-preview" src=src alt="Ảnh sắp tải lên"/> })}
                 <button type="submit" class="button">"Tải ảnh lên"</button>
             </form>
         </section>
     }
+}
+
+/// A local URL for the photo just chosen in a file input, to preview it before uploading.
+fn chosen_photo_url(ev: &leptos::ev::Event) -> Option<String> {
+    let input = event_target::<web_sys::HtmlInputElement>(ev);
+    let file = input.files()?.get(0)?;
+    web_sys::Url::create_object_url_with_blob(&file).ok()
 }
 
 /// `/quan-ly/:slug/livestream-moi`.
