@@ -128,7 +128,7 @@ async fn a_new_producer_lists_a_product_and_a_livestream_in_the_browser() {
     fill(client, "price_vnd", "420000").await;
     fill(client, "stock", "25").await;
     submit(client, "form.stack-form").await;
-    let upload = wait_for(client, "input[type='file'][name='file']").await;
+    wait_for(client, "input[type='file'][name='file']").await;
 
     let photo = std::env::temp_dir().join(format!("cho-ocop-{}.png", std::process::id()));
     image::RgbImage::from_fn(80, 60, |x, y| image::Rgb([x as u8 * 3, y as u8 * 4, 120]))
@@ -136,6 +136,7 @@ async fn a_new_producer_lists_a_product_and_a_livestream_in_the_browser() {
         .unwrap();
     // Hydrated, the page previews the chosen photo before it is sent.
     wait_for(client, ".page[data-hydrated='true']").await;
+    let upload = wait_for(client, "input[type='file'][name='file']").await;
     upload.send_keys(photo.to_str().unwrap()).await.unwrap();
     wait_for(client, "img.upload-preview").await;
     submit(client, "form[enctype='multipart/form-data']").await;

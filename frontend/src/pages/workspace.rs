@@ -198,7 +198,10 @@ pub fn ProducerDeskPage() -> impl IntoView {
                                     let href = format!("/quan-ly/{slug}/san-pham/{}", row.id);
                                     view! {
                                         <li class="stock-row" class:low=row.low class:archived=row.status == "archived">
-                                            {row.thumb_url.map(|src| view! { <img src=src alt="" width="56" height="56" loading="lazy"/> })}
+                                            {match row.thumb_url {
+                                                Some(src) => view! { <img src=src alt="" width="56" height="56" loading="lazy"/> }.into_any(),
+                                                None => view! { <span class="stock-thumb" aria-hidden="true">"📷"</span> }.into_any(),
+                                            }}
                                             <a class="stock-name" href=href>{row.name}</a>
                                             <span class="badge">{status_label(&row.status)}</span>
                                             <span class="stock-price">{format!("{} / {}", vnd(&row.price_vnd), row.unit_name)}</span>

@@ -114,7 +114,7 @@ impl PriceVnd {
 
     pub fn new(value: Decimal) -> Result<PriceVnd, String> {
         if value <= Decimal::ZERO {
-            Err("must be > 0".into())
+            Err("phải lớn hơn 0".into())
         } else if !value.fract().is_zero() {
             Err("phải là số đồng nguyên (không có phần lẻ)".into())
         } else if value > Decimal::from(1_000_000_000_000u64) {
@@ -147,7 +147,7 @@ impl Quantity {
 
     pub fn new(value: Decimal, allows_fraction: bool) -> Result<Quantity, String> {
         if value < Decimal::ZERO {
-            Err("must be >= 0".into())
+            Err("không được âm".into())
         } else if !allows_fraction && !value.fract().is_zero() {
             Err("đơn vị này không bán lẻ phần thập phân".into())
         } else if value.normalize().scale() > 3 {
@@ -182,7 +182,7 @@ mod tests {
         ] {
             assert!(PriceVnd::parse(raw).is_err(), "{raw:?} should fail: {why}");
         }
-        assert_eq!(PriceVnd::parse("0").unwrap_err(), "must be > 0");
+        assert_eq!(PriceVnd::parse("0").unwrap_err(), "phải lớn hơn 0");
     }
 
     #[test]

@@ -109,7 +109,7 @@ fn metrics() {}
 /// Every error the API returns: `{"error": {"code", "message", "fields"?}}`.
 // Mirrors what `error::ApiError` serialises; the integration tests compare the two.
 #[derive(Serialize, ToSchema)]
-#[schema(example = json!({"error": {"code": "validation_failed", "message": "Dữ liệu không hợp lệ", "fields": {"price_vnd": "must be > 0"}}}))]
+#[schema(example = json!({"error": {"code": "validation_failed", "message": "Dữ liệu không hợp lệ", "fields": {"price_vnd": "phải lớn hơn 0"}}}))]
 pub struct ErrorBody {
     pub error: ErrorDetail,
 }

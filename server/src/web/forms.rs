@@ -299,6 +299,10 @@ async fn add_member_form(
     finish(&session, result, &back, &fields).await
 }
 
+/// A product form's selects: left on their blank option they mean "not chosen" (and, for the GI,
+/// "no claim"), which the API words as "hãy chọn…" rather than "no such code".
+const PRODUCT_SELECTS: &[&str] = &["gi_slug", "category_code", "unit"];
+
 async fn create_product_form(
     state: State<AppState>,
     requester: Requester,
@@ -308,7 +312,7 @@ async fn create_product_form(
     let session = requester.session.clone();
     let back = format!("/quan-ly/{slug}/san-pham-moi");
     let result = async {
-        let body: ProductBody = json_body(&fields, &[], &["gi_slug"])?;
+        let body: ProductBody = json_body(&fields, &[], PRODUCT_SELECTS)?;
         let (_, AppJson(created)) =
             create_product(state, requester, Path(slug.clone()), AppJson(body)).await?;
         let id = created["id"].as_str().unwrap_or_default();
@@ -331,7 +335,7 @@ async fn update_product_form(
     let session = requester.session.clone();
     let back = format!("/quan-ly/{slug}/san-pham/{id}");
     let result = async {
-        let body: ProductBody = json_body(&fields, &[], &["gi_slug"])?;
+        let body: ProductBody = json_body(&fields, &[], PRODUCT_SELECTS)?;
         update_product(state, requester, AppPath(id), AppJson(body)).await?;
         Ok(go(back.clone(), Some("Đã lưu.")))
     }
