@@ -10,10 +10,12 @@ use crate::api::SiteOrigin;
 use crate::components::layout::Layout;
 use crate::i18n::{Locale, request_locale};
 use crate::pages::catalog::CatalogPage;
+use crate::pages::curator::CuratorDashboardPage;
 use crate::pages::gi::GiPage;
 use crate::pages::livestreams::LivestreamsPage;
 use crate::pages::producer::ProducerPage;
 use crate::pages::product::ProductPage;
+use crate::pages::verify::VerifyPage;
 use crate::pages::{home::HomePage, not_found::NotFound};
 
 /// The whole document the server sends. `lang` carries the locale to the browser for hydration.
@@ -68,6 +70,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/co-so/:slug") view=ProducerPage ssr=SsrMode::Async/>
                     <Route path=path!("/chi-dan-dia-ly/:slug") view=GiPage ssr=SsrMode::Async/>
                     <Route path=path!("/livestream") view=LivestreamsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/xac-minh/:code") view=VerifyPage ssr=SsrMode::Async/>
+                    <Route path=path!("/can-bo") view=CuratorDashboardPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

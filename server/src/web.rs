@@ -8,8 +8,8 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
 use frontend::api::{
-    Backend, BackendError, CatalogPage, CatalogQuery, GiPage, HomeData, LivestreamDto,
-    ProducerPage, ProductDetail, SharedBackend, SiteOrigin,
+    Backend, BackendError, CatalogPage, CatalogQuery, CuratorDashboard, GiPage, HomeData,
+    LivestreamDto, ProducerPage, ProductDetail, SharedBackend, SiteOrigin, VerifyResult,
 };
 use frontend::i18n::{LANG_COOKIE, Locale};
 use leptos::config::LeptosOptions;
@@ -132,6 +132,40 @@ impl Backend for PgBackend {
             .await
             .map_err(internal)?
             .ok_or(BackendError::NotFound)
+    }
+
+    async fn verify(&self, code: String) -> Result<VerifyResult, BackendError> {
+        let s = &self.state;
+        let Ok(code) = crate::domain::curation::VerifyCode::parse(&code) else {
+            return Err(BackendError::NotFound);
+        };
+        db::certificates::verify(&s.db, code.as_str(), s.today(), s.base_url())
+            .await
+            .map_err(internal)?
+            .ok_or(BackendError::NotFound)
+    }
+
+    async fn curator_dashboard(
+        &self,
+        mut request: http::request::Parts,
+    ) -> Result<CuratorDashboard, BackendError> {
+        use axum::extract::FromRequestParts;
+
+        use crate::auth::{Requester, Rule};
+        use crate::http::error::ApiError;
+
+        // The same access rule as the JSON API, read from the same session cookie.
+        let requester = Requester::from_request_parts(&mut request, &self.state)
+            .await
+            .map_err(internal)?;
+        match requester.require(Rule::Curator) {
+            Ok(_) => {}
+            Err(ApiError::Unauthorized) => return Err(BackendError::Unauthorized),
+            Err(_) => return Err(BackendError::Forbidden),
+        }
+        crate::http::curation::dashboard_data(&self.state)
+            .await
+            .map_err(internal)
     }
 }
 

@@ -1,7 +1,9 @@
 //! The UI↔backend contract: DTOs that cross the wire, the server functions the pages call, and the
 //! [`Backend`] port those server functions reach (implemented by the `server` crate).
 
+mod curation;
 mod dto;
+pub use curation::*;
 pub use dto::*;
 
 use leptos::prelude::*;
@@ -16,6 +18,12 @@ pub enum BackendError {
     Invalid(std::collections::BTreeMap<String, String>),
     #[error("backend failure")]
     Internal,
+    /// Nobody is signed in (curator pages send them to the login page).
+    #[error("sign-in required")]
+    Unauthorized,
+    /// Signed in, but without the right to see this.
+    #[error("forbidden")]
+    Forbidden,
 }
 
 /// The site's public origin (`https://…`), for absolute links in Open Graph and JSON-LD.
@@ -39,6 +47,14 @@ mod port {
         async fn producer(&self, slug: String) -> Result<ProducerPage, BackendError>;
         async fn gi(&self, slug: String) -> Result<GiPage, BackendError>;
         async fn livestreams(&self) -> Result<Vec<LivestreamDto>, BackendError>;
+        /// A certificate by its verification code, with its live status.
+        async fn verify(&self, code: String) -> Result<VerifyResult, BackendError>;
+        /// The curators' dashboard for the requester described by `request` (its session
+        /// cookie): `Unauthorized` for nobody, `Forbidden` for someone who is not a curator.
+        async fn curator_dashboard(
+            &self,
+            request: http::request::Parts,
+        ) -> Result<CuratorDashboard, BackendError>;
     }
 
     pub type SharedBackend = Arc<dyn Backend>;
@@ -98,4 +114,36 @@ pub async fn get_livestreams() -> Answer<Vec<LivestreamDto>> {
 #[server(prefix = "/_fn", endpoint = "gi")]
 pub async fn get_gi(slug: String) -> Answer<GiPage> {
     port::answer(port::backend()?.gi(slug).await)
+}
+
+/// A certificate's public verification (`/xac-minh/{code}`).
+#[server(prefix = "/_fn", endpoint = "verify")]
+pub async fn get_verify(code: String) -> Answer<VerifyResult> {
+    port::answer(port::backend()?.verify(code).await)
+}
+
+/// The curators' dashboard; the requester is read from the request's session.
+#[server(prefix = "/_fn", endpoint = "curator_dashboard")]
+pub async fn get_curator_dashboard() -> Answer<CuratorDashboard> {
+    let parts = use_context::<http::request::Parts>()
+        .ok_or_else(|| ServerFnError::new("request not provided"))?;
+    let path = parts.uri.path().to_owned();
+    let result = port::backend()?.curator_dashboard(parts).await;
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        match &result {
+            // A page request (not a call from the hydrated app) goes to the login page and back.
+            Err(BackendError::Unauthorized) if !path.starts_with("/_fn") => {
+                response.set_status(http::StatusCode::SEE_OTHER);
+                if let Ok(location) =
+                    http::HeaderValue::from_str(&format!("/dang-nhap?next={path}"))
+                {
+                    response.insert_header(http::header::LOCATION, location);
+                }
+            }
+            Err(BackendError::Unauthorized) => response.set_status(http::StatusCode::UNAUTHORIZED),
+            Err(BackendError::Forbidden) => response.set_status(http::StatusCode::FORBIDDEN),
+            _ => {}
+        }
+    }
+    port::answer(result)
 }
