@@ -10,7 +10,7 @@ use crate::api::SiteOrigin;
 use crate::components::layout::Layout;
 use crate::i18n::{Locale, request_locale};
 use crate::pages::catalog::CatalogPage;
-use crate::pages::curator::CuratorDashboardPage;
+use crate::pages::curator::{CuratorDashboardPage, ReviewQueueRoute};
 use crate::pages::gi::GiPage;
 use crate::pages::livestreams::LivestreamsPage;
 use crate::pages::producer::ProducerPage;
@@ -72,6 +72,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/livestream") view=LivestreamsPage ssr=SsrMode::Async/>
                     <Route path=path!("/xac-minh/:code") view=VerifyPage ssr=SsrMode::Async/>
                     <Route path=path!("/can-bo") view=CuratorDashboardPage ssr=SsrMode::Async/>
+                    <Route path=path!("/can-bo/ho-so") view=ReviewQueueRoute ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

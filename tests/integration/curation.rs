@@ -996,6 +996,50 @@ async fn the_dashboard_matches_the_database_and_exports_the_register() {
     assert_eq!(buyer.status(), StatusCode::FORBIDDEN);
     assert!(!buyer.text().await.unwrap().contains("data-in-force"));
 
+    // The review queue page, filtered by a plain GET form.
+    let queue = s
+        .html_as(
+            &s.curator,
+            "/can-bo/ho-so?commune=05503&rule_set=148%2F2023&min_waiting_days=10",
+        )
+        .await;
+    assert_eq!(queue.status(), StatusCode::OK);
+    let html = queue.text().await.unwrap();
+    assert!(html.contains(r#"data-total="1""#), "{html}");
+    assert!(html.contains(&format!(
+        r#"data-application="{}""#,
+        waiting["id"].as_str().unwrap()
+    )));
+    let queue = s
+        .html_as(&s.curator, "/can-bo/ho-so?min_waiting_days=11")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(queue.contains(r#"data-total="0""#));
+    let queue = s
+        .html_as(&s.curator, "/can-bo/ho-so?min_waiting_days=mot")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(queue.contains("Bộ lọc chưa hợp lệ"), "{queue}");
+    assert!(
+        queue.contains("phải là số ngày từ 0"),
+        "the bad filter is explained"
+    );
+    assert!(!queue.contains("data-total="));
+    let anonymous = s.html_as(&s.anonymous, "/can-bo/ho-so").await;
+    assert_eq!(anonymous.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        anonymous.headers()["location"],
+        "/dang-nhap?next=/can-bo/ho-so"
+    );
+    assert_eq!(
+        s.html_as(&s.buyer, "/can-bo/ho-so").await.status(),
+        StatusCode::FORBIDDEN
+    );
+
     // The register: every certificate, Excel-friendly.
     let csv = s
         .curator

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::dto::ProducerRef;
+use super::dto::{FacetLabels, ProducerRef};
 
 /// A self-assessment, one score per part (bounded by the rule set's maxima).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -189,4 +189,34 @@ pub struct CuratorDashboard {
     /// Submitted or under review, longest waiting first.
     pub waiting: Vec<ApplicationDto>,
     pub gi_mismatches: Vec<GiMismatch>,
+}
+
+/// Filters of the review queue (`GET /api/v1/ocop-applications` and `/can-bo/ho-so`), as typed in
+/// a URL; the server checks them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "ssr", into_params(parameter_in = Query))]
+pub struct ReviewQueueQuery {
+    /// Comma-separated statuses; the queue defaults to `submitted,under_review`.
+    pub status: Option<String>,
+    /// The producer's commune (2025 code, e.g. `05503`).
+    pub commune: Option<String>,
+    /// A category or top-level group code.
+    pub category: Option<String>,
+    /// `148/2023` or `26/2026`.
+    pub rule_set: Option<String>,
+    /// Only applications waiting at least this many days since submission.
+    pub min_waiting_days: Option<String>,
+    pub page: Option<String>,
+    pub per_page: Option<String>,
+}
+
+/// The review queue page: one page of applications and the labels its filters offer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReviewQueuePage {
+    pub items: Vec<ApplicationDto>,
+    pub total: i64,
+    pub page: u32,
+    pub per_page: u32,
+    pub labels: FacetLabels,
 }

@@ -55,6 +55,12 @@ mod port {
             &self,
             request: http::request::Parts,
         ) -> Result<CuratorDashboard, BackendError>;
+        /// The curators' review queue, filtered; same access rule as the dashboard.
+        async fn review_queue(
+            &self,
+            request: http::request::Parts,
+            query: ReviewQueueQuery,
+        ) -> Result<ReviewQueuePage, BackendError>;
     }
 
     pub type SharedBackend = Arc<dyn Backend>;
@@ -129,9 +135,26 @@ pub async fn get_curator_dashboard() -> Answer<CuratorDashboard> {
         .ok_or_else(|| ServerFnError::new("request not provided"))?;
     let path = parts.uri.path().to_owned();
     let result = port::backend()?.curator_dashboard(parts).await;
+    curator_answer(result, &path)
+}
+
+/// The curators' review queue with the given filters.
+#[server(prefix = "/_fn", endpoint = "review_queue")]
+pub async fn get_review_queue(query: ReviewQueueQuery) -> Answer<ReviewQueuePage> {
+    let parts = use_context::<http::request::Parts>()
+        .ok_or_else(|| ServerFnError::new("request not provided"))?;
+    let path = parts.uri.path().to_owned();
+    let result = port::backend()?.review_queue(parts, query).await;
+    curator_answer(result, &path)
+}
+
+/// Curator pages: a page request from nobody goes to the login page (and back to `path`
+/// afterwards); someone without the role gets 403.
+#[cfg(feature = "ssr")]
+fn curator_answer<T>(result: Result<T, BackendError>, path: &str) -> Answer<T> {
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         match &result {
-            // A page request (not a call from the hydrated app) goes to the login page and back.
+            // A page request (not a call from the hydrated app) is redirected.
             Err(BackendError::Unauthorized) if !path.starts_with("/_fn") => {
                 response.set_status(http::StatusCode::SEE_OTHER);
                 if let Ok(location) =

@@ -1,11 +1,17 @@
 //! `/can-bo`: the curators' dashboard — certificates in force by stars, group and commune as
 //! server-drawn SVG bar charts (visible without JavaScript), those expiring within 90 days,
 //! applications waiting and for how long, GI mismatches, and the register as CSV.
-//! Anonymous visitors are sent to `/dang-nhap?next=/can-bo`; other accounts get a 403 page.
+//! `/can-bo/ho-so`: the review queue with its filters as a plain GET form.
+//! Anonymous visitors are sent to `/dang-nhap?next=…`; other accounts get a 403 page.
 
 use leptos::prelude::*;
 
-use crate::api::{BackendError, CountRow, CuratorDashboard, get_curator_dashboard};
+use leptos_router::hooks::use_query_map;
+
+use crate::api::{
+    BackendError, CountRow, CuratorDashboard, ReviewQueuePage, ReviewQueueQuery,
+    get_curator_dashboard, get_review_queue,
+};
 use crate::components::seo::PageMeta;
 use crate::format::date_vi;
 use crate::i18n::{Texts, fill, use_texts};
@@ -20,16 +26,8 @@ pub fn CuratorDashboardPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(Ok(dashboard)) => view! { <DashboardView dashboard/> }.into_any(),
-                    Ok(Err(BackendError::Unauthorized)) => view! {
-                        <section class="notice">
-                            <p>{texts.curator_login_needed}</p>
-                            <a class="button" href="/dang-nhap?next=/can-bo">{texts.curator_login}</a>
-                        </section>
-                    }.into_any(),
-                    Ok(Err(BackendError::Forbidden)) => view! {
-                        <section class="notice"><p>{texts.curator_forbidden}</p></section>
-                    }.into_any(),
-                    _ => view! { <p class="error">{texts.load_failed}</p> }.into_any(),
+                    Ok(Err(error)) => refusal(Some(error), texts, "/can-bo"),
+                    Err(_) => refusal(None, texts, "/can-bo"),
                 }
             })}
         </Suspense>
@@ -91,8 +89,196 @@ fn Chart(title: &'static str, rows: Vec<CountRow>) -> impl IntoView {
 
 fn application_status(texts: &Texts, status: &str) -> &'static str {
     match status {
+        "draft" => texts.application_status_draft,
         "under_review" => texts.application_status_under_review,
+        "approved" => texts.application_status_approved,
+        "rejected" => texts.application_status_rejected,
+        "withdrawn" => texts.application_status_withdrawn,
         _ => texts.application_status_submitted,
+    }
+}
+
+/// What a curator page shows when the requester may not see it.
+fn refusal(error: Option<BackendError>, texts: &'static Texts, next: &'static str) -> AnyView {
+    match error {
+        Some(BackendError::Unauthorized) => view! {
+            <section class="notice">
+                <p>{texts.curator_login_needed}</p>
+                <a class="button" href=format!("/dang-nhap?next={next}")>{texts.curator_login}</a>
+            </section>
+        }
+        .into_any(),
+        Some(BackendError::Forbidden) => view! {
+            <section class="notice"><p>{texts.curator_forbidden}</p></section>
+        }
+        .into_any(),
+        Some(BackendError::Invalid(fields)) => view! {
+            <section class="notice">
+                <p class="error">{texts.invalid_filters}</p>
+                <ul>{fields.into_iter().map(|(k, v)| view! { <li>{k}": "{v}</li> }).collect_view()}</ul>
+            </section>
+        }
+        .into_any(),
+        _ => view! { <p class="error">{texts.load_failed}</p> }.into_any(),
+    }
+}
+
+const QUEUE_PATH: &str = "/can-bo/ho-so";
+
+fn queue_query(params: &leptos_router::params::ParamsMap) -> ReviewQueueQuery {
+    ReviewQueueQuery {
+        status: params.get("status"),
+        commune: params.get("commune"),
+        category: params.get("category"),
+        rule_set: params.get("rule_set"),
+        min_waiting_days: params.get("min_waiting_days"),
+        page: params.get("page"),
+        per_page: params.get("per_page"),
+    }
+}
+
+/// The same filters on another page.
+fn queue_href(query: &ReviewQueueQuery, page: u32) -> String {
+    let mut pairs = Vec::new();
+    for (key, value) in [
+        ("status", &query.status),
+        ("commune", &query.commune),
+        ("category", &query.category),
+        ("rule_set", &query.rule_set),
+        ("min_waiting_days", &query.min_waiting_days),
+        ("per_page", &query.per_page),
+    ] {
+        if let Some(value) = value.as_deref().filter(|v| !v.is_empty()) {
+            let encoded: String = value
+                .bytes()
+                .map(|b| {
+                    if b.is_ascii_alphanumeric() || b"-_.".contains(&b) {
+                        (b as char).to_string()
+                    } else {
+                        format!("%{b:02X}")
+                    }
+                })
+                .collect();
+            pairs.push(format!("{key}={encoded}"));
+        }
+    }
+    pairs.push(format!("page={page}"));
+    format!("{QUEUE_PATH}?{}", pairs.join("&"))
+}
+
+#[component]
+pub fn ReviewQueueRoute() -> impl IntoView {
+    let texts = use_texts();
+    let params = use_query_map();
+    let query = move || queue_query(&params.read());
+    let data = Resource::new(query, get_review_queue);
+    view! {
+        <PageMeta title=texts.queue_title.to_owned() description=texts.queue_description.to_owned()/>
+        <Suspense fallback=move || view! { <p class="muted">{texts.loading}</p> }>
+            {move || Suspend::new(async move {
+                let current = queue_query(&params.read_untracked());
+                match data.await {
+                    Ok(Ok(page)) => view! { <QueueView page query=current/> }.into_any(),
+                    Ok(Err(error)) => refusal(Some(error), texts, QUEUE_PATH),
+                    Err(_) => refusal(None, texts, QUEUE_PATH),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn QueueView(page: ReviewQueuePage, query: ReviewQueueQuery) -> impl IntoView {
+    let texts = use_texts();
+    let selected = |value: &Option<String>, option: &str| value.as_deref() == Some(option);
+    let statuses = [
+        ("", texts.queue_waiting_ones),
+        ("submitted", texts.application_status_submitted),
+        ("under_review", texts.application_status_under_review),
+        ("approved", texts.application_status_approved),
+        ("rejected", texts.application_status_rejected),
+        ("withdrawn", texts.application_status_withdrawn),
+        ("draft", texts.application_status_draft),
+    ];
+    let has_next = i64::from(page.page) * i64::from(page.per_page) < page.total;
+    let prev = (page.page > 1).then(|| queue_href(&query, page.page - 1));
+    let next = has_next.then(|| queue_href(&query, page.page + 1));
+    view! {
+        <article class="review-queue" data-total=page.total>
+            <h1>{texts.queue_title}</h1>
+            <form method="get" action=QUEUE_PATH class="filters">
+                <label>{texts.queue_status}" "
+                    <select name="status">
+                        {statuses.iter().map(|(value, label)| view! {
+                            <option value=*value selected=selected(&query.status, value)>{*label}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label>{texts.filter_commune}" "
+                    <select name="commune">
+                        <option value="">{texts.filter_any}</option>
+                        {page.labels.commune.iter().map(|(code, label)| view! {
+                            <option value=code.clone() selected=selected(&query.commune, code)>{label.clone()}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label>{texts.filter_category}" "
+                    <select name="category">
+                        <option value="">{texts.filter_any}</option>
+                        {page.labels.category.iter().map(|(code, label)| view! {
+                            <option value=code.clone() selected=selected(&query.category, code)>{label.clone()}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label>{texts.curator_col_rule_set}" "
+                    <select name="rule_set">
+                        <option value="">{texts.filter_any}</option>
+                        <option value="148/2023" selected=selected(&query.rule_set, "148/2023")>"QĐ 148/2023"</option>
+                        <option value="26/2026" selected=selected(&query.rule_set, "26/2026")>"QĐ 26/2026"</option>
+                    </select>
+                </label>
+                <label>{texts.queue_min_waiting}" "
+                    <input type="number" name="min_waiting_days" min="0" inputmode="numeric"
+                        value=query.min_waiting_days.clone().unwrap_or_default()/>
+                </label>
+                <button type="submit">{texts.filter_button}</button>
+            </form>
+            <p>{fill(texts.queue_count, &[("n", &page.total.to_string())])}</p>
+            {if page.items.is_empty() {
+                view! { <p class="muted">{texts.curator_none}</p> }.into_any()
+            } else {
+                view! {
+                    <table>
+                        <thead><tr>
+                            <th>{texts.verify_product}</th><th>{texts.verify_producer}</th>
+                            <th>{texts.verify_category}</th><th>{texts.curator_col_rule_set}</th>
+                            <th>{texts.queue_score}</th><th>{texts.curator_col_status}</th>
+                            <th>{texts.curator_col_waiting}</th><th>{texts.queue_documents}</th>
+                        </tr></thead>
+                        <tbody>
+                            {page.items.iter().map(|a| view! {
+                                <tr data-application=a.id.clone()>
+                                    <td>{a.product.name.clone()}</td>
+                                    <td>{a.producer.name.clone()}{a.commune.clone().map(|c| view! { " · "{c} })}</td>
+                                    <td>{a.category.clone()}</td>
+                                    <td>{a.rule_set.clone()}</td>
+                                    <td>{a.self_score_total.map(|t| format!("{t}/100 ({}★)", a.indicated_stars.unwrap_or(0)))}</td>
+                                    <td>{application_status(texts, &a.status)}</td>
+                                    <td>{a.waiting_days.map(|d| fill(texts.curator_waiting_days, &[("n", &d.to_string())]))}</td>
+                                    <td>{a.documents.iter().map(|d| view! {
+                                        <a href=d.url.clone()>{d.file_name.clone()}</a>" "
+                                    }).collect_view()}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
+            <nav class="pager">
+                {prev.map(|href| view! { <a href=href rel="prev">{texts.queue_prev}</a>" " })}
+                {next.map(|href| view! { <a href=href rel="next">{texts.queue_next}</a> })}
+            </nav>
+        </article>
     }
 }
 
@@ -107,7 +293,10 @@ fn DashboardView(dashboard: CuratorDashboard) -> impl IntoView {
         <article class="curator-dashboard" data-in-force=dashboard.certificates_in_force>
             <h1>{texts.curator_title}</h1>
             <p><strong>{in_force}</strong>" · "{date_vi(&dashboard.today)}</p>
-            <p><a class="button" href="/api/v1/ocop-certificates.csv">{texts.curator_export_csv}</a></p>
+            <p>
+                <a class="button" href=QUEUE_PATH>{texts.queue_link}</a>" "
+                <a class="button" href="/api/v1/ocop-certificates.csv">{texts.curator_export_csv}</a>
+            </p>
             <div class="chart-grid">
                 <Chart title=texts.curator_by_stars rows=dashboard.by_stars.clone()/>
                 <Chart title=texts.curator_by_category rows=dashboard.by_category.clone()/>

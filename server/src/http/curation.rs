@@ -15,7 +15,7 @@ use bytes::Bytes;
 use chrono::NaiveDate;
 use frontend::api::{
     ApplicationDto, CertificateDto, CertificateReminder, CuratorDashboard, GiMismatch, Page,
-    VerifyResult,
+    ReviewQueueQuery, VerifyResult,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -257,25 +257,9 @@ async fn create_application(
     ))
 }
 
-#[derive(Deserialize, Default, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-struct QueueQuery {
-    /// Comma-separated statuses; the queue defaults to `submitted,under_review`.
-    status: Option<String>,
-    /// The producer's commune (2025 code, e.g. `05503`).
-    commune: Option<String>,
-    /// A category or top-level group code.
-    category: Option<String>,
-    /// `148/2023` or `26/2026`.
-    rule_set: Option<String>,
-    /// Only applications waiting at least this many days since submission.
-    min_waiting_days: Option<String>,
-    page: Option<String>,
-    per_page: Option<String>,
-}
-
-fn parse_filter(
-    q: QueueQuery,
+/// Checks the queue's filters (the API and the `/can-bo/ho-so` page share them).
+pub(crate) fn parse_filter(
+    q: ReviewQueueQuery,
     default_statuses: &[ApplicationStatus],
 ) -> Result<(ApplicationFilter, u32, u32), ApiError> {
     let mut errors = FieldErrors::default();
@@ -343,7 +327,7 @@ fn parse_filter(
     path = "/api/v1/ocop-applications",
     tag = "ocop",
     security(("session" = [])),
-    params(QueueQuery),
+    params(ReviewQueueQuery),
     responses(
         (status = 200, description = "One page of applications", body = Page<ApplicationDto>),
         (status = 401, description = "Not signed in", body = ErrorBody),
@@ -354,7 +338,7 @@ fn parse_filter(
 async fn review_queue(
     State(state): State<AppState>,
     requester: Requester,
-    Query(query): Query<QueueQuery>,
+    Query(query): Query<ReviewQueueQuery>,
 ) -> Result<AppJson<Page<ApplicationDto>>, ApiError> {
     requester.require(Rule::Curator)?;
     let (filter, page, per_page) = parse_filter(
@@ -376,7 +360,7 @@ async fn review_queue(
     path = "/api/v1/producers/{slug}/ocop-applications",
     tag = "ocop",
     security(("session" = [])),
-    params(("slug" = String, Path, description = "The producer's slug"), QueueQuery),
+    params(("slug" = String, Path, description = "The producer's slug"), ReviewQueueQuery),
     responses(
         (status = 200, description = "One page of applications", body = Page<ApplicationDto>),
         (status = 401, description = "Not signed in", body = ErrorBody),
@@ -389,7 +373,7 @@ async fn producer_applications(
     State(state): State<AppState>,
     requester: Requester,
     AppPath(slug): AppPath<String>,
-    Query(query): Query<QueueQuery>,
+    Query(query): Query<ReviewQueueQuery>,
 ) -> Result<AppJson<Page<ApplicationDto>>, ApiError> {
     requester.require(Rule::SignedIn)?;
     let producer = db::catalog::producer_id_by_slug(&state.db, &slug)
