@@ -1166,3 +1166,94 @@ async fn gi_claims_follow_the_protected_area_and_curators_see_mismatches() {
     let page = s.html_as(&s.curator, "/can-bo").await.text().await.unwrap();
     assert!(page.contains(r#"id="chi-dan-dia-ly-sai-vung" data-count="1""#));
 }
+
+#[tokio::test]
+async fn curators_decide_with_a_plain_html_form() {
+    let s = story().await;
+    let (_, created) = s.apply(&s.member, &s.product_id).await;
+    let id = created["id"].as_str().unwrap().to_owned();
+    let action = s.app.url(&format!("/can-bo/ho-so/{id}/quyet-dinh"));
+    let post = |client: &Client, fields: &[(&str, &str)]| client.post(&action).form(fields).send();
+
+    // A 5★ rating from the province comes back to the page with the reason.
+    let refused = post(
+        &s.curator,
+        &[
+            ("outcome", "approved"),
+            ("stars", "5"),
+            ("decision_no", "QĐ 7/QĐ-UBND"),
+            ("issuer_level", "province"),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(refused.status(), StatusCode::SEE_OTHER);
+    let location = refused.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.starts_with("/can-bo/ho-so?loi="), "{location}");
+    let page = s.html_as(&s.curator, &location).await.text().await.unwrap();
+    assert!(page.contains("Trung ương"), "{page}");
+
+    // Other sites, nobody and non-curators cannot decide.
+    let cross = s
+        .curator
+        .post(&action)
+        .header("origin", "https://trang-khac.example")
+        .form(&[
+            ("outcome", "approved"),
+            ("stars", "4"),
+            ("decision_no", "QĐ 7/QĐ-UBND"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cross.status(), StatusCode::FORBIDDEN);
+    let anonymous = post(&s.anonymous, &[("outcome", "rejected"), ("reason", "x")])
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        anonymous.headers()["location"],
+        "/dang-nhap?next=/can-bo/ho-so"
+    );
+    let buyer = post(&s.buyer, &[("outcome", "rejected"), ("reason", "x")])
+        .await
+        .unwrap();
+    assert_eq!(buyer.status(), StatusCode::FORBIDDEN);
+    let (_, application) = s
+        .send(
+            &s.curator,
+            Method::GET,
+            &format!("/api/v1/ocop-applications/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!(application["status"], "submitted", "nothing was decided");
+
+    let done = post(
+        &s.curator,
+        &[
+            ("outcome", "approved"),
+            ("stars", "4"),
+            ("decision_no", "QĐ 7/QĐ-UBND"),
+            ("decided_on", ""),
+            ("issuer_level", ""),
+            ("reason", "Đạt 75 điểm"),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(done.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        done.headers()["location"],
+        format!("/can-bo/ho-so?xong={id}").as_str()
+    );
+    let (api, page, in_search, _) = s.stars_everywhere(&s.product_slug).await;
+    assert_eq!((api, page, in_search), (Some(4), true, true));
+    let page = s
+        .html_as(&s.curator, &format!("/can-bo/ho-so?xong={id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Đã ghi quyết định."));
+}

@@ -176,9 +176,13 @@ pub fn ReviewQueueRoute() -> impl IntoView {
         <PageMeta title=texts.queue_title.to_owned() description=texts.queue_description.to_owned()/>
         <Suspense fallback=move || view! { <p class="muted">{texts.loading}</p> }>
             {move || Suspend::new(async move {
-                let current = queue_query(&params.read_untracked());
+                // The guard must not live across the await below.
+                let (current, done, problem) = {
+                    let url = params.read_untracked();
+                    (queue_query(&url), url.get("xong").is_some(), url.get("loi"))
+                };
                 match data.await {
-                    Ok(Ok(page)) => view! { <QueueView page query=current/> }.into_any(),
+                    Ok(Ok(page)) => view! { <QueueView page query=current done problem/> }.into_any(),
                     Ok(Err(error)) => refusal(Some(error), texts, QUEUE_PATH),
                     Err(_) => refusal(None, texts, QUEUE_PATH),
                 }
@@ -187,8 +191,51 @@ pub fn ReviewQueueRoute() -> impl IntoView {
     }
 }
 
+/// A plain HTML form posting one decision to the server (303 back to this page).
 #[component]
-fn QueueView(page: ReviewQueuePage, query: ReviewQueueQuery) -> impl IntoView {
+fn DecisionForm(id: String) -> impl IntoView {
+    let texts = use_texts();
+    view! {
+        <details class="decision">
+            <summary>{texts.decide_title}</summary>
+            <form method="post" action=format!("{QUEUE_PATH}/{id}/quyet-dinh")>
+                <label>{texts.decide_outcome}" "
+                    <select name="outcome">
+                        <option value="approved">{texts.decide_approve}</option>
+                        <option value="rejected">{texts.decide_reject}</option>
+                    </select>
+                </label>
+                <label>{texts.decide_stars}" "
+                    <select name="stars">
+                        <option value="3">"3★"</option>
+                        <option value="4">"4★"</option>
+                        <option value="5">"5★"</option>
+                    </select>
+                </label>
+                <label>{texts.decide_number}" "<input name="decision_no" maxlength="100"/></label>
+                <label>{texts.decide_date}" "<input type="date" name="decided_on"/></label>
+                <label>{texts.decide_level}" "
+                    <select name="issuer_level">
+                        <option value="">{texts.decide_level_auto}</option>
+                        <option value="province">{texts.level_province}</option>
+                        <option value="central">{texts.level_central}</option>
+                        <option value="district">{texts.level_district}</option>
+                    </select>
+                </label>
+                <label>{texts.decide_reason}" "<input name="reason" maxlength="2000"/></label>
+                <button type="submit">{texts.decide_submit}</button>
+            </form>
+        </details>
+    }
+}
+
+#[component]
+fn QueueView(
+    page: ReviewQueuePage,
+    query: ReviewQueueQuery,
+    done: bool,
+    problem: Option<String>,
+) -> impl IntoView {
     let texts = use_texts();
     let selected = |value: &Option<String>, option: &str| value.as_deref() == Some(option);
     let statuses = [
@@ -243,6 +290,8 @@ fn QueueView(page: ReviewQueuePage, query: ReviewQueueQuery) -> impl IntoView {
                 </label>
                 <button type="submit">{texts.filter_button}</button>
             </form>
+            {done.then(|| view! { <p class="notice success" role="status">{texts.decide_done}</p> })}
+            {problem.map(|p| view! { <p class="notice error" role="alert">{p}</p> })}
             <p>{fill(texts.queue_count, &[("n", &page.total.to_string())])}</p>
             {if page.items.is_empty() {
                 view! { <p class="muted">{texts.curator_none}</p> }.into_any()
@@ -254,6 +303,7 @@ fn QueueView(page: ReviewQueuePage, query: ReviewQueueQuery) -> impl IntoView {
                             <th>{texts.verify_category}</th><th>{texts.curator_col_rule_set}</th>
                             <th>{texts.queue_score}</th><th>{texts.curator_col_status}</th>
                             <th>{texts.curator_col_waiting}</th><th>{texts.queue_documents}</th>
+                            <th>{texts.decide_title}</th>
                         </tr></thead>
                         <tbody>
                             {page.items.iter().map(|a| view! {
@@ -268,6 +318,8 @@ fn QueueView(page: ReviewQueuePage, query: ReviewQueueQuery) -> impl IntoView {
                                     <td>{a.documents.iter().map(|d| view! {
                                         <a href=d.url.clone()>{d.file_name.clone()}</a>" "
                                     }).collect_view()}</td>
+                                    <td>{matches!(a.status.as_str(), "submitted" | "under_review")
+                                        .then(|| view! { <DecisionForm id=a.id.clone()/> })}</td>
                                 </tr>
                             }).collect_view()}
                         </tbody>

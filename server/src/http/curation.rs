@@ -626,28 +626,28 @@ async fn start_review(
 }
 
 #[derive(Deserialize, Default, utoipa::ToSchema)]
-struct DecisionBody {
+pub(crate) struct DecisionBody {
     /// `approved` or `rejected`.
     #[schema(pattern = "^(approved|rejected)$")]
-    outcome: Option<String>,
+    pub(crate) outcome: Option<String>,
     /// 3, 4 or 5 (approval).
-    stars: Option<i64>,
+    pub(crate) stars: Option<i64>,
     /// The decision's number, e.g. `QĐ 2361/QĐ-UBND` (approval).
-    decision_no: Option<String>,
+    pub(crate) decision_no: Option<String>,
     /// The issuing body, e.g. `UBND tỉnh Thái Nguyên`; `district`, `province` or `central` also
     /// name the level (and its usual body).
-    issuer: Option<String>,
+    pub(crate) issuer: Option<String>,
     /// `district`, `province` or `central`; by default the level that decides this rating on
     /// that date. A level the rules forbid (e.g. 5★ not central) is refused.
-    issuer_level: Option<String>,
+    pub(crate) issuer_level: Option<String>,
     /// `YYYY-MM-DD`, not in the future; by default today. The certificate runs 36 months from it.
-    decided_on: Option<String>,
+    pub(crate) decided_on: Option<String>,
     /// Why (required to reject; recorded in the audit log either way).
-    reason: Option<String>,
+    pub(crate) reason: Option<String>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
-struct DecisionResult {
+pub(crate) struct DecisionResult {
     application: ApplicationDto,
     certificate: Option<CertificateDto>,
 }
@@ -778,7 +778,17 @@ async fn decide(
     AppJson(body): AppJson<DecisionBody>,
 ) -> Result<AppJson<DecisionResult>, ApiError> {
     let user = requester.require(Rule::Curator)?;
-    let head = application_head(&state, id).await?;
+    Ok(AppJson(decide_as(&state, user, id, body).await?))
+}
+
+/// A curator's decision on an application (the API and the review page's form share it).
+pub(crate) async fn decide_as(
+    state: &AppState,
+    user: &User,
+    id: Uuid,
+    body: DecisionBody,
+) -> Result<DecisionResult, ApiError> {
+    let head = application_head(state, id).await?;
     let today = state.today();
     let reason = body
         .reason
@@ -930,10 +940,10 @@ async fn decide(
             .map(|c| c.to_dto(today, state.base_url())),
         None => None,
     };
-    Ok(AppJson(DecisionResult {
-        application: load_application(&state, id).await?,
+    Ok(DecisionResult {
+        application: load_application(state, id).await?,
         certificate,
-    }))
+    })
 }
 
 #[derive(Deserialize, Default, utoipa::ToSchema)]
@@ -1609,5 +1619,101 @@ mod tests {
     fn csv_cells_never_start_a_formula() {
         assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
         assert_eq!(csv_cell("Chè Tân Cương"), "Chè Tân Cương");
+    }
+}
+
+/// The review page's decision form (`application/x-www-form-urlencoded`): every field as typed.
+#[derive(Deserialize, Default)]
+pub(crate) struct DecisionForm {
+    outcome: Option<String>,
+    stars: Option<String>,
+    decision_no: Option<String>,
+    issuer_level: Option<String>,
+    decided_on: Option<String>,
+    reason: Option<String>,
+}
+
+/// Plain HTML form posts from the curator pages, answered with 303 redirects, so deciding works
+/// without JavaScript. The cross-site check in `csrf.rs` covers them like every other POST.
+pub fn form_router() -> Router<AppState> {
+    Router::new().route("/can-bo/ho-so/{id}/quyet-dinh", post(decide_form))
+}
+
+fn see_other(location: &str) -> Response {
+    (
+        StatusCode::SEE_OTHER,
+        [(
+            header::LOCATION,
+            HeaderValue::from_str(location).unwrap_or(HeaderValue::from_static("/can-bo/ho-so")),
+        )],
+    )
+        .into_response()
+}
+
+/// Query-string encoding for the messages carried back to the page.
+fn query_encode(raw: &str) -> String {
+    raw.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// Records a decision from the review page and returns there, with `xong` (done) or `loi`
+/// (what was wrong, in Vietnamese) in the query.
+async fn decide_form(
+    State(state): State<AppState>,
+    requester: Requester,
+    AppPath(id): AppPath<Uuid>,
+    axum::extract::Form(form): axum::extract::Form<DecisionForm>,
+) -> Response {
+    const BACK: &str = "/can-bo/ho-so";
+    let user = match requester.require(Rule::Curator) {
+        Ok(user) => user,
+        Err(ApiError::Unauthorized) => return see_other(&format!("/dang-nhap?next={BACK}")),
+        Err(other) => return other.into_response(),
+    };
+    let present = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+    let stars = match present(form.stars) {
+        None => None,
+        Some(raw) => match raw.parse::<i64>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                return see_other(&format!(
+                    "{BACK}?loi={}",
+                    query_encode("số sao phải là 3, 4 hoặc 5")
+                ));
+            }
+        },
+    };
+    let outcome = present(form.outcome);
+    let approving = outcome.as_deref() == Some("approved");
+    let body = DecisionBody {
+        outcome,
+        // A rejection carries no rating, whatever the form's selects still hold.
+        stars: stars.filter(|_| approving),
+        decision_no: present(form.decision_no),
+        issuer: None,
+        issuer_level: present(form.issuer_level),
+        decided_on: present(form.decided_on),
+        reason: present(form.reason),
+    };
+    match decide_as(&state, user, id, body).await {
+        Ok(_) => see_other(&format!("{BACK}?xong={id}")),
+        Err(ApiError::Validation(fields)) => {
+            let message: Vec<String> = fields
+                .into_iter()
+                .map(|(k, v)| format!("{k}: {v}"))
+                .collect();
+            see_other(&format!("{BACK}?loi={}", query_encode(&message.join("; "))))
+        }
+        Err(error @ ApiError::Conflict { .. }) => {
+            see_other(&format!("{BACK}?loi={}", query_encode(&error.to_string())))
+        }
+        Err(other) => other.into_response(),
     }
 }
