@@ -11,10 +11,12 @@ use crate::components::layout::Layout;
 use crate::i18n::{Locale, request_locale};
 use crate::pages::account::{LoginPage, RegisterPage};
 use crate::pages::catalog::CatalogPage;
+use crate::pages::curator::{CuratorDashboardPage, ReviewQueueRoute};
 use crate::pages::gi::GiPage;
 use crate::pages::livestreams::LivestreamsPage;
 use crate::pages::producer::ProducerPage;
 use crate::pages::product::ProductPage;
+use crate::pages::verify::VerifyPage;
 use crate::pages::workspace::{
     LivestreamFormPage, ProducerDeskPage, ProducerFormPage, ProductEditorPage, WorkspaceHome,
 };
@@ -81,6 +83,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/quan-ly/:slug/san-pham-moi") view=ProductEditorPage ssr=SsrMode::Async/>
                     <Route path=path!("/quan-ly/:slug/san-pham/:id") view=ProductEditorPage ssr=SsrMode::Async/>
                     <Route path=path!("/quan-ly/:slug/livestream-moi") view=LivestreamFormPage ssr=SsrMode::Async/>
+                    <Route path=path!("/xac-minh/:code") view=VerifyPage ssr=SsrMode::Async/>
+                    <Route path=path!("/can-bo") view=CuratorDashboardPage ssr=SsrMode::Async/>
+                    <Route path=path!("/can-bo/ho-so") view=ReviewQueueRoute ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

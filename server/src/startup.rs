@@ -99,6 +99,7 @@ impl Application {
                 }
             }
         });
+        let daily = crate::jobs::spawn(self.state.clone());
         let service = self
             .router
             .into_make_service_with_connect_info::<std::net::SocketAddr>();
@@ -106,6 +107,7 @@ impl Application {
             .with_graceful_shutdown(shutdown)
             .await;
         cleanup.abort();
+        daily.abort();
         served?;
         Ok(())
     }

@@ -8,8 +8,9 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
 use frontend::api::{
-    Backend, BackendError, CatalogPage, CatalogQuery, GiPage, HomeData, LivestreamDto,
-    ProducerPage, ProductDetail, SharedBackend, SiteOrigin,
+    Backend, BackendError, CatalogPage, CatalogQuery, CuratorDashboard, GiPage, HomeData,
+    LivestreamDto, ProducerPage, ProductDetail, ReviewQueuePage, ReviewQueueQuery, SharedBackend,
+    SiteOrigin, VerifyResult,
 };
 use frontend::i18n::{LANG_COOKIE, Locale};
 use leptos::config::LeptosOptions;
@@ -180,6 +181,77 @@ impl Backend for PgBackend {
             .await
             .map_err(internal)?
             .ok_or(BackendError::NotFound)
+    }
+
+    async fn verify(&self, code: String) -> Result<VerifyResult, BackendError> {
+        let s = &self.state;
+        let Ok(code) = crate::domain::curation::VerifyCode::parse(&code) else {
+            return Err(BackendError::NotFound);
+        };
+        db::certificates::verify(&s.db, code.as_str(), s.today(), s.base_url())
+            .await
+            .map_err(internal)?
+            .ok_or(BackendError::NotFound)
+    }
+
+    async fn curator_dashboard(
+        &self,
+        request: http::request::Parts,
+    ) -> Result<CuratorDashboard, BackendError> {
+        self.require_curator(request).await?;
+        crate::http::curation::dashboard_data(&self.state)
+            .await
+            .map_err(internal)
+    }
+
+    async fn review_queue(
+        &self,
+        request: http::request::Parts,
+        query: ReviewQueueQuery,
+    ) -> Result<ReviewQueuePage, BackendError> {
+        use crate::domain::curation::ApplicationStatus;
+        use crate::http::error::ApiError;
+
+        self.require_curator(request).await?;
+        let s = &self.state;
+        let (filter, page, per_page) = crate::http::curation::parse_filter(
+            query,
+            &[ApplicationStatus::Submitted, ApplicationStatus::UnderReview],
+        )
+        .map_err(|error| match error {
+            ApiError::Validation(fields) => BackendError::Invalid(fields),
+            other => internal(other),
+        })?;
+        let (items, total) = db::ocop_applications::list(&s.db, &filter, s.today())
+            .await
+            .map_err(internal)?;
+        let labels = db::catalog::facet_labels(&s.db).await.map_err(internal)?;
+        Ok(ReviewQueuePage {
+            items,
+            total,
+            page,
+            per_page,
+            labels,
+        })
+    }
+}
+
+impl PgBackend {
+    /// Curator pages follow the JSON API's access rule, read from the same session cookie.
+    async fn require_curator(&self, mut request: http::request::Parts) -> Result<(), BackendError> {
+        use axum::extract::FromRequestParts;
+
+        use crate::auth::{Requester, Rule};
+        use crate::http::error::ApiError;
+
+        let requester = Requester::from_request_parts(&mut request, &self.state)
+            .await
+            .map_err(internal)?;
+        match requester.require(Rule::Curator) {
+            Ok(_) => Ok(()),
+            Err(ApiError::Unauthorized) => Err(BackendError::Unauthorized),
+            Err(_) => Err(BackendError::Forbidden),
+        }
     }
 }
 

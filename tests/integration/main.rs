@@ -4,6 +4,7 @@ mod accounts;
 mod browser;
 mod catalog;
 mod catalog_pages;
+mod curation;
 mod health;
 mod livestreams;
 mod media;

@@ -452,7 +452,8 @@ fn concrete(
         )
         .replace("{id}", user)
         // No photo has this id: the route still answers (401 for an anonymous caller).
-        .replace("{image}", "00000000-0000-0000-0000-000000000000");
+        .replace("{image}", "00000000-0000-0000-0000-000000000000")
+        .replace("{document}", "00000000-0000-0000-0000-000000000000");
     assert!(!path.contains('{'), "an unknown parameter in {path}");
     path
 }
@@ -478,6 +479,10 @@ async fn every_documented_route_is_really_served() {
         .expect("a seeded GI")
         .to_owned();
     let (_, user) = app.signed_in_client("nguoi.dung@example.vn").await;
+    let code: String = sqlx::query_scalar("select verify_code from ocop_certificates limit 1")
+        .fetch_one(&app.db)
+        .await
+        .expect("a seeded certificate");
 
     // A route that does not exist answers 404 (the fallback), so "not 404" below means "routed".
     let (status, _) = app.get_json("/api/v1/no-such-route").await;
@@ -489,7 +494,8 @@ async fn every_documented_route_is_really_served() {
     for (method, path) in operations {
         let url = concrete(
             &method,
-            &path,
+            // A seeded certificate's verification code: verification and QR codes answer anyone.
+            &path.replace("{code}", &code),
             &product_slug,
             &product_id,
             &producer,

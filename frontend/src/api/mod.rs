@@ -1,8 +1,10 @@
 //! The UI↔backend contract: DTOs that cross the wire, the server functions the pages call, and the
 //! [`Backend`] port those server functions reach (implemented by the `server` crate).
 
+mod curation;
 mod dto;
 mod workspace;
+pub use curation::*;
 pub use dto::*;
 pub use workspace::*;
 
@@ -16,7 +18,7 @@ pub enum BackendError {
     NotFound,
     #[error("invalid input")]
     Invalid(std::collections::BTreeMap<String, String>),
-    /// Nobody is signed in: pages send the visitor to the login page.
+    /// Nobody is signed in: pages (workspace, curators') send the visitor to the login page.
     #[error("not signed in")]
     Unauthorized,
     /// Signed in, but not allowed here (say, another producer's workspace).
@@ -72,6 +74,20 @@ mod port {
             req: &Request,
             slug: String,
         ) -> Result<LivestreamForm, BackendError>;
+        /// A certificate by its verification code, with its live status.
+        async fn verify(&self, code: String) -> Result<VerifyResult, BackendError>;
+        /// The curators' dashboard for the requester described by `request` (its session
+        /// cookie): `Unauthorized` for nobody, `Forbidden` for someone who is not a curator.
+        async fn curator_dashboard(
+            &self,
+            request: http::request::Parts,
+        ) -> Result<CuratorDashboard, BackendError>;
+        /// The curators' review queue, filtered; same access rule as the dashboard.
+        async fn review_queue(
+            &self,
+            request: http::request::Parts,
+            query: ReviewQueueQuery,
+        ) -> Result<ReviewQueuePage, BackendError>;
     }
 
     /// The incoming request's head (cookies, session), as Leptos provides it.
@@ -140,4 +156,53 @@ pub async fn get_livestreams() -> Answer<Vec<LivestreamDto>> {
 #[server(prefix = "/_fn", endpoint = "gi")]
 pub async fn get_gi(slug: String) -> Answer<GiPage> {
     port::answer(port::backend()?.gi(slug).await)
+}
+
+/// A certificate's public verification (`/xac-minh/{code}`).
+#[server(prefix = "/_fn", endpoint = "verify")]
+pub async fn get_verify(code: String) -> Answer<VerifyResult> {
+    port::answer(port::backend()?.verify(code).await)
+}
+
+/// The curators' dashboard; the requester is read from the request's session.
+#[server(prefix = "/_fn", endpoint = "curator_dashboard")]
+pub async fn get_curator_dashboard() -> Answer<CuratorDashboard> {
+    let parts = use_context::<http::request::Parts>()
+        .ok_or_else(|| ServerFnError::new("request not provided"))?;
+    let path = parts.uri.path().to_owned();
+    let result = port::backend()?.curator_dashboard(parts).await;
+    curator_answer(result, &path)
+}
+
+/// The curators' review queue with the given filters.
+#[server(prefix = "/_fn", endpoint = "review_queue")]
+pub async fn get_review_queue(query: ReviewQueueQuery) -> Answer<ReviewQueuePage> {
+    let parts = use_context::<http::request::Parts>()
+        .ok_or_else(|| ServerFnError::new("request not provided"))?;
+    let path = parts.uri.path().to_owned();
+    let result = port::backend()?.review_queue(parts, query).await;
+    curator_answer(result, &path)
+}
+
+/// Curator pages: a page request from nobody goes to the login page (and back to `path`
+/// afterwards); someone without the role gets 403.
+#[cfg(feature = "ssr")]
+fn curator_answer<T>(result: Result<T, BackendError>, path: &str) -> Answer<T> {
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        match &result {
+            // A page request (not a call from the hydrated app) is redirected.
+            Err(BackendError::Unauthorized) if !path.starts_with("/_fn") => {
+                response.set_status(http::StatusCode::SEE_OTHER);
+                if let Ok(location) =
+                    http::HeaderValue::from_str(&format!("/dang-nhap?next={path}"))
+                {
+                    response.insert_header(http::header::LOCATION, location);
+                }
+            }
+            Err(BackendError::Unauthorized) => response.set_status(http::StatusCode::UNAUTHORIZED),
+            Err(BackendError::Forbidden) => response.set_status(http::StatusCode::FORBIDDEN),
+            _ => {}
+        }
+    }
+    port::answer(result)
 }

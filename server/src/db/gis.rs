@@ -95,16 +95,46 @@ pub async fn claim(
 ) -> sqlx::Result<Option<GiClaim>> {
     sqlx::query_as!(
         GiClaim,
-        r#"select g.id, g.name,
-                  exists (select 1 from gi_protected_communes pc
-                            join producers p on p.old_commune = pc.old_commune
-                           where pc.gi_id = g.id and p.id = $2) as "covered!"
+        // `gi_covers_producer` (migrations/…_curation.sql) is the rule, also behind `mismatches`.
+        r#"select g.id, g.name, gi_covers_producer(g.id, $2) as "covered!"
              from geographical_indications g where g.slug = $1"#,
         gi_slug,
         producer_id
     )
     .fetch_optional(db)
     .await
+}
+
+/// Products claiming a GI their producer's (old) commune is not in: claims made before the
+/// rule, or left behind when a producer moved or a protected area changed. Curators review these.
+pub async fn mismatches(db: &sqlx::PgPool) -> sqlx::Result<Vec<frontend::api::GiMismatch>> {
+    let rows = sqlx::query!(
+        r#"select p.id, p.slug, p.name, pr.slug as producer_slug, pr.name as producer_name,
+                  pr.old_commune, g.slug as gi_slug, g.name as gi_name,
+                  coalesce(array(select pc.old_commune from gi_protected_communes pc
+                                  where pc.gi_id = g.id order by pc.old_commune), '{}') as "communes!"
+             from products p
+             join producers pr on pr.id = p.producer_id
+             join geographical_indications g on g.id = p.gi_id
+            where p.status <> 'archived' and not gi_covers_producer(g.id, pr.id)
+            order by g.name, pr.name, p.name"#
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| frontend::api::GiMismatch {
+            product_id: r.id.to_string(),
+            product_slug: r.slug,
+            product_name: r.name,
+            producer_slug: r.producer_slug,
+            producer_name: r.producer_name,
+            old_commune: r.old_commune,
+            gi_slug: r.gi_slug,
+            gi_name: r.gi_name,
+            protected_communes: r.communes,
+        })
+        .collect())
 }
 
 /// Whether a GI with this slug or certificate number is already recorded.

@@ -5,6 +5,7 @@ pub mod catalog;
 pub mod certificates;
 pub mod gis;
 pub mod livestreams;
+pub mod ocop_applications;
 pub mod producers;
 pub mod products;
 pub mod users;

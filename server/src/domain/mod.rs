@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod catalog;
+pub mod curation;
 pub mod listing;
 pub mod livestream;
 pub mod ocop;

@@ -63,6 +63,8 @@ pub enum CertificateStatus {
     Expiring,
     Expired,
     Revoked,
+    /// A newer rating of the same product replaced it.
+    Superseded,
 }
 
 impl CertificateStatus {
@@ -72,6 +74,7 @@ impl CertificateStatus {
             CertificateStatus::Expiring => "expiring",
             CertificateStatus::Expired => "expired",
             CertificateStatus::Revoked => "revoked",
+            CertificateStatus::Superseded => "superseded",
         }
     }
 
@@ -89,6 +92,34 @@ impl CertificateStatus {
             CertificateStatus::Expiring
         } else {
             CertificateStatus::Valid
+        }
+    }
+}
+
+impl CertificateStatus {
+    /// Like [`CertificateStatus::derive`], knowing also whether a newer rating replaced it.
+    /// Revocation wins over supersession, which wins over the calendar.
+    pub fn derive_full(
+        expires_on: NaiveDate,
+        revoked: bool,
+        superseded: bool,
+        today: NaiveDate,
+    ) -> CertificateStatus {
+        if !revoked && superseded {
+            CertificateStatus::Superseded
+        } else {
+            CertificateStatus::derive(expires_on, revoked, today)
+        }
+    }
+
+    /// The three values the public verification API promises (shared/api/CONTRACT.md): a
+    /// certificate in force is "valid" (expiring included); one replaced by a newer rating is no
+    /// longer in force, so "expired".
+    pub fn contract_str(self) -> &'static str {
+        match self {
+            CertificateStatus::Valid | CertificateStatus::Expiring => "valid",
+            CertificateStatus::Expired | CertificateStatus::Superseded => "expired",
+            CertificateStatus::Revoked => "revoked",
         }
     }
 }

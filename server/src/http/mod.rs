@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod catalog;
 pub mod csrf;
+pub mod curation;
 pub mod error;
 pub mod extract;
 pub mod health;
@@ -24,6 +25,7 @@ pub fn api_router() -> Router<AppState> {
         .merge(auth::router())
         .merge(workspace::router())
         .merge(livestreams::router())
+        .merge(curation::router())
         .route("/openapi.json", get(openapi::openapi_json))
         .fallback(error::api_not_found)
 }
@@ -36,4 +38,6 @@ pub fn ops_router() -> Router<AppState> {
         .route("/metrics", get(metrics::render))
         .route("/sitemap.xml", get(seo::sitemap))
         .route("/robots.txt", get(seo::robots))
+        .merge(curation::qr_router())
+        .merge(curation::form_router())
 }

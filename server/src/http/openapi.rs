@@ -12,7 +12,7 @@ use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
 use utoipa::{Modify, OpenApi, ToSchema};
 use uuid::Uuid;
 
-use super::{auth, catalog, health, livestreams, workspace};
+use super::{auth, catalog, curation, health, livestreams, workspace};
 use frontend::api::ProducerCard;
 
 /// The name the session cookie travels under (set in `startup.rs`).
@@ -56,6 +56,24 @@ pub const SESSION_SCHEME: &str = "session";
         workspace::delete_image,
         livestreams::list_livestreams,
         livestreams::create_livestream,
+        curation::create_application,
+        curation::producer_applications,
+        curation::producer_reminders,
+        curation::review_queue,
+        curation::get_application,
+        curation::submit_application,
+        curation::withdraw_application,
+        curation::start_review,
+        curation::decide,
+        curation::upload_document,
+        curation::get_document,
+        curation::revoke_certificate,
+        curation::register_csv,
+        curation::verify,
+        curation::qr_svg,
+        curation::qr_png,
+        curation::gi_mismatches,
+        curation::dashboard,
         health::healthz,
         health::readyz,
         metrics,
@@ -69,6 +87,7 @@ pub const SESSION_SCHEME: &str = "session";
         (name = "producers", description = "Producer profiles and members"),
         (name = "products", description = "Producers' products and photos"),
         (name = "livestreams", description = "Livestream selling schedules"),
+        (name = "ocop", description = "OCOP applications, decisions, certificates, verification and curation"),
         (name = "operations", description = "Health, readiness, metrics and this document"),
     ),
 )]

@@ -1,0 +1,463 @@
+//! `/can-bo`: the curators' dashboard — certificates in force by stars, group and commune as
+//! server-drawn SVG bar charts (visible without JavaScript), those expiring within 90 days,
+//! applications waiting and for how long, GI mismatches, and the register as CSV.
+//! `/can-bo/ho-so`: the review queue with its filters as a plain GET form.
+//! Anonymous visitors are sent to `/dang-nhap?next=…`; other accounts get a 403 page.
+
+use leptos::prelude::*;
+
+use leptos_router::hooks::use_query_map;
+
+use crate::api::{
+    BackendError, CountRow, CuratorDashboard, ReviewQueuePage, ReviewQueueQuery,
+    get_curator_dashboard, get_review_queue,
+};
+use crate::components::seo::PageMeta;
+use crate::format::date_vi;
+use crate::i18n::{Texts, fill, use_texts};
+
+#[component]
+pub fn CuratorDashboardPage() -> impl IntoView {
+    let texts = use_texts();
+    let data = Resource::new(|| (), |_| get_curator_dashboard());
+    view! {
+        <PageMeta title=texts.curator_title.to_owned() description=texts.curator_description.to_owned()/>
+        <Suspense fallback=move || view! { <p class="muted">{texts.loading}</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(Ok(dashboard)) => view! { <DashboardView dashboard/> }.into_any(),
+                    Ok(Err(error)) => refusal(Some(error), texts, "/can-bo"),
+                    Err(_) => refusal(None, texts, "/can-bo"),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// A horizontal bar chart as plain SVG markup: labels, bars scaled to the largest count, counts.
+fn bar_chart_svg(title: &str, rows: &[CountRow]) -> String {
+    const ROW: usize = 26;
+    const LABEL_W: usize = 190;
+    const BAR_W: i64 = 300;
+    let max = rows.iter().map(|r| r.count).max().unwrap_or(0).max(1);
+    let height = (rows.len().max(1)) * ROW + 4;
+    let mut svg = format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" class="bar-chart" viewBox="0 0 560 {height}" width="100%" role="img" aria-label="{}">"#,
+        escape(title)
+    );
+    for (i, row) in rows.iter().enumerate() {
+        let y = i * ROW;
+        let width = (row.count * BAR_W / max).max(1);
+        let label: String = row.label.chars().take(30).collect();
+        svg.push_str(&format!(
+            r##"<g data-key="{key}" data-count="{count}"><text x="0" y="{ty}" font-size="13">{label}</text><rect x="{LABEL_W}" y="{ry}" width="{width}" height="18" rx="3" fill="#2e7d32"></rect><text x="{tx}" y="{ty}" font-size="13">{count}</text></g>"##,
+            key = escape(&row.key),
+            count = row.count,
+            ty = y + 17,
+            ry = y + 4,
+            tx = LABEL_W as i64 + width + 6,
+            label = escape(&label),
+        ));
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+#[component]
+fn Chart(title: &'static str, rows: Vec<CountRow>) -> impl IntoView {
+    let texts = use_texts();
+    let empty = rows.is_empty();
+    let svg = bar_chart_svg(title, &rows);
+    view! {
+        <section class="card chart-card">
+            <h2>{title}</h2>
+            {if empty {
+                view! { <p class="muted">{texts.curator_none}</p> }.into_any()
+            } else {
+                view! { <div class="chart" inner_html=svg></div> }.into_any()
+            }}
+        </section>
+    }
+}
+
+fn application_status(texts: &Texts, status: &str) -> &'static str {
+    match status {
+        "draft" => texts.application_status_draft,
+        "under_review" => texts.application_status_under_review,
+        "approved" => texts.application_status_approved,
+        "rejected" => texts.application_status_rejected,
+        "withdrawn" => texts.application_status_withdrawn,
+        _ => texts.application_status_submitted,
+    }
+}
+
+/// What a curator page shows when the requester may not see it.
+fn refusal(error: Option<BackendError>, texts: &'static Texts, next: &'static str) -> AnyView {
+    match error {
+        Some(BackendError::Unauthorized) => view! {
+            <section class="notice">
+                <p>{texts.curator_login_needed}</p>
+                <a class="button" href=format!("/dang-nhap?next={next}")>{texts.curator_login}</a>
+            </section>
+        }
+        .into_any(),
+        Some(BackendError::Forbidden) => view! {
+            <section class="notice"><p>{texts.curator_forbidden}</p></section>
+        }
+        .into_any(),
+        Some(BackendError::Invalid(fields)) => view! {
+            <section class="notice">
+                <p class="error">{texts.invalid_filters}</p>
+                <ul>{fields.into_iter().map(|(k, v)| view! { <li>{k}": "{v}</li> }).collect_view()}</ul>
+            </section>
+        }
+        .into_any(),
+        _ => view! { <p class="error">{texts.load_failed}</p> }.into_any(),
+    }
+}
+
+const QUEUE_PATH: &str = "/can-bo/ho-so";
+
+fn queue_query(params: &leptos_router::params::ParamsMap) -> ReviewQueueQuery {
+    ReviewQueueQuery {
+        status: params.get("status"),
+        commune: params.get("commune"),
+        category: params.get("category"),
+        rule_set: params.get("rule_set"),
+        min_waiting_days: params.get("min_waiting_days"),
+        page: params.get("page"),
+        per_page: params.get("per_page"),
+    }
+}
+
+/// The same filters on another page.
+fn queue_href(query: &ReviewQueueQuery, page: u32) -> String {
+    let mut pairs = Vec::new();
+    for (key, value) in [
+        ("status", &query.status),
+        ("commune", &query.commune),
+        ("category", &query.category),
+        ("rule_set", &query.rule_set),
+        ("min_waiting_days", &query.min_waiting_days),
+        ("per_page", &query.per_page),
+    ] {
+        if let Some(value) = value.as_deref().filter(|v| !v.is_empty()) {
+            let encoded: String = value
+                .bytes()
+                .map(|b| {
+                    if b.is_ascii_alphanumeric() || b"-_.".contains(&b) {
+                        (b as char).to_string()
+                    } else {
+                        format!("%{b:02X}")
+                    }
+                })
+                .collect();
+            pairs.push(format!("{key}={encoded}"));
+        }
+    }
+    pairs.push(format!("page={page}"));
+    format!("{QUEUE_PATH}?{}", pairs.join("&"))
+}
+
+#[component]
+pub fn ReviewQueueRoute() -> impl IntoView {
+    let texts = use_texts();
+    let params = use_query_map();
+    let query = move || queue_query(&params.read());
+    let data = Resource::new(query, get_review_queue);
+    view! {
+        <PageMeta title=texts.queue_title.to_owned() description=texts.queue_description.to_owned()/>
+        <Suspense fallback=move || view! { <p class="muted">{texts.loading}</p> }>
+            {move || Suspend::new(async move {
+                // The guard must not live across the await below.
+                let (current, done, problem) = {
+                    let url = params.read_untracked();
+                    (queue_query(&url), url.get("xong").is_some(), url.get("loi"))
+                };
+                match data.await {
+                    Ok(Ok(page)) => view! { <QueueView page query=current done problem/> }.into_any(),
+                    Ok(Err(error)) => refusal(Some(error), texts, QUEUE_PATH),
+                    Err(_) => refusal(None, texts, QUEUE_PATH),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// A plain HTML form posting one decision to the server (303 back to this page).
+#[component]
+fn DecisionForm(id: String) -> impl IntoView {
+    let texts = use_texts();
+    view! {
+        <details class="decision">
+            <summary>{texts.decide_title}</summary>
+            <form method="post" action=format!("{QUEUE_PATH}/{id}/quyet-dinh")>
+                <label>{texts.decide_outcome}" "
+                    <select name="outcome">
+                        <option value="approved">{texts.decide_approve}</option>
+                        <option value="rejected">{texts.decide_reject}</option>
+                    </select>
+                </label>
+                <label>{texts.decide_stars}" "
+                    <select name="stars">
+                        <option value="3">"3★"</option>
+                        <option value="4">"4★"</option>
+                        <option value="5">"5★"</option>
+                    </select>
+                </label>
+                <label>{texts.decide_number}" "<input name="decision_no" maxlength="100"/></label>
+                <label>{texts.decide_date}" "<input type="date" name="decided_on"/></label>
+                <label>{texts.decide_level}" "
+                    <select name="issuer_level">
+                        <option value="">{texts.decide_level_auto}</option>
+                        <option value="province">{texts.level_province}</option>
+                        <option value="central">{texts.level_central}</option>
+                        <option value="district">{texts.level_district}</option>
+                    </select>
+                </label>
+                <label>{texts.decide_reason}" "<input name="reason" maxlength="2000"/></label>
+                <button type="submit">{texts.decide_submit}</button>
+            </form>
+        </details>
+    }
+}
+
+#[component]
+fn QueueView(
+    page: ReviewQueuePage,
+    query: ReviewQueueQuery,
+    done: bool,
+    problem: Option<String>,
+) -> impl IntoView {
+    let texts = use_texts();
+    let selected = |value: &Option<String>, option: &str| value.as_deref() == Some(option);
+    let statuses = [
+        ("", texts.queue_waiting_ones),
+        ("submitted", texts.application_status_submitted),
+        ("under_review", texts.application_status_under_review),
+        ("approved", texts.application_status_approved),
+        ("rejected", texts.application_status_rejected),
+        ("withdrawn", texts.application_status_withdrawn),
+        ("draft", texts.application_status_draft),
+    ];
+    let has_next = i64::from(page.page) * i64::from(page.per_page) < page.total;
+    let prev = (page.page > 1).then(|| queue_href(&query, page.page - 1));
+    let next = has_next.then(|| queue_href(&query, page.page + 1));
+    view! {
+        <article class="review-queue" data-total=page.total>
+            <h1>{texts.queue_title}</h1>
+            <form method="get" action=QUEUE_PATH class="filters">
+                <label>{texts.queue_status}" "
+                    <select name="status">
+                        {statuses.iter().map(|(value, label)| view! {
+                            <option value=*value selected=selected(&query.status, value)>{*label}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label>{texts.filter_commune}" "
+                    <select name="commune">
+                        <option value="">{texts.filter_any}</option>
+                        {page.labels.commune.iter().map(|(code, label)| view! {
+                            <option value=code.clone() selected=selected(&query.commune, code)>{label.clone()}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label>{texts.filter_category}" "
+                    <select name="category">
+                        <option value="">{texts.filter_any}</option>
+                        {page.labels.category.iter().map(|(code, label)| view! {
+                            <option value=code.clone() selected=selected(&query.category, code)>{label.clone()}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label>{texts.curator_col_rule_set}" "
+                    <select name="rule_set">
+                        <option value="">{texts.filter_any}</option>
+                        <option value="148/2023" selected=selected(&query.rule_set, "148/2023")>"QĐ 148/2023"</option>
+                        <option value="26/2026" selected=selected(&query.rule_set, "26/2026")>"QĐ 26/2026"</option>
+                    </select>
+                </label>
+                <label>{texts.queue_min_waiting}" "
+                    <input type="number" name="min_waiting_days" min="0" inputmode="numeric"
+                        value=query.min_waiting_days.clone().unwrap_or_default()/>
+                </label>
+                <button type="submit">{texts.filter_button}</button>
+            </form>
+            {done.then(|| view! { <p class="notice success" role="status">{texts.decide_done}</p> })}
+            {problem.map(|p| view! { <p class="notice error" role="alert">{p}</p> })}
+            <p>{fill(texts.queue_count, &[("n", &page.total.to_string())])}</p>
+            {if page.items.is_empty() {
+                view! { <p class="muted">{texts.curator_none}</p> }.into_any()
+            } else {
+                view! {
+                    <table>
+                        <thead><tr>
+                            <th>{texts.verify_product}</th><th>{texts.verify_producer}</th>
+                            <th>{texts.verify_category}</th><th>{texts.curator_col_rule_set}</th>
+                            <th>{texts.queue_score}</th><th>{texts.curator_col_status}</th>
+                            <th>{texts.curator_col_waiting}</th><th>{texts.queue_documents}</th>
+                            <th>{texts.decide_title}</th>
+                        </tr></thead>
+                        <tbody>
+                            {page.items.iter().map(|a| view! {
+                                <tr data-application=a.id.clone()>
+                                    <td>{a.product.name.clone()}</td>
+                                    <td>{a.producer.name.clone()}{a.commune.clone().map(|c| view! { " · "{c} })}</td>
+                                    <td>{a.category.clone()}</td>
+                                    <td>{a.rule_set.clone()}</td>
+                                    <td>{a.self_score_total.map(|t| format!("{t}/100 ({}★)", a.indicated_stars.unwrap_or(0)))}</td>
+                                    <td>{application_status(texts, &a.status)}</td>
+                                    <td>{a.waiting_days.map(|d| fill(texts.curator_waiting_days, &[("n", &d.to_string())]))}</td>
+                                    <td>{a.documents.iter().map(|d| view! {
+                                        <a href=d.url.clone()>{d.file_name.clone()}</a>" "
+                                    }).collect_view()}</td>
+                                    <td>{matches!(a.status.as_str(), "submitted" | "under_review")
+                                        .then(|| view! { <DecisionForm id=a.id.clone()/> })}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
+            <nav class="pager">
+                {prev.map(|href| view! { <a href=href rel="prev">{texts.queue_prev}</a>" " })}
+                {next.map(|href| view! { <a href=href rel="next">{texts.queue_next}</a> })}
+            </nav>
+        </article>
+    }
+}
+
+#[component]
+fn DashboardView(dashboard: CuratorDashboard) -> impl IntoView {
+    let texts = use_texts();
+    let in_force = fill(
+        texts.curator_in_force,
+        &[("n", &dashboard.certificates_in_force.to_string())],
+    );
+    view! {
+        <article class="curator-dashboard" data-in-force=dashboard.certificates_in_force>
+            <h1>{texts.curator_title}</h1>
+            <p><strong>{in_force}</strong>" · "{date_vi(&dashboard.today)}</p>
+            <p>
+                <a class="button" href=QUEUE_PATH>{texts.queue_link}</a>" "
+                <a class="button" href="/api/v1/ocop-certificates.csv">{texts.curator_export_csv}</a>
+            </p>
+            <div class="chart-grid">
+                <Chart title=texts.curator_by_stars rows=dashboard.by_stars.clone()/>
+                <Chart title=texts.curator_by_category rows=dashboard.by_category.clone()/>
+                <Chart title=texts.curator_by_commune rows=dashboard.by_commune.clone()/>
+            </div>
+            <section class="card" id="sap-het-han" data-count=dashboard.expiring_90_days.len()>
+                <h2>{texts.curator_expiring}</h2>
+                {if dashboard.expiring_90_days.is_empty() {
+                    view! { <p class="muted">{texts.curator_none}</p> }.into_any()
+                } else {
+                    view! {
+                        <table>
+                            <thead><tr>
+                                <th>{texts.verify_product}</th><th>{texts.verify_producer}</th>
+                                <th>{texts.ocop_decision}</th><th>{texts.curator_col_expires}</th>
+                            </tr></thead>
+                            <tbody>
+                                {dashboard.expiring_90_days.iter().map(|c| view! {
+                                    <tr>
+                                        <td><a href=c.verify_url.clone()>{c.product_name.clone()}</a>" ("{c.stars}"★)"</td>
+                                        <td>{c.producer_name.clone()}</td>
+                                        <td>{c.decision_no.clone()}</td>
+                                        <td>{date_vi(&c.expires_on)}" — "{fill(texts.curator_days_left, &[("n", &c.days_left.to_string())])}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any()
+                }}
+            </section>
+            <section class="card" id="ho-so-cho" data-count=dashboard.waiting.len()>
+                <h2>{texts.curator_waiting}</h2>
+                {if dashboard.waiting.is_empty() {
+                    view! { <p class="muted">{texts.curator_none}</p> }.into_any()
+                } else {
+                    view! {
+                        <table>
+                            <thead><tr>
+                                <th>{texts.verify_product}</th><th>{texts.verify_producer}</th>
+                                <th>{texts.curator_col_rule_set}</th><th>{texts.curator_col_status}</th>
+                                <th>{texts.curator_col_waiting}</th>
+                            </tr></thead>
+                            <tbody>
+                                {dashboard.waiting.iter().map(|a| view! {
+                                    <tr data-application=a.id.clone()>
+                                        <td>{a.product.name.clone()}</td>
+                                        <td>{a.producer.name.clone()}{a.commune.clone().map(|c| view! { " · "{c} })}</td>
+                                        <td>{a.rule_set.clone()}</td>
+                                        <td>{application_status(texts, &a.status)}</td>
+                                        <td>{fill(texts.curator_waiting_days, &[("n", &a.waiting_days.unwrap_or(0).to_string())])}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any()
+                }}
+            </section>
+            <section class="card" id="chi-dan-dia-ly-sai-vung" data-count=dashboard.gi_mismatches.len()>
+                <h2>{texts.curator_gi_mismatches}</h2>
+                {if dashboard.gi_mismatches.is_empty() {
+                    view! { <p class="muted">{texts.curator_none}</p> }.into_any()
+                } else {
+                    view! {
+                        <table>
+                            <thead><tr>
+                                <th>{texts.verify_product}</th><th>{texts.curator_col_commune}</th>
+                                <th>{texts.gi_title}</th><th>{texts.curator_protected}</th>
+                            </tr></thead>
+                            <tbody>
+                                {dashboard.gi_mismatches.iter().map(|m| view! {
+                                    <tr>
+                                        <td><a href=format!("/san-pham/{}", m.product_slug)>{m.product_name.clone()}</a>" — "{m.producer_name.clone()}</td>
+                                        <td>{m.old_commune.clone().unwrap_or_default()}</td>
+                                        <td><a href=format!("/chi-dan-dia-ly/{}", m.gi_slug)>{m.gi_name.clone()}</a></td>
+                                        <td>{m.protected_communes.join(", ")}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any()
+                }}
+            </section>
+        </article>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bars_scale_to_the_largest_count_and_labels_are_escaped() {
+        let rows = vec![
+            CountRow {
+                key: "4".into(),
+                label: "4★ <b>".into(),
+                count: 2,
+            },
+            CountRow {
+                key: "5".into(),
+                label: "5★".into(),
+                count: 1,
+            },
+        ];
+        let svg = bar_chart_svg("Số sao", &rows);
+        assert!(svg.contains(r#"data-key="4" data-count="2""#));
+        assert!(svg.contains(r#"width="300""#));
+        assert!(svg.contains(r#"width="150""#));
+        assert!(svg.contains("4★ &lt;b&gt;"));
+        assert!(!svg.contains("<b>"));
+    }
+}

@@ -1,0 +1,60 @@
+//! Periodic work, safe to run on every instance and any number of times: the daily OCOP job
+//! records certificates that have just expired (so search can re-index their products) and the
+//! producers' reminder digests for the mailer. Started by `startup.rs`; tests call
+//! [`run_daily`] directly with the date they want.
+
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use crate::db;
+use crate::state::AppState;
+
+/// What one run did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DailyReport {
+    /// Products whose certificate expired since the last run: their search entries must drop
+    /// the stars.
+    pub expired_products: Vec<Uuid>,
+    /// Digest rows added (one per producer with reminders, once a day).
+    pub digests_added: u64,
+}
+
+/// Runs the daily OCOP work for `today`. Idempotent: a second run the same day adds nothing.
+pub async fn run_daily(
+    db: &PgPool,
+    today: NaiveDate,
+    base_url: &str,
+) -> anyhow::Result<DailyReport> {
+    let mut tx = db.begin().await?;
+    let expired_products = db::certificates::record_expiries(&mut tx, today).await?;
+    // Re-indexing hook: with the search outbox, enqueue `expired_products` here, in this
+    // transaction, so an expiry is recorded if and only if its re-index is queued.
+    tx.commit().await?;
+    let digests_added = db::certificates::record_daily_digests(db, today, base_url).await?;
+    Ok(DailyReport {
+        expired_products,
+        digests_added,
+    })
+}
+
+/// Runs [`run_daily`] now and then every hour, so a new day is picked up within the hour of its
+/// start (Vietnam time) and a missed day is caught up after downtime.
+pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut every_hour = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            every_hour.tick().await;
+            match run_daily(&state.db, state.today(), state.base_url()).await {
+                Ok(report) => tracing::debug!(
+                    expired = report.expired_products.len(),
+                    digests = report.digests_added,
+                    "daily OCOP job ran"
+                ),
+                Err(error) => tracing::warn!(%error, "daily OCOP job failed"),
+            }
+        }
+    })
+}
