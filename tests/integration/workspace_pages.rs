@@ -429,3 +429,102 @@ async fn nobody_works_in_another_producers_workspace() {
         .unwrap();
     assert_eq!(status_now, "active");
 }
+
+#[tokio::test]
+async fn producers_apply_for_ocop_and_see_expiry_reminders_in_the_workspace() {
+    let app = TestApp::spawn().await;
+    let client = register(&app, "ocop@example.vn").await;
+    let (_, desk) = post_form(
+        &app,
+        &client,
+        "/quan-ly/co-so-moi",
+        &[("name", "HTX Miến Dong Na Rì"), ("kind", "htx")],
+    )
+    .await;
+    let (_, editor) = post_form(
+        &app,
+        &client,
+        &format!("{desk}/san-pham-moi"),
+        &[
+            ("name", "Miến dong Na Rì"),
+            ("category_code", "thuc-pham-tien-loi"),
+            ("price_vnd", "90000"),
+            ("unit", "kg"),
+            ("stock", "200"),
+        ],
+    )
+    .await;
+    let apply = format!("{editor}/ocop");
+
+    // Part A is marked out of 40: 50 is refused beside that field, the other scores kept.
+    let (status, to) = post_form(
+        &app,
+        &client,
+        &apply,
+        &[
+            ("rule_set", "148/2023"),
+            ("self_score.a", "50"),
+            ("self_score.b", "20"),
+            ("self_score.c", "30"),
+            ("notes", "Sản phẩm truyền thống"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        (status, to.as_str()),
+        (StatusCode::SEE_OTHER, editor.as_str())
+    );
+    let (_, html) = page(&app, &client, &editor).await;
+    assert!(html.contains("phần A được chấm từ 0 đến 40 điểm"), "{html}");
+    assert!(html.contains(r#"value="20""#));
+    let open: i64 = sqlx::query_scalar("select count(*) from ocop_applications")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(open, 0);
+
+    let (_, to) = post_form(
+        &app,
+        &client,
+        &apply,
+        &[
+            ("rule_set", "148/2023"),
+            ("self_score.a", "35"),
+            ("self_score.b", "20"),
+            ("self_score.c", "30"),
+            ("notes", ""),
+        ],
+    )
+    .await;
+    assert_eq!(to, editor);
+    let (_, html) = page(&app, &client, &editor).await;
+    assert!(html.contains("Đã nộp, chờ thẩm định"), "{html}");
+    assert!(html.contains("tự chấm 85/100"));
+    assert!(
+        !html.contains("Nộp hồ sơ đánh giá"),
+        "no second application while one is open"
+    );
+
+    // A curator approves it with a decision 34 months old: the desk now reminds of the expiry.
+    let (curator, curator_id) = app.signed_in_client("can-bo@example.vn").await;
+    app.grant(&curator_id, "curator").await;
+    let id: uuid::Uuid = sqlx::query_scalar("select id from ocop_applications")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let decided_on = chrono::Utc::now().date_naive() - chrono::Months::new(34);
+    let (status, body) = app
+        .send_json(
+            &curator,
+            reqwest::Method::POST,
+            &format!("/api/v1/ocop-applications/{id}/decision"),
+            Some(serde_json::json!({ "outcome": "approved", "stars": 4,
+                "decision_no": "QĐ 12/QĐ-UBND", "decided_on": decided_on.to_string() })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, html) = page(&app, &client, &desk).await;
+    assert!(html.contains("Chứng nhận OCOP sắp hết hạn"), "{html}");
+    assert!(html.contains("QĐ 12/QĐ-UBND"));
+    assert!(html.contains("Đã công nhận"));
+}

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{Answer, ImageDto, LivestreamDto, ProducerRef};
+use super::{Answer, ApplicationDto, CertificateReminder, ImageDto, LivestreamDto, ProducerRef};
 
 /// What a form showed after the last post: the values typed, an error per field (`_form` for the
 /// whole form) and a one-off confirmation. Empty on a first visit.
@@ -111,6 +111,10 @@ pub struct ProducerDesk {
     pub products: Vec<StockRow>,
     pub members: Vec<MemberRow>,
     pub livestreams: Vec<LivestreamDto>,
+    /// Certificates nearing expiry (180, 90, 30 days).
+    pub reminders: Vec<CertificateReminder>,
+    /// OCOP applications, newest first.
+    pub applications: Vec<ApplicationDto>,
     /// The add-member form's last post.
     pub form: FormState,
 }
@@ -139,6 +143,8 @@ pub struct ProductEditor {
     pub categories: Vec<Choice>,
     pub units: Vec<Choice>,
     pub gis: Vec<Choice>,
+    /// This product's OCOP applications, newest first (an open one blocks a new application).
+    pub applications: Vec<ApplicationDto>,
     pub form: FormState,
 }
 

@@ -9,8 +9,8 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::{
-    Choice, EditableProduct, FormState, ProducerForm, ProducerProfile, get_livestream_form,
-    get_producer_desk, get_producer_form, get_product_editor, get_viewer,
+    ApplicationDto, Choice, EditableProduct, FormState, ProducerForm, ProducerProfile,
+    get_livestream_form, get_producer_desk, get_producer_form, get_product_editor, get_viewer,
 };
 use crate::components::form::{FormMessages, SelectField, TextArea, TextField, refusal};
 use crate::components::livestream::LivestreamCard;
@@ -46,6 +46,35 @@ fn status_label(status: &str) -> &'static str {
 }
 
 const LOADING: &str = "Đang tải…";
+
+fn application_status(status: &str) -> &'static str {
+    match status {
+        "draft" => "Nháp",
+        "submitted" => "Đã nộp, chờ thẩm định",
+        "under_review" => "Đang thẩm định",
+        "approved" => "Đã công nhận",
+        "rejected" => "Không đạt",
+        _ => "Đã rút",
+    }
+}
+
+/// One OCOP application as a producer follows it.
+fn application_line(a: ApplicationDto, with_product: bool) -> impl IntoView {
+    let score = a
+        .self_score_total
+        .map(|t| format!(" · tự chấm {t}/100"))
+        .unwrap_or_default();
+    view! {
+        <li>
+            {with_product.then(|| view! { <strong>{a.product.name.clone()}</strong>" · " })}
+            <span class="badge">{application_status(&a.status)}</span>
+            {format!(" Bộ tiêu chí {}{score}", a.rule_set.replace('-', "/"))}
+            {a.waiting_days.filter(|_| matches!(a.status.as_str(), "submitted" | "under_review"))
+                .map(|d| format!(" · đã chờ {d} ngày"))}
+            {a.decision_reason.clone().map(|r| view! { <br/><span class="muted">{format!("Lý do: {r}")}</span> })}
+        </li>
+    }
+}
 
 /// `/quan-ly`: the viewer's producers, and the way to create one.
 #[component]
@@ -213,6 +242,26 @@ pub fn ProducerDeskPage() -> impl IntoView {
                         }.into_any()
                     }}
 
+                    {(!desk.reminders.is_empty()).then(|| view! {
+                        <h2>"Chứng nhận OCOP sắp hết hạn"</h2>
+                        <ul class="desk-list reminders">
+                            {desk.reminders.into_iter().map(|r| view! {
+                                <li class:urgent=r.days_left <= 30>
+                                    <strong>{r.product_name}</strong>
+                                    {format!(" · {}★ · QĐ {} · hết hạn {} (còn {} ngày) ", r.stars, r.decision_no, r.expires_on, r.days_left)}
+                                    <a href=r.verify_url>"Xem chứng nhận"</a>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                        <p class="muted">"Hãy nộp hồ sơ đánh giá lại trước khi hết hạn: khi hết hạn, sao OCOP không còn hiện với người mua."</p>
+                    })}
+                    {(!desk.applications.is_empty()).then(|| view! {
+                        <h2>"Hồ sơ OCOP"</h2>
+                        <ul class="desk-list">
+                            {desk.applications.into_iter().map(|a| application_line(a, true)).collect_view()}
+                        </ul>
+                    })}
+
                     <h2>"Livestream"</h2>
                     {if desk.livestreams.is_empty() {
                         view! { <p class="muted">"Chưa có livestream nào."</p> }.into_any()
@@ -326,6 +375,7 @@ pub fn ProductEditorPage() -> impl IntoView {
                         <button type="submit" class="button primary">{if creating { "Tạo sản phẩm" } else { "Lưu" }}</button>
                     </form>
                     {(!creating).then(|| photos(&slug, &p, &form))}
+                    {(!creating).then(|| ocop_section(&slug, &p, editor.applications.clone(), &form))}
                     {(!creating && p.status != "archived").then(|| view! {
                         <form method="post" action=format!("/quan-ly/{slug}/san-pham/{}/luu-tru", p.id) class="danger-zone">
                             <h2>"Lưu trữ"</h2>
@@ -378,6 +428,61 @@ fn photos(slug: &str, p: &EditableProduct, form: &FormState) -> impl IntoView {
                 {move || preview.get().map(|src| view! { <img class="upload-preview" src=src alt="Ảnh sắp tải lên"/> })}
                 <button type="submit" class="button">"Tải ảnh lên"</button>
             </form>
+        </section>
+    }
+}
+
+/// The product's OCOP applications, and the form to apply when none is open.
+fn ocop_section(
+    slug: &str,
+    p: &EditableProduct,
+    applications: Vec<ApplicationDto>,
+    form: &FormState,
+) -> impl IntoView {
+    let open = applications
+        .iter()
+        .any(|a| matches!(a.status.as_str(), "draft" | "submitted" | "under_review"));
+    let rule_sets = vec![
+        Choice {
+            value: "148/2023".into(),
+            label: "QĐ 148/2023 (đang áp dụng)".into(),
+        },
+        Choice {
+            value: "26/2026".into(),
+            label: "Bộ tiêu chí 26/2026".into(),
+        },
+    ];
+    let action = format!("/quan-ly/{slug}/san-pham/{}/ocop", p.id);
+    view! {
+        <section class="ocop-apply">
+            <h2>"Đánh giá OCOP"</h2>
+            {(!applications.is_empty()).then(|| view! {
+                <ul class="desk-list">{applications.into_iter().map(|a| application_line(a, false)).collect_view()}</ul>
+            })}
+            {if open {
+                view! { <p class="muted">"Sản phẩm đang có hồ sơ chờ xử lý; cán bộ Sở sẽ thẩm định."</p> }.into_any()
+            } else {
+                view! {
+                    <form class="stack-form" method="post" action=action>
+                        <h3>"Nộp hồ sơ đánh giá"</h3>
+                        {form.error("product").map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+                        <SelectField name="rule_set" label="Bộ tiêu chí" required=true choices=rule_sets
+                            value=form.value_or("rule_set", "148/2023") error=form.error("rule_set")/>
+                        <p class="hint">"Tự chấm điểm (không bắt buộc): phần A tối đa 40, B tối đa 25, C tối đa 35."</p>
+                        <div class="field-row">
+                            <TextField name="self_score.a" label="Phần A" kind="number" step="1"
+                                value=form.value_or("self_score.a", "") error=form.error("self_score.a")/>
+                            <TextField name="self_score.b" label="Phần B" kind="number" step="1"
+                                value=form.value_or("self_score.b", "") error=form.error("self_score.b")/>
+                            <TextField name="self_score.c" label="Phần C" kind="number" step="1"
+                                value=form.value_or("self_score.c", "") error=form.error("self_score.c")/>
+                        </div>
+                        <TextArea name="notes" label="Ghi chú cho hội đồng"
+                            value=form.value_or("notes", "") error=form.error("notes")/>
+                        <button type="submit" class="button primary">"Nộp hồ sơ"</button>
+                    </form>
+                }.into_any()
+            }}
         </section>
     }
 }

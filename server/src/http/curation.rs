@@ -119,7 +119,7 @@ fn audit_json<T: Serialize>(value: &T) -> Option<serde_json::Value> {
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
-struct ApplicationBody {
+pub(crate) struct ApplicationBody {
     /// `148/2023` or `26/2026` (the codes `148-2023`, `26-2026` work too).
     #[serde(default)]
     #[schema(required = true, example = "148/2023")]
@@ -133,7 +133,7 @@ struct ApplicationBody {
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
-struct ApplicationCreated {
+pub(crate) struct ApplicationCreated {
     id: Uuid,
     /// `submitted`, or `draft` when asked for.
     status: String,
@@ -171,7 +171,7 @@ async fn application_head(state: &AppState, id: Uuid) -> Result<ApplicationHead,
         (status = 422, description = "Unknown rule set, scores out of bounds, notes too long, archived product", body = ErrorBody),
     ),
 )]
-async fn create_application(
+pub(crate) async fn create_application(
     State(state): State<AppState>,
     requester: Requester,
     AppPath(product_id): AppPath<Uuid>,

@@ -18,6 +18,7 @@ use super::workspace::FLASH_KEY;
 use crate::auth::Requester;
 use crate::db;
 use crate::http::auth::{ClientIp, LoginBody, RegisterBody, login, logout, register};
+use crate::http::curation::{ApplicationBody, create_application};
 use crate::http::error::ApiError;
 use crate::http::extract::{AppJson, AppPath};
 use crate::http::livestreams::{LivestreamBody, create_livestream};
@@ -61,6 +62,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/quan-ly/{slug}/livestream-moi",
             post(create_livestream_form),
+        )
+        .route(
+            "/quan-ly/{slug}/san-pham/{id}/ocop",
+            post(apply_for_ocop_form),
         )
 }
 
@@ -447,5 +452,73 @@ async fn create_livestream_form(
     }
     .await;
     // Put back what was typed, not the converted times.
+    finish(&session, result, &back, &fields).await
+}
+
+/// The self-assessment inputs are named `self_score.a|b|c`, as the API keys their errors; left
+/// all empty they mean "not scored yet".
+fn self_score(fields: &[(String, String)]) -> Result<Option<Value>, ApiError> {
+    let mut parts = Map::new();
+    let mut errors = std::collections::BTreeMap::new();
+    for part in ["a", "b", "c"] {
+        let key = format!("self_score.{part}");
+        let raw = fields
+            .iter()
+            .find(|(name, _)| *name == key)
+            .map(|(_, v)| v.trim())
+            .unwrap_or_default();
+        match raw.parse::<i64>() {
+            Ok(points) => {
+                parts.insert(part.to_owned(), Value::from(points));
+            }
+            Err(_) if raw.is_empty() => {}
+            Err(_) => {
+                errors.insert(key, "phải là số điểm nguyên".to_owned());
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    match parts.len() {
+        0 => Ok(None),
+        3 => Ok(Some(Value::Object(parts))),
+        _ => Err(ApiError::Validation(
+            [(
+                "self_score.a".to_owned(),
+                "hãy chấm đủ ba phần A, B, C (hoặc để trống cả ba)".to_owned(),
+            )]
+            .into(),
+        )),
+    }
+}
+
+/// A member applies for the product's OCOP rating from its workspace page.
+async fn apply_for_ocop_form(
+    state: State<AppState>,
+    requester: Requester,
+    Path((slug, id)): Path<(String, Uuid)>,
+    fields: Fields,
+) -> Response {
+    let session = requester.session.clone();
+    let back = format!("/quan-ly/{slug}/san-pham/{id}");
+    let result = async {
+        let value = |key: &str| {
+            fields
+                .iter()
+                .find(|(name, _)| name == key)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default()
+        };
+        let body: ApplicationBody = serde_json::from_value(serde_json::json!({
+            "rule_set": value("rule_set"),
+            "notes": value("notes"),
+            "self_score": self_score(&fields)?,
+        }))
+        .map_err(|e| ApiError::BadRequest(e.to_string()))?;
+        create_application(state, requester, AppPath(id), AppJson(body)).await?;
+        Ok(go(back.clone(), Some("Đã gửi hồ sơ đánh giá OCOP.")))
+    }
+    .await;
     finish(&session, result, &back, &fields).await
 }

@@ -2,8 +2,8 @@
 //! they may see, and the one-off form state a failed post left in the session.
 
 use frontend::api::{
-    BackendError, EditableProduct, FormState, LivestreamForm, ProducerDesk, ProducerForm,
-    ProducerProfile, ProducerRef, ProductEditor, Request, Viewer,
+    ApplicationDto, BackendError, EditableProduct, FormState, LivestreamForm, ProducerDesk,
+    ProducerForm, ProducerProfile, ProducerRef, ProductEditor, Request, Viewer,
 };
 use tower_sessions::Session;
 use uuid::Uuid;
@@ -13,6 +13,7 @@ use crate::auth::{MemberRole, Requester, Role, Rule, User};
 use crate::db;
 use crate::db::catalog::ProductKey;
 use crate::db::livestreams::LivestreamFilter;
+use crate::db::ocop_applications::ApplicationFilter;
 use crate::http::error::ApiError;
 use crate::state::AppState;
 
@@ -50,6 +51,23 @@ async fn take_flash(session: &Session) -> FormState {
         .ok()
         .flatten()
         .unwrap_or_default()
+}
+
+/// A producer's OCOP applications, newest first.
+async fn applications(
+    state: &AppState,
+    producer_id: Uuid,
+) -> Result<Vec<ApplicationDto>, BackendError> {
+    let filter = ApplicationFilter {
+        producer_id: Some(producer_id),
+        limit: 200,
+        ..ApplicationFilter::default()
+    };
+    let (mut rows, _) = db::ocop_applications::list(&state.db, &filter, state.today())
+        .await
+        .map_err(internal)?;
+    rows.reverse();
+    Ok(rows)
 }
 
 /// The producer behind a workspace URL, if the requester is one of its members.
@@ -169,6 +187,15 @@ pub async fn producer_desk(
         products,
         members,
         livestreams,
+        reminders: db::certificates::reminders_for_producer(
+            &state.db,
+            id,
+            state.today(),
+            state.base_url(),
+        )
+        .await
+        .map_err(internal)?,
+        applications: applications(state, id).await?,
         form: take_flash(&requester.session).await,
     })
 }
@@ -216,6 +243,11 @@ pub async fn product_editor(
         }
     };
     let producer = profile(state, &slug).await?;
+    let mut applications = applications(state, producer_id).await?;
+    match &product {
+        Some(p) => applications.retain(|a| a.product_id == p.id),
+        None => applications.clear(),
+    }
     let db = &state.db;
     Ok(ProductEditor {
         producer: ProducerRef {
@@ -228,6 +260,7 @@ pub async fn product_editor(
             .map_err(internal)?,
         units: db::workspace::unit_choices(db).await.map_err(internal)?,
         gis: db::workspace::gi_choices(db).await.map_err(internal)?,
+        applications,
         form: take_flash(&requester.session).await,
     })
 }
