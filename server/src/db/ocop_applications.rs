@@ -141,6 +141,16 @@ pub struct NewDocument<'a> {
     pub uploaded_by: Uuid,
 }
 
+/// How many documents an application holds (the caller holds its row lock).
+pub async fn document_count(db: impl PgExecutor<'_>, application_id: Uuid) -> sqlx::Result<i64> {
+    sqlx::query_scalar!(
+        r#"select count(*) as "n!" from ocop_application_documents where application_id = $1"#,
+        application_id
+    )
+    .fetch_one(db)
+    .await
+}
+
 pub async fn insert_document(db: impl PgExecutor<'_>, d: &NewDocument<'_>) -> sqlx::Result<()> {
     sqlx::query!(
         "insert into ocop_application_documents

@@ -17,6 +17,7 @@ use frontend::api::{
     ApplicationDto, CertificateDto, CertificateReminder, CuratorDashboard, GiMismatch, Page,
     ReviewQueueQuery, VerifyResult,
 };
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
@@ -24,6 +25,7 @@ use uuid::Uuid;
 use super::error::ApiError;
 use super::extract::{AppJson, AppPath};
 use super::openapi::ErrorBody;
+use super::workspace::multipart_error;
 use crate::auth::{Requester, Rule, User};
 use crate::db;
 use crate::db::audit::AuditEntry;
@@ -1250,12 +1252,7 @@ async fn upload_document(
                 message: "hồ sơ đã vào thẩm định, không thể thêm tài liệu".into(),
             });
         }
-        let count = sqlx::query_scalar!(
-            r#"select count(*) as "n!" from ocop_application_documents where application_id = $1"#,
-            id
-        )
-        .fetch_one(&mut *tx)
-        .await?;
+        let count = db::ocop_applications::document_count(&mut *tx, id).await?;
         if count >= MAX_DOCUMENTS {
             return Err(ApiError::Conflict {
                 code: "too_many_documents",
@@ -1308,14 +1305,6 @@ async fn upload_document(
     ))
 }
 
-fn multipart_error(error: axum::extract::multipart::MultipartError) -> ApiError {
-    if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        ApiError::PayloadTooLarge
-    } else {
-        ApiError::BadRequest(error.body_text())
-    }
-}
-
 /// A dossier document, for the producer's members and curators only; always as a download.
 #[utoipa::path(
     get,
@@ -1363,7 +1352,7 @@ async fn get_document(
         .collect();
     let disposition = format!(
         "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
-        percent_encode(&file_name)
+        utf8_percent_encode(&file_name, RFC5987)
     );
     Ok((
         [
@@ -1389,18 +1378,12 @@ async fn get_document(
         .into_response())
 }
 
-/// RFC 5987 encoding for `filename*`.
-fn percent_encode(raw: &str) -> String {
-    raw.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}
+/// RFC 5987 `filename*`: everything but unreserved characters percent-encoded.
+const RFC5987: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 
 /// Excel runs cells starting with these as formulas: names typed by producers must not.
 fn csv_cell(value: &str) -> String {
@@ -1652,15 +1635,7 @@ fn see_other(location: &str) -> Response {
 
 /// Query-string encoding for the messages carried back to the page.
 fn query_encode(raw: &str) -> String {
-    raw.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
+    form_urlencoded::byte_serialize(raw.as_bytes()).collect()
 }
 
 /// Records a decision from the review page and returns there, with `xong` (done) or `loi`

@@ -849,7 +849,7 @@ pub(crate) async fn upload_image(
     ))
 }
 
-fn multipart_error(error: axum::extract::multipart::MultipartError) -> ApiError {
+pub(crate) fn multipart_error(error: axum::extract::multipart::MultipartError) -> ApiError {
     if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
         ApiError::PayloadTooLarge
     } else {
