@@ -77,6 +77,8 @@ pub struct WebSettings {
 pub struct SearchSettings {
     pub meili_url: Option<String>,
     pub meili_key: Option<SecretString>,
+    /// The live index's name (default `products`); tests give each database its own.
+    pub meili_index: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -7,6 +7,7 @@ pub mod db;
 pub mod domain;
 pub mod http;
 pub mod media;
+pub mod search;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

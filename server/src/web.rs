@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
 use frontend::api::{
     Backend, BackendError, CatalogPage, CatalogQuery, GiPage, HomeData, LivestreamDto,
-    ProducerPage, ProductDetail, SharedBackend, SiteOrigin,
+    ProducerPage, ProductDetail, ProductSuggestion, SharedBackend, SiteOrigin,
 };
 use frontend::i18n::{LANG_COOKIE, Locale};
 use leptos::config::LeptosOptions;
@@ -80,11 +80,22 @@ impl Backend for PgBackend {
         let s = &self.state;
         let filter =
             ProductFilter::parse(&query).map_err(|errors| BackendError::Invalid(errors.0))?;
-        let list = db::catalog::list_products(&s.db, &filter, s.today(), s.media_base())
+        let list = s
+            .search
+            .list(&filter, s.today(), s.media_base())
             .await
             .map_err(internal)?;
         let labels = db::catalog::facet_labels(&s.db).await.map_err(internal)?;
         Ok(CatalogPage { list, labels })
+    }
+
+    async fn suggest(&self, q: String) -> Result<Vec<ProductSuggestion>, BackendError> {
+        let s = &self.state;
+        if q.trim().chars().count() < 2 {
+            return Ok(vec![]);
+        }
+        let q: String = q.chars().take(100).collect();
+        s.search.suggest(&q, s.today(), 6).await.map_err(internal)
     }
 
     async fn product(&self, slug: String) -> Result<ProductDetail, BackendError> {

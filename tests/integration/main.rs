@@ -9,4 +9,5 @@ mod livestreams;
 mod media;
 mod openapi;
 mod pages;
+mod search;
 mod workspace;

@@ -30,6 +30,14 @@ impl TestApp {
 
     /// Like [`TestApp::spawn`], letting a test adjust settings first.
     pub async fn spawn_with(customise: impl FnOnce(&mut Settings)) -> TestApp {
+        Self::spawn_with_clock(customise, std::sync::Arc::new(server::clock::SystemClock)).await
+    }
+
+    /// Like [`TestApp::spawn_with`] on a given clock (a `ManualClock` lets a test move time).
+    pub async fn spawn_with_clock(
+        customise: impl FnOnce(&mut Settings),
+        clock: server::clock::SharedClock,
+    ) -> TestApp {
         let mut settings = Settings::load().expect("settings load");
         server::telemetry::init(&server::config::LogSettings {
             level: std::env::var("TEST_LOG").unwrap_or_else(|_| "error".into()),
@@ -51,7 +59,7 @@ impl TestApp {
         settings.media.local_dir = std::env::temp_dir().join(format!("cho-ocop-media-{db_name}"));
         customise(&mut settings);
 
-        let app = Application::build(settings.clone())
+        let app = Application::build_with_clock(settings.clone(), clock)
             .await
             .expect("application builds");
         let address = format!("http://127.0.0.1:{}", app.port());

@@ -287,3 +287,11 @@ pub struct LivestreamDto {
     pub embed_url: Option<String>,
     pub products: Vec<ProductSummary>,
 }
+
+/// A product offered while a buyer types in the search box, or when a search finds nothing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ProductSuggestion {
+    pub slug: String,
+    pub name: String,
+}

@@ -39,6 +39,8 @@ mod port {
         async fn producer(&self, slug: String) -> Result<ProducerPage, BackendError>;
         async fn gi(&self, slug: String) -> Result<GiPage, BackendError>;
         async fn livestreams(&self) -> Result<Vec<LivestreamDto>, BackendError>;
+        /// A few products for what is being typed in the search box.
+        async fn suggest(&self, q: String) -> Result<Vec<ProductSuggestion>, BackendError>;
     }
 
     pub type SharedBackend = Arc<dyn Backend>;
@@ -98,4 +100,10 @@ pub async fn get_livestreams() -> Answer<Vec<LivestreamDto>> {
 #[server(prefix = "/_fn", endpoint = "gi")]
 pub async fn get_gi(slug: String) -> Answer<GiPage> {
     port::answer(port::backend()?.gi(slug).await)
+}
+
+/// Products for what is being typed in the header's search box (after hydration).
+#[server(prefix = "/_fn", endpoint = "suggest")]
+pub async fn get_suggestions(q: String) -> Answer<Vec<ProductSuggestion>> {
+    port::answer(port::backend()?.suggest(q).await)
 }

@@ -7,6 +7,7 @@ pub mod gis;
 pub mod livestreams;
 pub mod producers;
 pub mod products;
+pub mod search_docs;
 pub mod users;
 
 use std::time::Duration;
