@@ -86,7 +86,20 @@ impl Backend for PgBackend {
             .await
             .map_err(internal)?;
         let labels = db::catalog::facet_labels(&s.db).await.map_err(internal)?;
-        Ok(CatalogPage { list, labels })
+        let close_matches = match &filter.q {
+            Some(q) if list.items.is_empty() => s
+                .search
+                .postgres()
+                .close_matches(q, 6)
+                .await
+                .map_err(internal)?,
+            _ => vec![],
+        };
+        Ok(CatalogPage {
+            list,
+            labels,
+            close_matches,
+        })
     }
 
     async fn suggest(&self, q: String) -> Result<Vec<ProductSuggestion>, BackendError> {

@@ -12,25 +12,6 @@ use reqwest::StatusCode;
 use serde_json::Value;
 use server::clock::{ManualClock, SharedClock, SystemClock};
 use tests::{Meili, MeiliSource, TestApp};
-use tokio::sync::OnceCell;
-
-/// One Meilisearch for the whole suite (each test gets its own index); `None` when there is none.
-static SHARED_MEILI: OnceCell<Option<Meili>> = OnceCell::const_new();
-
-async fn shared_meili() -> Option<&'static Meili> {
-    SHARED_MEILI
-        .get_or_init(|| async {
-            match MeiliSource::from_env() {
-                Some(source) => Some(Meili::start(&source).await),
-                None => {
-                    eprintln!("{}", MeiliSource::SKIPPED);
-                    None
-                }
-            }
-        })
-        .await
-        .as_ref()
-}
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Engine {
@@ -39,28 +20,35 @@ enum Engine {
 }
 
 /// The engines this machine can run the suite on.
-async fn engines() -> Vec<Engine> {
-    let mut engines = vec![Engine::Postgres];
-    if shared_meili().await.is_some() {
-        engines.push(Engine::Meilisearch);
+fn engines() -> Vec<Engine> {
+    if MeiliSource::from_env().is_some() {
+        vec![Engine::Postgres, Engine::Meilisearch]
+    } else {
+        eprintln!("{}", MeiliSource::SKIPPED);
+        vec![Engine::Postgres]
     }
-    engines
 }
 
-async fn app_on(engine: Engine, clock: SharedClock) -> TestApp {
-    let meili_url = match engine {
+/// An app on `engine`; with Meilisearch, its own server too (stopped when dropped: a process
+/// shared through a static would outlive the test binary).
+async fn app_on(engine: Engine, clock: SharedClock) -> (TestApp, Option<Meili>) {
+    let meili = match engine {
         Engine::Postgres => None,
-        Engine::Meilisearch => Some(shared_meili().await.expect("meilisearch").url.clone()),
+        Engine::Meilisearch => {
+            Some(Meili::start(&MeiliSource::from_env().expect("meilisearch")).await)
+        }
     };
+    let meili_url = meili.as_ref().map(|m| m.url.clone());
     let index = format!("t_{}", uuid::Uuid::new_v4().simple());
-    TestApp::spawn_with_clock(
+    let app = TestApp::spawn_with_clock(
         |settings| {
             settings.search.meili_url = meili_url;
             settings.search.meili_index = Some(index);
         },
         clock,
     )
-    .await
+    .await;
+    (app, meili)
 }
 
 /// Waits until the sync worker has pushed every change (immediate for Postgres, whose documents
@@ -166,8 +154,8 @@ async fn list(app: &TestApp, engine: Engine, query: &str) -> Value {
 
 /// A catalog on each engine, ready to search.
 async fn each_engine(mut check: impl AsyncFnMut(Engine, &TestApp)) {
-    for engine in engines().await {
-        let app = app_on(engine, Arc::new(SystemClock)).await;
+    for engine in engines() {
+        let (app, _meili) = app_on(engine, Arc::new(SystemClock)).await;
         load_catalog(&app, Utc::now().date_naive()).await;
         settle(&app).await;
         check(engine, &app).await;
@@ -435,10 +423,10 @@ async fn archiving_or_renaming_a_product_reaches_search() {
 
 #[tokio::test]
 async fn stars_leave_search_the_day_their_certificate_expires() {
-    for engine in engines().await {
+    for engine in engines() {
         let start = Utc::now();
         let clock = ManualClock::new(start);
-        let app = app_on(engine, clock.clone()).await;
+        let (app, _meili) = app_on(engine, clock.clone()).await;
         let today = start.date_naive();
         load_catalog(&app, today).await;
         // A 5★ certificate issued 36 months minus 10 days ago: in force for ten more days.
@@ -590,8 +578,8 @@ async fn meilisearch_killed_mid_sync_converges_once_it_returns() {
 
 #[tokio::test]
 async fn reindex_rebuilds_documents_and_swaps_in_a_new_index() {
-    for engine in engines().await {
-        let app = app_on(engine, Arc::new(SystemClock)).await;
+    for engine in engines() {
+        let (app, _meili) = app_on(engine, Arc::new(SystemClock)).await;
         load_catalog(&app, Utc::now().date_naive()).await;
         settle(&app).await;
         // Documents lost behind the app's back (as after a restore) come back with a reindex.
@@ -607,5 +595,91 @@ async fn reindex_rebuilds_documents_and_swaps_in_a_new_index() {
         let body = list(&app, engine, "q=tra+tan+cuong").await;
         assert_eq!(names(&body)[0], "Trà Tân Cương đặc biệt", "{engine:?}");
         assert_eq!(list(&app, engine, "").await["total"], 5, "{engine:?}");
+    }
+}
+
+#[tokio::test]
+async fn every_page_has_a_search_form_that_works_without_javascript() {
+    let app = TestApp::spawn().await;
+    load_catalog(&app, Utc::now().date_naive()).await;
+    for path in ["/", "/livestream", "/san-pham/tra-tan-cuong-dac-biet"] {
+        let (status, html) = app.get_html(path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        let form = html
+            .split("<form ")
+            .find(|f| f.contains(r#"class="site-search""#))
+            .unwrap_or_else(|| panic!("{path}: no search form in {html}"));
+        let form = &form[..form.find("</form>").expect("a closed form")];
+        assert!(form.contains(r#"method="get""#), "{path}: {form}");
+        assert!(form.contains(r#"action="/san-pham""#), "{path}: {form}");
+        assert!(form.contains(r#"role="search""#), "{path}: {form}");
+        assert!(
+            form.contains(r#"type="submit""#),
+            "{path}: a button, no script: {form}"
+        );
+        assert!(html.contains(r#"type="search" name="q""#), "{path}");
+    }
+    // What the form sends: the catalog page lists the match and keeps the words in the box.
+    let (status, html) = app.get_html("/san-pham?q=tra+tan+cuong").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Trà Tân Cương đặc biệt"));
+    assert!(html.contains(r#"value="tra tan cuong""#));
+}
+
+#[tokio::test]
+async fn an_empty_search_suggests_close_matches() {
+    let app = TestApp::spawn().await;
+    load_catalog(&app, Utc::now().date_naive()).await;
+    // No product has both words; each word alone is close.
+    let (status, html) = app.get_html("/san-pham?q=tra+tan+cuong+xyzzyq").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("Không có sản phẩm nào khớp bộ lọc."),
+        "{html}"
+    );
+    assert!(html.contains("Có thể bạn muốn tìm:"), "{html}");
+    assert!(
+        html.contains(r#"href="/san-pham/tra-tan-cuong-dac-biet""#),
+        "{html}"
+    );
+    // A search that finds something offers none.
+    let (_, html) = app.get_html("/san-pham?q=tra+tan+cuong").await;
+    assert!(!html.contains("Có thể bạn muốn tìm:"));
+}
+
+#[tokio::test]
+async fn suggestions_follow_the_typing_with_typos_and_without_diacritics() {
+    for engine in engines() {
+        let (app, _meili) = app_on(engine, Arc::new(SystemClock)).await;
+        load_catalog(&app, Utc::now().date_naive()).await;
+        settle(&app).await;
+        let suggest = |q: &'static str| {
+            let app = &app;
+            async move {
+                let response = app
+                    .client
+                    .post(app.url("/_fn/suggest"))
+                    .form(&[("q", q)])
+                    .send()
+                    .await
+                    .unwrap();
+                assert!(response.status().is_success(), "{engine:?} {q}");
+                response.text().await.unwrap()
+            }
+        };
+        let body = suggest("tra tan cu").await;
+        assert!(
+            body.contains("tra-tan-cuong-dac-biet"),
+            "{engine:?}: {body}"
+        );
+        assert!(
+            !body.contains("tra-tan-cuong-cu\""),
+            "{engine:?}: archived: {body}"
+        );
+        let body = suggest("mieen").await;
+        assert!(body.contains("mien-dong-con-minh"), "{engine:?}: {body}");
+        // One letter suggests nothing (it would match everything).
+        let body = suggest("t").await;
+        assert!(!body.contains("slug"), "{engine:?}: {body}");
     }
 }

@@ -269,6 +269,9 @@ pub struct FacetLabels {
 pub struct CatalogPage {
     pub list: ProductList,
     pub labels: FacetLabels,
+    /// Close matches when a search finds nothing (products sharing some of its words).
+    #[serde(default)]
+    pub close_matches: Vec<ProductSuggestion>,
 }
 
 /// A scheduled or running livestream (facebook, youtube, tiktok, shopee, other).

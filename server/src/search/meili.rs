@@ -62,12 +62,13 @@ impl MeiliSearch {
 
     /// Waits for a task and turns its failure into an error.
     pub async fn wait(&self, task: TaskInfo) -> Result<(), SearchError> {
+        self.wait_up_to(task, TASK_TIMEOUT).await
+    }
+
+    /// [`MeiliSearch::wait`] with its own limit (a full reindex queues many large batches).
+    pub async fn wait_up_to(&self, task: TaskInfo, limit: Duration) -> Result<(), SearchError> {
         match task
-            .wait_for_completion(
-                &self.client,
-                Some(Duration::from_millis(20)),
-                Some(TASK_TIMEOUT),
-            )
+            .wait_for_completion(&self.client, Some(Duration::from_millis(20)), Some(limit))
             .await?
         {
             Task::Succeeded { .. } => Ok(()),
@@ -234,6 +235,28 @@ fn filter_expression(filter: &ProductFilter, today: NaiveDate) -> Option<String>
         parts.push(format!("id IN [{}]", ids.join(", ")));
     }
     (!parts.is_empty()).then(|| parts.join(" AND "))
+}
+
+/// The body of the `/search` request this engine sends for a filter: the benchmark sends the
+/// same one straight to Meilisearch to measure the engine's own ceiling.
+pub fn search_body(filter: &ProductFilter, today: NaiveDate) -> serde_json::Value {
+    let mut body = serde_json::json!({
+        "facets": FACETS,
+        "page": filter.page,
+        "hitsPerPage": filter.per_page,
+    });
+    if let Some(q) = &filter.q {
+        body["q"] = q.clone().into();
+        body["matchingStrategy"] = "all".into();
+    }
+    if let Some(expression) = filter_expression(filter, today) {
+        body["filter"] = expression.into();
+    }
+    let sort = sort_rules(filter);
+    if !sort.is_empty() {
+        body["sort"] = sort.into();
+    }
+    body
 }
 
 fn sort_rules(filter: &ProductFilter) -> &'static [&'static str] {

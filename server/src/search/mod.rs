@@ -117,7 +117,10 @@ impl Search {
     /// Postgres always; Meilisearch too when configured (its index settings are applied when
     /// it answers, so the server starts even while it is down).
     pub async fn from_settings(db: PgPool, settings: &SearchSettings) -> anyhow::Result<Search> {
-        let postgres = Arc::new(postgres::PostgresSearch::new(db.clone()));
+        let postgres = Arc::new(postgres::PostgresSearch::new(
+            db.clone(),
+            settings.facet_cache.unwrap_or(true),
+        ));
         let meili = match &settings.meili_url {
             Some(url) => {
                 let meili = meili::MeiliSearch::new(db, url, settings)?;

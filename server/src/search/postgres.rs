@@ -26,14 +26,16 @@ pub struct PostgresSearch {
     /// (total, facets) by filter key, valid for one `search_state.version`: any document change
     /// bumps it in its own transaction, so a cached count is never staler than a fresh read.
     facet_cache: Mutex<HashMap<String, (i64, i64, Facets)>>,
+    cache_facets: bool,
 }
 
 impl PostgresSearch {
-    pub fn new(db: PgPool) -> PostgresSearch {
+    pub fn new(db: PgPool, cache_facets: bool) -> PostgresSearch {
         PostgresSearch {
             db,
             synonyms: OnceCell::new(),
             facet_cache: Mutex::new(HashMap::new()),
+            cache_facets,
         }
     }
 
@@ -67,6 +69,17 @@ impl PostgresSearch {
             tsquery,
             today,
         };
+        if !self.cache_facets {
+            let (docs, (total, facets)) = tokio::try_join!(
+                search_docs::search_page(&self.db, &query),
+                search_docs::search_facets(&self.db, &query)
+            )?;
+            return Ok(SearchHits {
+                docs,
+                total,
+                facets,
+            });
+        }
         let version = search_docs::version(&self.db).await?;
         let key = Self::cache_key(filter, tsquery, today);
         let cached = self
@@ -97,6 +110,29 @@ impl PostgresSearch {
             total,
             facets,
         })
+    }
+
+    /// Products sharing any word of `q` (typos corrected), for a search that found nothing.
+    pub async fn close_matches(
+        &self,
+        q: &str,
+        limit: usize,
+    ) -> Result<Vec<ProductSuggestion>, SearchError> {
+        let words = text::words(q);
+        let words = self.corrected(&words).await?.unwrap_or(words);
+        let synonyms = self.synonyms().await?;
+        let any: Vec<String> = words
+            .iter()
+            .filter_map(|w| text::tsquery(std::slice::from_ref(w), synonyms, false))
+            .collect();
+        if any.is_empty() {
+            return Ok(vec![]);
+        }
+        let found = search_docs::similar_names(&self.db, &any.join(" | "), limit as i64).await?;
+        Ok(found
+            .into_iter()
+            .map(|(slug, name)| ProductSuggestion { slug, name })
+            .collect())
     }
 
     /// The query's words with each unknown one replaced by the closest indexed word, or `None`

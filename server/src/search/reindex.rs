@@ -100,7 +100,9 @@ async fn rebuild(
                 tasks.push((n, meili.send(&fresh, docs, today).await?));
             }
             for (n, task) in tasks {
-                meili.wait(task).await?;
+                meili
+                    .wait_up_to(task, std::time::Duration::from_secs(600))
+                    .await?;
                 bar.inc(n);
             }
             meili.swap_in(&fresh).await?;
