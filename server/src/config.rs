@@ -77,6 +77,11 @@ pub struct WebSettings {
 pub struct SearchSettings {
     pub meili_url: Option<String>,
     pub meili_key: Option<SecretString>,
+    /// The live index's name (default `products`); tests give each database its own.
+    pub meili_index: Option<String>,
+    /// Postgres engine: reuse facet counts while no document changed (default on; the benchmark
+    /// turns it off to measure the cold path too).
+    pub facet_cache: Option<bool>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -8,6 +8,7 @@ pub mod domain;
 pub mod http;
 pub mod jobs;
 pub mod media;
+pub mod search;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

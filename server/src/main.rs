@@ -1,6 +1,7 @@
 //! The `server` binary: `serve` (default) runs the marketplace; `migrate` applies migrations;
 //! `create-admin EMAIL "NAME"` makes the first admin (password from `CHO_OCOP_ADMIN_PASSWORD`
-//! or standard input).
+//! or standard input); `reindex` rebuilds the search documents and, when Meilisearch is
+//! configured, a new index swapped in atomically.
 
 use std::io::BufRead;
 
@@ -39,6 +40,18 @@ async fn main() -> anyhow::Result<()> {
             println!("{email} is an admin (user {id})");
             Ok(())
         }
-        _ => anyhow::bail!("usage: server [serve | migrate | create-admin EMAIL NAME]"),
+        ["reindex"] => {
+            let done = server::search::reindex::from_settings(&settings, true).await?;
+            println!(
+                "reindexed {} products: postgres {:.1} s{}",
+                done.documents,
+                done.postgres_secs,
+                done.meili_secs
+                    .map(|s| format!(", meilisearch {s:.1} s"))
+                    .unwrap_or_default()
+            );
+            Ok(())
+        }
+        _ => anyhow::bail!("usage: server [serve | migrate | create-admin EMAIL NAME | reindex]"),
     }
 }

@@ -45,6 +45,7 @@ impl Application {
         let pool = db::connect_lazy(&settings.database)?;
         db::migrate(&pool).await?;
         let media = crate::media::from_settings(&settings.media).await?;
+        let search = crate::search::Search::from_settings(pool.clone(), &settings.search).await?;
         let listener = TcpListener::bind(settings.address()).await?;
         let bundle = settings
             .web
@@ -66,6 +67,7 @@ impl Application {
             leptos,
             clock,
             media,
+            search,
         };
         let router = build_router(state.clone());
         Ok(Application {
@@ -100,6 +102,12 @@ impl Application {
             }
         });
         let daily = crate::jobs::spawn(self.state.clone());
+        // Search sync: every instance runs a worker; row locks keep them from doubling up.
+        let sync = tokio::spawn(crate::search::outbox::run(
+            self.state.db.clone(),
+            self.state.search.index(),
+            self.state.clock.clone(),
+        ));
         let service = self
             .router
             .into_make_service_with_connect_info::<std::net::SocketAddr>();
@@ -108,6 +116,7 @@ impl Application {
             .await;
         cleanup.abort();
         daily.abort();
+        sync.abort();
         served?;
         Ok(())
     }

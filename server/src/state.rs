@@ -17,6 +17,7 @@ pub struct AppState {
     pub leptos: LeptosOptions,
     pub clock: SharedClock,
     pub media: SharedMediaStore,
+    pub search: crate::search::Search,
 }
 
 impl axum::extract::FromRef<AppState> for SharedMediaStore {
@@ -44,12 +45,9 @@ impl AppState {
         self.settings.server.environment == Environment::Production
     }
 
+    /// The configured search engine (`/readyz` also says which one answers now).
     pub fn search_backend_name(&self) -> &'static str {
-        if self.settings.search.meili_url.is_some() {
-            "meilisearch"
-        } else {
-            "postgres"
-        }
+        self.search.configured()
     }
 
     pub fn media_backend_name(&self) -> &'static str {

@@ -9,8 +9,8 @@ use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
 use frontend::api::{
     Backend, BackendError, CatalogPage, CatalogQuery, CuratorDashboard, GiPage, HomeData,
-    LivestreamDto, ProducerPage, ProductDetail, ReviewQueuePage, ReviewQueueQuery, SharedBackend,
-    SiteOrigin, VerifyResult,
+    LivestreamDto, ProducerPage, ProductDetail, ProductSuggestion, ReviewQueuePage,
+    ReviewQueueQuery, SharedBackend, SiteOrigin, VerifyResult,
 };
 use frontend::i18n::{LANG_COOKIE, Locale};
 use leptos::config::LeptosOptions;
@@ -88,11 +88,35 @@ impl Backend for PgBackend {
         let s = &self.state;
         let filter =
             ProductFilter::parse(&query).map_err(|errors| BackendError::Invalid(errors.0))?;
-        let list = db::catalog::list_products(&s.db, &filter, s.today(), s.media_base())
+        let list = s
+            .search
+            .list(&filter, s.today(), s.media_base())
             .await
             .map_err(internal)?;
         let labels = db::catalog::facet_labels(&s.db).await.map_err(internal)?;
-        Ok(CatalogPage { list, labels })
+        let close_matches = match &filter.q {
+            Some(q) if list.items.is_empty() => s
+                .search
+                .postgres()
+                .close_matches(q, 6)
+                .await
+                .map_err(internal)?,
+            _ => vec![],
+        };
+        Ok(CatalogPage {
+            list,
+            labels,
+            close_matches,
+        })
+    }
+
+    async fn suggest(&self, q: String) -> Result<Vec<ProductSuggestion>, BackendError> {
+        let s = &self.state;
+        if q.trim().chars().count() < 2 {
+            return Ok(vec![]);
+        }
+        let q: String = q.chars().take(100).collect();
+        s.search.suggest(&q, s.today(), 6).await.map_err(internal)
     }
 
     async fn product(&self, slug: String) -> Result<ProductDetail, BackendError> {

@@ -10,5 +10,6 @@ mod livestreams;
 mod media;
 mod openapi;
 mod pages;
+mod search;
 mod workspace;
 mod workspace_pages;

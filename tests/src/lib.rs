@@ -3,8 +3,10 @@
 
 mod app;
 mod browser;
+mod meili;
 mod s3;
 
 pub use app::TestApp;
 pub use browser::Browser;
+pub use meili::{Meili, MeiliSource};
 pub use s3::S3Server;

@@ -269,6 +269,9 @@ pub struct FacetLabels {
 pub struct CatalogPage {
     pub list: ProductList,
     pub labels: FacetLabels,
+    /// Close matches when a search finds nothing (products sharing some of its words).
+    #[serde(default)]
+    pub close_matches: Vec<ProductSuggestion>,
 }
 
 /// A scheduled or running livestream (facebook, youtube, tiktok, shopee, other).
@@ -286,4 +289,12 @@ pub struct LivestreamDto {
     /// A privacy-friendly player URL for YouTube streams; other platforms open in their own app.
     pub embed_url: Option<String>,
     pub products: Vec<ProductSummary>,
+}
+
+/// A product offered while a buyer types in the search box, or when a search finds nothing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ProductSuggestion {
+    pub slug: String,
+    pub name: String,
 }

@@ -88,6 +88,8 @@ mod port {
             request: http::request::Parts,
             query: ReviewQueueQuery,
         ) -> Result<ReviewQueuePage, BackendError>;
+        /// A few products for what is being typed in the search box.
+        async fn suggest(&self, q: String) -> Result<Vec<ProductSuggestion>, BackendError>;
     }
 
     /// The incoming request's head (cookies, session), as Leptos provides it.
@@ -205,4 +207,10 @@ fn curator_answer<T>(result: Result<T, BackendError>, path: &str) -> Answer<T> {
         }
     }
     port::answer(result)
+}
+
+/// Products for what is being typed in the header's search box (after hydration).
+#[server(prefix = "/_fn", endpoint = "suggest")]
+pub async fn get_suggestions(q: String) -> Answer<Vec<ProductSuggestion>> {
+    port::answer(port::backend()?.suggest(q).await)
 }

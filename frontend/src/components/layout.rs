@@ -1,7 +1,11 @@
 //! The frame around every page: header with navigation and language switch, and the footer.
 
+use std::time::Duration;
+
 use leptos::prelude::*;
-use leptos_router::hooks::use_location;
+use leptos_router::hooks::{use_location, use_query_map};
+
+use crate::api::{ProductSuggestion, get_suggestions};
 
 use crate::i18n::{Locale, use_texts};
 
@@ -42,6 +46,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 >
                     {texts.nav_menu}
                 </button>
+                <SearchBox/>
                 <nav id="site-nav" class="site-nav" class:open=move || menu_open.get()>
                     <a href="/">{texts.nav_home}</a>
                     <a href="/san-pham">{texts.nav_catalog}</a>
@@ -57,5 +62,78 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <p>{texts.footer_about}</p>
             </footer>
         </div>
+    }
+}
+
+/// How long typing must pause before suggestions are fetched.
+const SUGGEST_DEBOUNCE: Duration = Duration::from_millis(250);
+
+/// The header's search: a plain GET form to the catalog (works without JavaScript); once
+/// hydrated, products are suggested as the buyer types, after a short pause.
+#[component]
+fn SearchBox() -> impl IntoView {
+    let texts = use_texts();
+    let params = use_query_map();
+    let location = use_location();
+    // On the catalog, the box shows what was searched.
+    let current = move || {
+        (location.pathname.get() == "/san-pham")
+            .then(|| params.read().get("q"))
+            .flatten()
+            .unwrap_or_default()
+    };
+    let suggestions = RwSignal::new(Vec::<ProductSuggestion>::new());
+    let pending = StoredValue::new(None::<TimeoutHandle>);
+    let typed = StoredValue::new(String::new());
+    let on_input = move |event: leptos::ev::Event| {
+        let value = event_target_value(&event);
+        typed.set_value(value.clone());
+        if let Some(handle) = pending.get_value() {
+            handle.clear();
+        }
+        if value.trim().chars().count() < 2 {
+            suggestions.set(vec![]);
+            return;
+        }
+        let handle = set_timeout_with_handle(
+            move || {
+                leptos::task::spawn_local(async move {
+                    let found = get_suggestions(value.clone()).await;
+                    // Answers to older keystrokes are dropped.
+                    if typed.get_value() == value
+                        && let Ok(Ok(found)) = found
+                    {
+                        suggestions.set(found);
+                    }
+                });
+            },
+            SUGGEST_DEBOUNCE,
+        )
+        .ok();
+        pending.set_value(handle);
+    };
+
+    view! {
+        <form class="site-search" role="search" method="get" action="/san-pham">
+            <input
+                type="search"
+                name="q"
+                autocomplete="off"
+                aria-label=texts.search_button
+                placeholder=texts.search_placeholder
+                value=current
+                on:input=on_input
+            />
+            <button class="button" type="submit">{texts.search_button}</button>
+            <Show when=move || !suggestions.read().is_empty()>
+                <ul class="suggestions" aria-label=texts.search_suggestions>
+                    <For
+                        each=move || suggestions.get()
+                        key=|s| s.slug.clone()
+                        children=|s| view! { <li><a href=format!("/san-pham/{}", s.slug)>{s.name}</a></li> }
+                    />
+                </ul>
+            </Show>
+        </form>
     }
 }

@@ -135,6 +135,7 @@ fn CatalogBody(page: CatalogPage, query: CatalogQuery) -> impl IntoView {
     let texts = use_texts();
     let list = page.list;
     let labels = page.labels;
+    let close_matches = page.close_matches;
     let total_pages =
         ((list.total + i64::from(list.per_page) - 1) / i64::from(list.per_page)).max(1);
     let chips = active_chips(&query, &labels, texts);
@@ -295,7 +296,19 @@ fn CatalogBody(page: CatalogPage, query: CatalogQuery) -> impl IntoView {
             })}
         </div>
         {if empty {
-            view! { <p class="empty">{texts.no_results}</p> }.into_any()
+            view! {
+                <p class="empty">{texts.no_results}</p>
+                {(!close_matches.is_empty()).then(|| view! {
+                    <div class="close-matches">
+                        <p>{texts.close_matches}</p>
+                        <ul>
+                            {close_matches.into_iter().map(|s| view! {
+                                <li><a href=format!("/san-pham/{}", s.slug)>{s.name}</a></li>
+                            }).collect_view()}
+                        </ul>
+                    </div>
+                })}
+            }.into_any()
         } else {
             view! { <ProductGrid products=list.items/> }.into_any()
         }}

@@ -2,9 +2,8 @@
 
 use chrono::NaiveDate;
 use frontend::api::{
-    CatalogStats, CategoryCount, CategoryRef, CommuneRef, FacetLabels, Facets, GiCard, GiRef,
-    ImageDto, OcopBadge, OcopDetail, ProducerCard, ProducerRef, ProductDetail, ProductList,
-    ProductSummary,
+    CatalogStats, CategoryCount, CategoryRef, CommuneRef, FacetLabels, GiCard, GiRef, ImageDto,
+    OcopBadge, OcopDetail, ProducerCard, ProducerRef, ProductDetail, ProductSummary,
 };
 use rust_decimal::Decimal;
 use sqlx::{PgPool, Postgres, QueryBuilder};
@@ -165,7 +164,8 @@ fn push_visible_products(qb: &mut QueryBuilder<Postgres>, today: NaiveDate) {
 
 fn push_filters(qb: &mut QueryBuilder<Postgres>, filter: &ProductFilter) {
     if let Some(q) = &filter.q {
-        // A plain accent-insensitive match until the search backends take over `q`.
+        // Lists beside the catalog (home, producer, GI pages) never search; the catalog and
+        // `GET /api/v1/products` go through `crate::search`. A plain match keeps `q` meaningful here.
         qb.push(" and f_unaccent(lower(p.name || ' ' || pr.name)) like '%' || f_unaccent(lower(");
         qb.push_bind(q.clone());
         qb.push(")) || '%'");
@@ -205,24 +205,6 @@ fn push_filters(qb: &mut QueryBuilder<Postgres>, filter: &ProductFilter) {
     if let Some(ids) = &filter.ids {
         qb.push(" and p.id = any(").push_bind(ids.clone()).push(")");
     }
-}
-
-/// One page of matching products plus facet counts over all matches (the catalog and the API).
-pub async fn list_products(
-    db: &PgPool,
-    filter: &ProductFilter,
-    today: NaiveDate,
-    media_base: &str,
-) -> sqlx::Result<ProductList> {
-    let (items, total) = product_cards(db, filter, today, media_base).await?;
-    let facets = facets(db, filter, today).await?;
-    Ok(ProductList {
-        items,
-        total,
-        page: filter.page,
-        per_page: filter.per_page,
-        facets,
-    })
 }
 
 /// One page of matching product cards and the number of matches, without facets: for lists
@@ -292,37 +274,6 @@ async fn count_products(
     push_filters(&mut qb, filter);
     qb.push(") select count(*) from visible");
     qb.build_query_scalar().fetch_one(db).await
-}
-
-/// Counts per category, star rating (in force only), commune and GI over the matching products.
-async fn facets(db: &PgPool, filter: &ProductFilter, today: NaiveDate) -> sqlx::Result<Facets> {
-    let mut qb = QueryBuilder::new("");
-    push_visible_products(&mut qb, today);
-    push_filters(&mut qb, filter);
-    qb.push(
-        r#"
-        )
-        select 'category' as facet, category_code as value, count(*) as n from visible group by 2
-        union all
-        select 'stars', stars::text, count(*) from visible where stars is not null group by 2
-        union all
-        select 'commune', commune_code, count(*) from visible where commune_code is not null group by 2
-        union all
-        select 'gi', g.slug, count(*) from visible v join geographical_indications g on g.id = v.gi_id group by 2
-        "#,
-    );
-    let rows: Vec<(String, String, i64)> = qb.build_query_as().fetch_all(db).await?;
-    let mut facets = Facets::default();
-    for (facet, value, count) in rows {
-        let map = match facet.as_str() {
-            "category" => &mut facets.category,
-            "stars" => &mut facets.stars,
-            "commune" => &mut facets.commune,
-            _ => &mut facets.gi,
-        };
-        map.insert(value, count);
-    }
-    Ok(facets)
 }
 
 /// Display names for every facet value, so chips and filters read as words, not codes.

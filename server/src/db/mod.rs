@@ -8,6 +8,7 @@ pub mod livestreams;
 pub mod ocop_applications;
 pub mod producers;
 pub mod products;
+pub mod search_docs;
 pub mod users;
 pub mod workspace;
 

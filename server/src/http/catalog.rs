@@ -52,8 +52,10 @@ async fn list_products(
     query: Result<Query<CatalogQuery>, QueryRejection>,
 ) -> Result<AppJson<ProductList>, ApiError> {
     let filter = parse_filter(query)?;
-    let list =
-        db::catalog::list_products(&state.db, &filter, state.today(), state.media_base()).await?;
+    let list = state
+        .search
+        .list(&filter, state.today(), state.media_base())
+        .await?;
     Ok(AppJson(list))
 }
 

@@ -157,3 +157,13 @@ impl From<axum::extract::rejection::PathRejection> for ApiError {
 pub async fn api_not_found() -> ApiError {
     ApiError::NotFound
 }
+
+impl From<crate::search::SearchError> for ApiError {
+    fn from(error: crate::search::SearchError) -> Self {
+        match error {
+            crate::search::SearchError::Database(error) => error.into(),
+            // Meilisearch errors never reach here: Postgres answers in its place.
+            other => ApiError::Internal(other.into()),
+        }
+    }
+}

@@ -23,6 +23,8 @@ pub async fn healthz() -> Json<serde_json::Value> {
 }
 
 /// Ready when the database answers; the body names the search and media backends in use.
+/// Meilisearch being down does not make the instance unready: Postgres answers searches in its
+/// place, and `search.backend` says so (`postgres (meilisearch down)`).
 #[utoipa::path(
     get,
     path = "/readyz",
@@ -39,7 +41,19 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
     )
     .await;
     let database_ok = matches!(database, Ok(Ok(1)));
-    let search = json!({ "backend": state.search_backend_name() });
+    let status = state.search.status().await;
+    let outbox = if database_ok {
+        crate::db::search_docs::outbox_len(&state.db)
+            .await
+            .unwrap_or(0)
+    } else {
+        0
+    };
+    let search = json!({
+        "backend": status.label(),
+        "configured": state.search_backend_name(),
+        "outbox": outbox,
+    });
     let media = json!({ "backend": state.media_backend_name() });
     if database_ok {
         let body = json!({ "status": "ready", "database": "ok", "search": search, "media": media });

@@ -243,6 +243,17 @@ pub struct Backend {
     pub backend: String,
 }
 
+/// The search engine: `backend` names the one answering now, with the configured one in
+/// brackets when it is down (`postgres (meilisearch down)`).
+#[derive(Serialize, ToSchema)]
+pub struct SearchReadiness {
+    pub backend: String,
+    /// `postgres` or `meilisearch`: what the settings ask for.
+    pub configured: String,
+    /// Changes not yet pushed to Meilisearch (always drained quickly with Postgres).
+    pub outbox: i64,
+}
+
 /// `GET /readyz`: 200 when the database answers, 503 (with `error`) when it does not.
 #[derive(Serialize, ToSchema)]
 pub struct Readiness {
@@ -250,7 +261,7 @@ pub struct Readiness {
     pub status: String,
     /// `ok` or `unreachable`.
     pub database: String,
-    pub search: Backend,
+    pub search: SearchReadiness,
     pub media: Backend,
     /// Only on 503.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -1,0 +1,451 @@
+//! Search documents in Postgres: the Postgres backend's queries (full text, filters, facets, typo
+//! correction) and the reads that feed Meilisearch (by id, all of them, the outbox).
+//!
+//! The documents themselves are written by triggers (migration `20261128000005_search.sql`), in
+//! the transaction that changes a product, producer, certificate, photo or GI.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use frontend::api::Facets;
+use serde::{Deserialize, Serialize};
+use sqlx::{PgConnection, PgExecutor, PgPool, Postgres, QueryBuilder};
+use uuid::Uuid;
+
+use crate::domain::listing::{ProductFilter, Sort};
+
+/// One visible product as both backends index it (also the Meilisearch document's shape).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
+pub struct SearchDoc {
+    pub id: Uuid,
+    pub slug: String,
+    pub name: String,
+    pub producer_slug: String,
+    pub producer_name: String,
+    pub category_code: String,
+    pub category_group: String,
+    pub category_name: String,
+    /// VND has no minor unit; a number so Meilisearch can filter and sort on it.
+    pub price_vnd: i64,
+    pub unit: String,
+    pub unit_name: String,
+    pub in_stock: bool,
+    pub image_key: Option<String>,
+    pub thumb_key: Option<String>,
+    /// Stars of the certificate in force when the document was built…
+    pub stars: Option<i16>,
+    /// …until this day (inclusive); as days since 1970-01-01 in `stars_until` for filters.
+    pub stars_expires_on: Option<NaiveDate>,
+    pub stars_until: Option<i32>,
+    pub gi_slug: Option<String>,
+    pub gi_name: Option<String>,
+    pub commune_code: Option<String>,
+    pub commune_name: Option<String>,
+    pub old_commune: Option<String>,
+    pub old_district: Option<String>,
+    pub places: String,
+    /// Unix seconds, sortable.
+    pub created_at: i64,
+}
+
+impl SearchDoc {
+    /// The stars a buyer may be shown on `today`: none once the certificate has expired.
+    pub fn stars_on(&self, today: NaiveDate) -> Option<i16> {
+        match self.stars_expires_on {
+            Some(until) if until >= today => self.stars,
+            _ => None,
+        }
+    }
+}
+
+/// Days since 1970-01-01, the form `stars_until` takes.
+pub fn epoch_day(day: NaiveDate) -> i32 {
+    (day - NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date")).num_days() as i32
+}
+
+const DOC_COLUMNS: &str = r#"
+    d.product_id as id, d.slug, d.name, d.producer_slug, d.producer_name, d.category_code,
+    d.category_group, d.category_name, d.price_vnd::int8 as price_vnd, d.unit, d.unit_name,
+    d.in_stock, d.image_key, d.thumb_key, d.stars, d.stars_expires_on,
+    (d.stars_expires_on - date '1970-01-01') as stars_until, d.gi_slug, d.gi_name,
+    d.commune_code, d.commune_name, d.old_commune, d.old_district, d.places,
+    extract(epoch from d.created_at)::int8 as created_at
+"#;
+
+/// The documents of these products that exist (invisible products have none).
+pub async fn by_ids(db: impl PgExecutor<'_>, ids: &[Uuid]) -> sqlx::Result<Vec<SearchDoc>> {
+    let sql = format!(
+        "select {DOC_COLUMNS} from search_documents d where d.product_id = any($1) order by d.product_id"
+    );
+    sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(ids)
+        .fetch_all(db)
+        .await
+}
+
+/// One page of every document in id order, after `after` (keyset paging for reindexing).
+pub async fn page_after(
+    db: impl PgExecutor<'_>,
+    after: Option<Uuid>,
+    limit: i64,
+) -> sqlx::Result<Vec<SearchDoc>> {
+    let sql = format!(
+        "select {DOC_COLUMNS} from search_documents d
+          where $1::uuid is null or d.product_id > $1
+          order by d.product_id limit $2"
+    );
+    sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(after)
+        .bind(limit)
+        .fetch_all(db)
+        .await
+}
+
+pub async fn count(db: impl PgExecutor<'_>) -> sqlx::Result<i64> {
+    sqlx::query_scalar("select count(*) from search_documents")
+        .fetch_one(db)
+        .await
+}
+
+/// Rebuilds every document from the catalog in one transaction: readers see the old set until
+/// it commits, then the new one. Outbox rows are not added (a Meilisearch reindex follows).
+pub async fn rebuild_all(conn: &mut PgConnection) -> sqlx::Result<u64> {
+    sqlx::query("delete from search_documents")
+        .execute(&mut *conn)
+        .await?;
+    let inserted = sqlx::query(
+        r#"
+        insert into search_documents (product_id, slug, name, producer_slug, producer_name, category_code,
+                                      category_group, category_name, price_vnd, unit, unit_name, in_stock,
+                                      image_key, thumb_key, stars, stars_expires_on, gi_slug, gi_name,
+                                      commune_code, commune_name, old_commune, old_district, places,
+                                      created_at, tsv)
+        select product_id, slug, name, producer_slug, producer_name, category_code, category_group,
+               category_name, price_vnd, unit, unit_name, in_stock, image_key, thumb_key, stars,
+               stars_expires_on, gi_slug, gi_name, commune_code, commune_name, old_commune,
+               old_district, places, created_at, tsv
+          from search_document_source
+        "#,
+    )
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    sqlx::query("delete from search_words")
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
+        "insert into search_words (word)
+         select distinct w from search_documents, unnest(tsvector_to_array(tsv)) as w",
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(inserted)
+}
+
+/// Synonym pairs (folded), both directions.
+pub async fn synonyms(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<(String, String)>> {
+    sqlx::query_as("select term, synonym from search_synonyms order by term, synonym")
+        .fetch_all(db)
+        .await
+}
+
+/// Which of these folded words some document contains.
+pub async fn known_words(db: impl PgExecutor<'_>, words: &[String]) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar("select word from search_words where word = any($1)")
+        .bind(words)
+        .fetch_all(db)
+        .await
+}
+
+/// The indexed word closest to a misspelt one by trigram similarity, if any is close enough.
+pub async fn closest_word(db: impl PgExecutor<'_>, word: &str) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar(
+        "select word from search_words where word % $1
+          order by similarity(word, $1) desc, length(word), word limit 1",
+    )
+    .bind(word)
+    .fetch_optional(db)
+    .await
+}
+
+/// A number that changes whenever any document does (facet caches key on it).
+pub async fn version(db: impl PgExecutor<'_>) -> sqlx::Result<i64> {
+    sqlx::query_scalar("select version from search_state")
+        .fetch_one(db)
+        .await
+}
+
+/// What the Postgres backend matches: a filter plus the tsquery built from `q` (if any).
+pub struct PgQuery<'a> {
+    pub filter: &'a ProductFilter,
+    pub tsquery: Option<&'a str>,
+    pub today: NaiveDate,
+}
+
+fn push_where(qb: &mut QueryBuilder<Postgres>, q: &PgQuery<'_>) {
+    let f = q.filter;
+    qb.push(" where true");
+    if let Some(tsquery) = q.tsquery {
+        qb.push(" and d.tsv @@ to_tsquery('simple', ")
+            .push_bind(tsquery.to_owned())
+            .push(")");
+    }
+    if let Some(category) = &f.category {
+        qb.push(" and (d.category_code = ")
+            .push_bind(category.clone())
+            .push(" or d.category_group = ")
+            .push_bind(category.clone())
+            .push(")");
+    }
+    if let Some(stars) = f.min_stars {
+        qb.push(" and d.stars >= ")
+            .push_bind(stars)
+            .push(" and d.stars_expires_on >= ")
+            .push_bind(q.today);
+    }
+    if let Some(commune) = &f.commune {
+        qb.push(" and d.commune_code = ").push_bind(commune.clone());
+    }
+    if let Some(gi) = &f.gi {
+        qb.push(" and d.gi_slug = ")
+            .push_bind(gi.as_str().to_owned());
+    }
+    if let Some(producer) = &f.producer {
+        qb.push(" and d.producer_slug = ")
+            .push_bind(producer.as_str().to_owned());
+    }
+    if let Some(min) = f.min_price {
+        qb.push(" and d.price_vnd >= ").push_bind(min);
+    }
+    if let Some(max) = f.max_price {
+        qb.push(" and d.price_vnd <= ").push_bind(max);
+    }
+    if f.in_stock {
+        qb.push(" and d.in_stock");
+    }
+    if let Some(ids) = &f.ids {
+        qb.push(" and d.product_id = any(")
+            .push_bind(ids.clone())
+            .push(")");
+    }
+}
+
+/// How many of the best-rated matches relevance ranking looks at: ranking every match of a
+/// common word ("trà" matches a third of the catalog) would cost tens of milliseconds, and each
+/// ranked row costs a tsvector read.
+pub const RANKED_CANDIDATES: i64 = 200;
+
+/// One page of matching documents in the filter's order.
+pub async fn search_page(db: &PgPool, q: &PgQuery<'_>) -> sqlx::Result<Vec<SearchDoc>> {
+    let f = q.filter;
+    let mut qb = QueryBuilder::new("");
+    let order = match f.sort {
+        Sort::Relevance | Sort::Stars => "d.stars desc nulls last, d.created_at desc, d.product_id",
+        Sort::PriceAsc => "d.price_vnd asc, d.product_id",
+        Sort::PriceDesc => "d.price_vnd desc, d.product_id",
+        Sort::Newest => "d.created_at desc, d.product_id",
+    };
+    match (f.sort, q.tsquery) {
+        (Sort::Relevance, Some(tsquery)) => {
+            // Rank the best-rated candidates by text relevance (name > producer/GI > places >
+            // description); past them, keep the rating order.
+            qb.push("with candidates as (select d.*, row_number() over () as n from (select d.* from search_documents d");
+            push_where(&mut qb, q);
+            qb.push(" order by ")
+                .push(order)
+                .push(" limit ")
+                .push_bind(RANKED_CANDIDATES)
+                .push(") d) select ")
+                .push(DOC_COLUMNS)
+                .push(" from candidates d order by ts_rank('{0.1, 0.2, 0.4, 1.0}', d.tsv, to_tsquery('simple', ")
+                .push_bind(tsquery.to_owned())
+                .push(")) desc, d.n");
+            qb.push(" limit ")
+                .push_bind(i64::from(f.per_page))
+                .push(" offset ")
+                .push_bind(f.offset());
+            let mut docs: Vec<SearchDoc> = qb.build_query_as().fetch_all(db).await?;
+            if docs.is_empty() && f.offset() >= RANKED_CANDIDATES {
+                // Deep pages continue in rating order.
+                let mut qb = QueryBuilder::new("select ");
+                qb.push(DOC_COLUMNS).push(" from search_documents d");
+                push_where(&mut qb, q);
+                qb.push(" order by ")
+                    .push(order)
+                    .push(" limit ")
+                    .push_bind(i64::from(f.per_page))
+                    .push(" offset ")
+                    .push_bind(f.offset());
+                docs = qb.build_query_as().fetch_all(db).await?;
+            }
+            Ok(docs)
+        }
+        _ => {
+            qb.push("select ")
+                .push(DOC_COLUMNS)
+                .push(" from search_documents d");
+            push_where(&mut qb, q);
+            qb.push(" order by ")
+                .push(order)
+                .push(" limit ")
+                .push_bind(i64::from(f.per_page))
+                .push(" offset ")
+                .push_bind(f.offset());
+            qb.build_query_as().fetch_all(db).await
+        }
+    }
+}
+
+/// The number of matches and facet counts over all of them, in one pass.
+pub async fn search_facets(db: &PgPool, q: &PgQuery<'_>) -> sqlx::Result<(i64, Facets)> {
+    let mut qb = QueryBuilder::new(
+        "select grouping(category_code, st, commune_code, gi_slug)::int4 as g,
+                category_code, st::text, commune_code, gi_slug, count(*) as n
+           from (select d.category_code, d.commune_code, d.gi_slug,
+                        case when d.stars_expires_on >= ",
+    );
+    qb.push_bind(q.today);
+    qb.push(" then d.stars end as st from search_documents d");
+    push_where(&mut qb, q);
+    qb.push(") m group by grouping sets ((), (category_code), (st), (commune_code), (gi_slug))");
+    #[allow(clippy::type_complexity)]
+    let rows: Vec<(
+        i32,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        i64,
+    )> = qb.build_query_as().fetch_all(db).await?;
+    let mut total = 0;
+    let mut facets = Facets::default();
+    let put = |map: &mut BTreeMap<String, i64>, value: Option<String>, n: i64| {
+        if let Some(value) = value {
+            map.insert(value, n);
+        }
+    };
+    // `grouping()` sets a bit per column left out: 0b0111 is the category set, and so on.
+    for (g, category, stars, commune, gi, n) in rows {
+        match g {
+            0b1111 => total = n,
+            0b0111 => put(&mut facets.category, category, n),
+            0b1011 => put(&mut facets.stars, stars, n),
+            0b1101 => put(&mut facets.commune, commune, n),
+            0b1110 => put(&mut facets.gi, gi, n),
+            _ => {}
+        }
+    }
+    Ok((total, facets))
+}
+
+/// Names of documents whose words come closest to a text (typo-tolerant suggestions).
+pub async fn similar_names(
+    db: impl PgExecutor<'_>,
+    folded: &str,
+    limit: i64,
+) -> sqlx::Result<Vec<(String, String)>> {
+    sqlx::query_as(
+        "select slug, name from search_documents d
+          where d.tsv @@ to_tsquery('simple', $1)
+          order by d.stars desc nulls last, d.created_at desc limit $2",
+    )
+    .bind(folded)
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}
+
+/// Outbox rows ready to push, locked so that other instances skip them; none while a reindex
+/// holds the sync lock (its rows wait and then go to the new index).
+pub async fn claim_outbox(
+    conn: &mut PgConnection,
+    limit: i64,
+) -> sqlx::Result<Option<Vec<(i64, Uuid, i32)>>> {
+    let free: bool = sqlx::query_scalar("select pg_try_advisory_xact_lock_shared($1)")
+        .bind(SYNC_LOCK)
+        .fetch_one(&mut *conn)
+        .await?;
+    if !free {
+        return Ok(None);
+    }
+    let rows = sqlx::query_as(
+        "select id, product_id, attempts from search_outbox
+          where available_at <= now() order by id limit $1 for update skip locked",
+    )
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(Some(rows))
+}
+
+/// The advisory lock a reindex holds exclusively and sync workers share.
+pub const SYNC_LOCK: i64 = 0x005E_A4C4_0CD9;
+
+pub async fn delete_outbox(conn: &mut PgConnection, ids: &[i64]) -> sqlx::Result<()> {
+    sqlx::query("delete from search_outbox where id = any($1)")
+        .bind(ids)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Puts rows back with a later time to try again and the error that stopped them.
+pub async fn retry_outbox(
+    conn: &mut PgConnection,
+    ids: &[i64],
+    delay_ms: i64,
+    error: &str,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "update search_outbox set attempts = attempts + 1, last_error = $3,
+                available_at = now() + make_interval(secs => $2::float8 / 1000)
+          where id = any($1)",
+    )
+    .bind(ids)
+    .bind(delay_ms)
+    .bind(error)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Rows waiting, for readiness and tests.
+pub async fn outbox_len(db: impl PgExecutor<'_>) -> sqlx::Result<i64> {
+    sqlx::query_scalar("select count(*) from search_outbox")
+        .fetch_one(db)
+        .await
+}
+
+/// Adds a product to the outbox in the caller's transaction (its document is rebuilt first).
+pub async fn refresh_products(db: impl PgExecutor<'_>, ids: &[Uuid]) -> sqlx::Result<()> {
+    sqlx::query("select search_refresh_products($1)")
+        .bind(ids)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Products whose certificate in force expired on a day in `[since, before)`, per the documents.
+/// Moves the sweep's mark to `before` in the same transaction, so each day is swept once.
+pub async fn sweep_expired(conn: &mut PgConnection, before: NaiveDate) -> sqlx::Result<Vec<Uuid>> {
+    let since: NaiveDate =
+        sqlx::query_scalar("select last_day from search_expiry_sweeps for update")
+            .fetch_one(&mut *conn)
+            .await?;
+    if since >= before {
+        return Ok(vec![]);
+    }
+    let ids: Vec<Uuid> = sqlx::query_scalar(
+        "select product_id from search_documents
+          where stars_expires_on >= $1 and stars_expires_on < $2",
+    )
+    .bind(since)
+    .bind(before)
+    .fetch_all(&mut *conn)
+    .await?;
+    sqlx::query("update search_expiry_sweeps set last_day = $1")
+        .bind(before)
+        .execute(&mut *conn)
+        .await?;
+    Ok(ids)
+}

@@ -1,0 +1,225 @@
+//! The embedded search engine: full text over the `search_documents` table (unaccented `simple`
+//! tsvectors, GIN), synonyms expanded into the tsquery, typo correction word by word through
+//! trigrams over the vocabulary when nothing matches, and facet counts in one grouped pass,
+//! cached per data version.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use chrono::NaiveDate;
+use frontend::api::{Facets, ProductSuggestion};
+use sqlx::PgPool;
+use tokio::sync::OnceCell;
+
+use super::text::{self, Synonyms};
+use super::{SearchBackend, SearchError, SearchHits};
+use crate::db::search_docs::{self, PgQuery};
+use crate::domain::listing::{ProductFilter, Sort};
+
+/// Facet counts kept per distinct filter; beyond this many the cache starts over.
+const FACET_CACHE_ENTRIES: usize = 512;
+
+pub struct PostgresSearch {
+    db: PgPool,
+    /// Loaded on first use: the pool connects lazily, so the server can start before the DB.
+    synonyms: OnceCell<Synonyms>,
+    /// (total, facets) by filter key, valid for one `search_state.version`: any document change
+    /// bumps it in its own transaction, so a cached count is never staler than a fresh read.
+    facet_cache: Mutex<HashMap<String, (i64, i64, Facets)>>,
+    cache_facets: bool,
+}
+
+impl PostgresSearch {
+    pub fn new(db: PgPool, cache_facets: bool) -> PostgresSearch {
+        PostgresSearch {
+            db,
+            synonyms: OnceCell::new(),
+            facet_cache: Mutex::new(HashMap::new()),
+            cache_facets,
+        }
+    }
+
+    pub async fn synonyms(&self) -> Result<&Synonyms, SearchError> {
+        self.synonyms
+            .get_or_try_init(|| async {
+                let pairs = search_docs::synonyms(&self.db).await?;
+                Ok::<_, SearchError>(Synonyms::new(&pairs))
+            })
+            .await
+    }
+
+    /// The facet cache's key: everything that decides the set of matches, nothing about paging.
+    fn cache_key(filter: &ProductFilter, tsquery: Option<&str>, today: NaiveDate) -> String {
+        let mut key = filter.clone();
+        key.q = tsquery.map(str::to_owned);
+        key.page = 1;
+        key.per_page = 1;
+        key.sort = Sort::Relevance;
+        format!("{today}|{key:?}")
+    }
+
+    async fn run(
+        &self,
+        filter: &ProductFilter,
+        tsquery: Option<&str>,
+        today: NaiveDate,
+    ) -> Result<SearchHits, SearchError> {
+        let query = PgQuery {
+            filter,
+            tsquery,
+            today,
+        };
+        if !self.cache_facets {
+            let (docs, (total, facets)) = tokio::try_join!(
+                search_docs::search_page(&self.db, &query),
+                search_docs::search_facets(&self.db, &query)
+            )?;
+            return Ok(SearchHits {
+                docs,
+                total,
+                facets,
+            });
+        }
+        let version = search_docs::version(&self.db).await?;
+        let key = Self::cache_key(filter, tsquery, today);
+        let cached = self
+            .facet_cache
+            .lock()
+            .expect("facet cache lock")
+            .get(&key)
+            .filter(|(at, _, _)| *at == version)
+            .map(|(_, total, facets)| (*total, facets.clone()));
+        let (docs, (total, facets)) = match cached {
+            Some(counts) => (search_docs::search_page(&self.db, &query).await?, counts),
+            None => {
+                // Two connections at once: the page and the counts don't wait for each other.
+                let (docs, counts) = tokio::try_join!(
+                    search_docs::search_page(&self.db, &query),
+                    search_docs::search_facets(&self.db, &query)
+                )?;
+                let mut cache = self.facet_cache.lock().expect("facet cache lock");
+                if cache.len() >= FACET_CACHE_ENTRIES {
+                    cache.clear();
+                }
+                cache.insert(key, (version, counts.0, counts.1.clone()));
+                (docs, counts)
+            }
+        };
+        Ok(SearchHits {
+            docs,
+            total,
+            facets,
+        })
+    }
+
+    /// Products sharing any word of `q` (typos corrected), for a search that found nothing.
+    pub async fn close_matches(
+        &self,
+        q: &str,
+        limit: usize,
+    ) -> Result<Vec<ProductSuggestion>, SearchError> {
+        let words = text::words(q);
+        let words = self.corrected(&words).await?.unwrap_or(words);
+        let synonyms = self.synonyms().await?;
+        let any: Vec<String> = words
+            .iter()
+            .filter_map(|w| text::tsquery(std::slice::from_ref(w), synonyms, false))
+            .collect();
+        if any.is_empty() {
+            return Ok(vec![]);
+        }
+        let found = search_docs::similar_names(&self.db, &any.join(" | "), limit as i64).await?;
+        Ok(found
+            .into_iter()
+            .map(|(slug, name)| ProductSuggestion { slug, name })
+            .collect())
+    }
+
+    /// The query's words with each unknown one replaced by the closest indexed word, or `None`
+    /// when no word changes.
+    async fn corrected(&self, words: &[String]) -> Result<Option<Vec<String>>, SearchError> {
+        let known = search_docs::known_words(&self.db, words).await?;
+        let mut changed = false;
+        let mut out = Vec::with_capacity(words.len());
+        for word in words {
+            if known.contains(word) || word.len() < 3 {
+                out.push(word.clone());
+                continue;
+            }
+            match search_docs::closest_word(&self.db, word).await? {
+                Some(close) => {
+                    changed = true;
+                    out.push(close);
+                }
+                None => out.push(word.clone()),
+            }
+        }
+        Ok(changed.then_some(out))
+    }
+}
+
+#[async_trait::async_trait]
+impl SearchBackend for PostgresSearch {
+    fn name(&self) -> &'static str {
+        "postgres"
+    }
+
+    async fn search(
+        &self,
+        filter: &ProductFilter,
+        today: NaiveDate,
+    ) -> Result<SearchHits, SearchError> {
+        let Some(q) = &filter.q else {
+            return self.run(filter, None, today).await;
+        };
+        let words = text::words(q);
+        let synonyms = self.synonyms().await?;
+        let Some(tsquery) = text::tsquery(&words, synonyms, true) else {
+            // Nothing searchable was typed (punctuation only): list as without `q`.
+            return self.run(filter, None, today).await;
+        };
+        let hits = self.run(filter, Some(&tsquery), today).await?;
+        if hits.total > 0 {
+            return Ok(hits);
+        }
+        // Nothing matched: perhaps a typo. Trigrams only here, and only over the vocabulary.
+        match self.corrected(&words).await? {
+            Some(fixed) => match text::tsquery(&fixed, synonyms, true) {
+                Some(tsquery) => self.run(filter, Some(&tsquery), today).await,
+                None => Ok(hits),
+            },
+            None => Ok(hits),
+        }
+    }
+
+    async fn suggest(
+        &self,
+        q: &str,
+        _today: NaiveDate,
+        limit: usize,
+    ) -> Result<Vec<ProductSuggestion>, SearchError> {
+        let words = text::words(q);
+        let synonyms = self.synonyms().await?;
+        let mut found = match text::tsquery(&words, synonyms, true) {
+            Some(tsquery) => search_docs::similar_names(&self.db, &tsquery, limit as i64).await?,
+            None => return Ok(vec![]),
+        };
+        if found.is_empty()
+            && let Some(fixed) = self.corrected(&words).await?
+            && let Some(tsquery) = text::tsquery(&fixed, synonyms, true)
+        {
+            found = search_docs::similar_names(&self.db, &tsquery, limit as i64).await?;
+        }
+        Ok(found
+            .into_iter()
+            .map(|(slug, name)| ProductSuggestion { slug, name })
+            .collect())
+    }
+
+    async fn health(&self) -> Result<(), SearchError> {
+        sqlx::query_scalar::<_, i32>("select 1")
+            .fetch_one(&self.db)
+            .await?;
+        Ok(())
+    }
+}

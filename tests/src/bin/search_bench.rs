@@ -1,0 +1,396 @@
+//! The search benchmark: seeds `--synthetic 100000` into a bench database, times a full reindex,
+//! starts our server on each engine (Postgres with and without its facet cache, Meilisearch when
+//! `MEILI_URL`/`MEILI_BIN`/PATH has one), and sends a fixed, realistic query mix with facets
+//! through `GET /api/v1/products` — p50/p99 at 1 client, throughput at 32 clients — next to two
+//! references: the same queries straight to Meilisearch's `/search` (the engine's ceiling) and
+//! `/healthz` (the HTTP ceiling). Prints one table with ratios.
+//!
+//! Run in release: `cargo run --release -p tests --bin search_bench` (see the README).
+//! Environment: `BENCH_DB` (default `cho_ocop_bench_search`), `BENCH_PRODUCTS` (100000),
+//! `BENCH_ROUNDS` (1-client rounds over the mix, 20), `BENCH_SECS` (32-client run, 10).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use frontend::api::CatalogQuery;
+use secrecy::ExposeSecret;
+use server::clock::{SharedClock, SystemClock};
+use server::domain::listing::ProductFilter;
+use server::{Application, Settings};
+use sqlx::{AssertSqlSafe, Connection, PgConnection};
+use tests::{Meili, MeiliSource};
+
+/// What buyers send: words with and without diacritics, synonyms, old places, a typo, filters,
+/// sorts and a second page; every request returns facets.
+const MIX: &[&str] = &[
+    "q=tra+tan+cuong",
+    "q=ch%C3%A8",
+    "q=mien+dong",
+    "q=m%E1%BA%ADt+ong+r%E1%BB%ABng",
+    "q=bac+kan",
+    "q=dai+tu",
+    "q=tra&min_stars=4",
+    "category=che",
+    "category=thuc-pham&sort=price_asc",
+    "q=gao+nep&in_stock=true",
+    "q=ruou+men+la&sort=price_desc",
+    "",
+    "q=tra+moc+cau&commune=05503",
+    "q=hong+khong+hat",
+    "q=mat+ongg",
+    "category=che&page=2",
+];
+
+fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let db_name: String = env_or("BENCH_DB", "cho_ocop_bench_search".to_owned());
+    let products: u32 = env_or("BENCH_PRODUCTS", 100_000);
+    let rounds: usize = env_or("BENCH_ROUNDS", 20);
+    let secs: u64 = env_or("BENCH_SECS", 10);
+
+    let mut settings = Settings::load()?;
+    settings.log.level = "warn".into();
+    server::telemetry::init(&settings.log);
+    ensure_database(&settings, &db_name).await?;
+    settings.database = settings.database.with_database(&db_name);
+    // The default pool (10): more connections than cores only adds contention on 2 cores.
+    settings.server.port = 0;
+
+    let pool = server::db::connect_lazy(&settings.database)?;
+    server::db::migrate(&pool).await?;
+    seed::real::load(&pool).await?;
+    eprintln!("seeding {products} synthetic products (nothing to do when already there)…");
+    seed::synthetic::load(&pool, products).await?;
+    sqlx::query("vacuum analyze search_documents")
+        .execute(&pool)
+        .await?;
+    let docs = server::db::search_docs::count(&pool).await?;
+
+    let meili = match MeiliSource::from_env() {
+        Some(source) => Some(Meili::start(&source).await),
+        None => {
+            eprintln!(
+                "{}",
+                MeiliSource::SKIPPED.replace("search suite", "search bench")
+            );
+            None
+        }
+    };
+    let clock: SharedClock = Arc::new(SystemClock);
+
+    // A full reindex, timed (with Meilisearch too when there is one).
+    let mut meili_settings = settings.search.clone();
+    meili_settings.meili_url = meili.as_ref().map(|m| m.url.clone());
+    meili_settings.meili_index = Some("bench_products".into());
+    let meili_engine = match &meili_settings.meili_url {
+        Some(url) => Some(server::search::meili::MeiliSearch::new(
+            pool.clone(),
+            url,
+            &meili_settings,
+        )?),
+        None => None,
+    };
+    let started = Instant::now();
+    let reindexed =
+        server::search::reindex::run(&pool, meili_engine.as_ref(), &clock, true).await?;
+    let reindex_secs = started.elapsed().as_secs_f64();
+
+    let mut rows = Vec::new();
+    let today = clock.today();
+
+    // References first: the HTTP ceiling, then the engine's.
+    let pg_cached = spawn(&settings, |s| {
+        s.meili_url = None;
+        s.facet_cache = Some(true);
+    })
+    .await?;
+    rows.push(
+        measure(
+            "our /healthz (HTTP ceiling)",
+            &Target::Get(vec![format!("{pg_cached}/healthz")]),
+            rounds,
+            secs,
+        )
+        .await?,
+    );
+    if let Some(meili) = &meili {
+        let bodies = MIX
+            .iter()
+            .map(|raw| {
+                let query: CatalogQuery = serde_urlencoded_parse(raw);
+                let filter = ProductFilter::parse(&query).expect("the mix parses");
+                server::search::meili::search_body(&filter, today)
+            })
+            .collect();
+        rows.push(
+            measure(
+                "Meilisearch /search direct",
+                &Target::Post(
+                    format!("{}/indexes/bench_products/search", meili.url),
+                    bodies,
+                ),
+                rounds,
+                secs,
+            )
+            .await?,
+        );
+        let ours = spawn(&settings, |s| {
+            s.meili_url = Some(meili.url.clone());
+            s.meili_index = Some("bench_products".into());
+        })
+        .await?;
+        rows.push(
+            measure(
+                "API on Meilisearch",
+                &Target::Get(api_urls(&ours)),
+                rounds,
+                secs,
+            )
+            .await?,
+        );
+    }
+    rows.push(
+        measure(
+            "API on Postgres (facet cache)",
+            &Target::Get(api_urls(&pg_cached)),
+            rounds,
+            secs,
+        )
+        .await?,
+    );
+    let pg_cold = spawn(&settings, |s| {
+        s.meili_url = None;
+        s.facet_cache = Some(false);
+    })
+    .await?;
+    rows.push(
+        measure(
+            "API on Postgres (no cache)",
+            &Target::Get(api_urls(&pg_cold)),
+            rounds,
+            secs,
+        )
+        .await?,
+    );
+
+    print_table(&rows, docs, rounds, secs);
+    println!(
+        "full reindex of {} documents: {reindex_secs:.1} s (postgres {:.1} s{})",
+        reindexed.documents,
+        reindexed.postgres_secs,
+        reindexed
+            .meili_secs
+            .map(|s| format!(", meilisearch {s:.1} s"))
+            .unwrap_or_else(|| ", meilisearch not run".into())
+    );
+    Ok(())
+}
+
+/// A raw query string as the API would parse it.
+fn serde_urlencoded_parse(raw: &str) -> CatalogQuery {
+    let url = reqwest::Url::parse(&format!("http://x/?{raw}")).expect("url");
+    let mut query = CatalogQuery::default();
+    for (key, value) in url.query_pairs() {
+        let value = Some(value.into_owned());
+        match key.as_ref() {
+            "q" => query.q = value,
+            "category" => query.category = value,
+            "min_stars" => query.min_stars = value,
+            "commune" => query.commune = value,
+            "in_stock" => query.in_stock = value,
+            "sort" => query.sort = value,
+            "page" => query.page = value,
+            other => panic!("the mix uses {other}: add it here"),
+        }
+    }
+    query
+}
+
+fn api_urls(base: &str) -> Vec<String> {
+    MIX.iter()
+        .map(|q| format!("{base}/api/v1/products?{q}"))
+        .collect()
+}
+
+async fn ensure_database(settings: &Settings, name: &str) -> anyhow::Result<()> {
+    let mut conn = PgConnection::connect(settings.database.url.expose_secret())
+        .await
+        .context("connect to PostgreSQL")?;
+    let exists: bool =
+        sqlx::query_scalar("select exists (select 1 from pg_database where datname = $1)")
+            .bind(name)
+            .fetch_one(&mut conn)
+            .await?;
+    if !exists {
+        anyhow::ensure!(
+            name.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'),
+            "BENCH_DB must be a plain name"
+        );
+        sqlx::query(AssertSqlSafe(format!(r#"create database "{name}""#)))
+            .execute(&mut conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Starts our server in this process with adjusted search settings; returns its base URL.
+async fn spawn(
+    settings: &Settings,
+    adjust: impl FnOnce(&mut server::config::SearchSettings),
+) -> anyhow::Result<String> {
+    let mut settings = settings.clone();
+    adjust(&mut settings.search);
+    let app = Application::build(settings).await?;
+    let base = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until(std::future::pending()));
+    Ok(base)
+}
+
+enum Target {
+    Get(Vec<String>),
+    Post(String, Vec<serde_json::Value>),
+}
+
+impl Target {
+    fn len(&self) -> usize {
+        match self {
+            Target::Get(urls) => urls.len(),
+            Target::Post(_, bodies) => bodies.len(),
+        }
+    }
+
+    async fn send(&self, client: &reqwest::Client, i: usize) -> anyhow::Result<()> {
+        let response = match self {
+            Target::Get(urls) => client.get(&urls[i % urls.len()]).send().await?,
+            Target::Post(url, bodies) => {
+                client
+                    .post(url)
+                    .json(&bodies[i % bodies.len()])
+                    .send()
+                    .await?
+            }
+        };
+        let status = response.status();
+        let body = response.bytes().await?;
+        anyhow::ensure!(
+            status.is_success(),
+            "{status}: {}",
+            String::from_utf8_lossy(&body)
+        );
+        Ok(())
+    }
+}
+
+struct Row {
+    name: &'static str,
+    p50_ms: f64,
+    p99_ms: f64,
+    rps: f64,
+    errors: u64,
+}
+
+async fn measure(
+    name: &'static str,
+    target: &Target,
+    rounds: usize,
+    secs: u64,
+) -> anyhow::Result<Row> {
+    eprintln!("measuring {name}…");
+    let client = reqwest::Client::new();
+    // Warm-up: one pass over the mix (connections, caches, page cache).
+    for i in 0..target.len() {
+        target.send(&client, i).await?;
+    }
+    let mut latencies = Vec::with_capacity(rounds * target.len());
+    for i in 0..rounds * target.len() {
+        let started = Instant::now();
+        target.send(&client, i).await?;
+        latencies.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+    latencies.sort_by(f64::total_cmp);
+    let pct = |p: f64| latencies[((latencies.len() as f64 * p).ceil() as usize).saturating_sub(1)];
+    let (p50_ms, p99_ms) = (pct(0.50), pct(0.99));
+
+    // 32 clients, each with its own connection, for `secs` seconds.
+    let done = Arc::new(AtomicU64::new(0));
+    let failed = Arc::new(AtomicU64::new(0));
+    let stop = Arc::new(AtomicBool::new(false));
+    let target = Arc::new(match target {
+        Target::Get(urls) => Target::Get(urls.clone()),
+        Target::Post(url, bodies) => Target::Post(url.clone(), bodies.clone()),
+    });
+    let mut clients = Vec::new();
+    for c in 0..32 {
+        let (done, failed, stop, target) =
+            (done.clone(), failed.clone(), stop.clone(), target.clone());
+        clients.push(tokio::spawn(async move {
+            let client = reqwest::Client::new();
+            let mut i = c * 7;
+            while !stop.load(Ordering::Relaxed) {
+                // Failures are counted and shown, never hidden in the throughput.
+                match target.send(&client, i).await {
+                    Ok(()) => done.fetch_add(1, Ordering::Relaxed),
+                    Err(_) => failed.fetch_add(1, Ordering::Relaxed),
+                };
+                i += 1;
+            }
+            anyhow::Ok(())
+        }));
+    }
+    let started = Instant::now();
+    tokio::time::sleep(Duration::from_secs(secs)).await;
+    let counted = done.load(Ordering::Relaxed);
+    let errors = failed.load(Ordering::Relaxed);
+    let elapsed = started.elapsed().as_secs_f64();
+    stop.store(true, Ordering::Relaxed);
+    for client in clients {
+        client.await??;
+    }
+    Ok(Row {
+        name,
+        p50_ms,
+        p99_ms,
+        rps: counted as f64 / elapsed,
+        errors,
+    })
+}
+
+fn print_table(rows: &[Row], docs: i64, rounds: usize, secs: u64) {
+    let engine = rows.iter().find(|r| r.name.starts_with("Meilisearch"));
+    println!();
+    println!(
+        "search benchmark: {docs} documents, {} queries in the mix, {rounds} rounds at 1 client, {secs} s at 32 clients",
+        MIX.len()
+    );
+    println!(
+        "| {:<30} | {:>8} | {:>8} | {:>12} | {:>8} | {:>16} | {:>18} |",
+        "target", "p50 ms", "p99 ms", "req/s @32", "errors", "p99 / engine p99", "req/s / engine's"
+    );
+    println!(
+        "|{:-<32}|{:->10}|{:->10}|{:->14}|{:->10}|{:->18}|{:->20}|",
+        "", "", "", "", "", "", ""
+    );
+    for row in rows {
+        let (p99_ratio, rps_ratio) = match engine {
+            Some(e) => (
+                format!("{:.2}×", row.p99_ms / e.p99_ms),
+                format!("{:.0} %", 100.0 * row.rps / e.rps),
+            ),
+            None => ("n/a".into(), "n/a".into()),
+        };
+        println!(
+            "| {:<30} | {:>8.2} | {:>8.2} | {:>12.0} | {:>8} | {:>16} | {:>18} |",
+            row.name, row.p50_ms, row.p99_ms, row.rps, row.errors, p99_ratio, rps_ratio
+        );
+    }
+}
