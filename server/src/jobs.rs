@@ -30,8 +30,12 @@ pub async fn run_daily(
 ) -> anyhow::Result<DailyReport> {
     let mut tx = db.begin().await?;
     let expired_products = db::certificates::record_expiries(&mut tx, today).await?;
-    // Re-indexing hook: with the search outbox, enqueue `expired_products` here, in this
-    // transaction, so an expiry is recorded if and only if its re-index is queued.
+    // In the same transaction: an expiry is recorded if and only if its products' search
+    // documents are rebuilt and queued for Meilisearch (the search sweep does the same on its own
+    // schedule; doing it twice is harmless).
+    if !expired_products.is_empty() {
+        db::search_docs::refresh_products(&mut *tx, &expired_products).await?;
+    }
     tx.commit().await?;
     let digests_added = db::certificates::record_daily_digests(db, today, base_url).await?;
     Ok(DailyReport {
