@@ -8,9 +8,10 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
 use frontend::api::{
-    Backend, BackendError, CatalogPage, CatalogQuery, CuratorDashboard, GiPage, HomeData,
-    LivestreamDto, ProducerPage, ProductDetail, ProductSuggestion, ReviewQueuePage,
-    ReviewQueueQuery, SharedBackend, SiteOrigin, VerifyResult,
+    Backend, BackendError, CatalogPage, CatalogQuery, CuratorDashboard, FormState, GiPage,
+    HomeData, LivestreamDto, LivestreamForm, ProducerDesk, ProducerForm, ProducerPage,
+    ProductDetail, ProductEditor, ProductSuggestion, Request, ReviewQueuePage, ReviewQueueQuery,
+    SharedBackend, SiteOrigin, VerifyResult, Viewer, is_local_path,
 };
 use frontend::i18n::{LANG_COOKIE, Locale};
 use leptos::config::LeptosOptions;
@@ -21,10 +22,6 @@ use tower_http::services::ServeDir;
 
 mod forms;
 mod workspace;
-
-use frontend::api::{
-    FormState, LivestreamForm, ProducerDesk, ProducerForm, ProductEditor, Request, Viewer,
-};
 
 use crate::db;
 use crate::db::catalog::ProductKey;
@@ -222,7 +219,7 @@ impl Backend for PgBackend {
         &self,
         request: http::request::Parts,
     ) -> Result<CuratorDashboard, BackendError> {
-        self.require_curator(request).await?;
+        self.require_curator(&request).await?;
         crate::http::curation::dashboard_data(&self.state)
             .await
             .map_err(internal)
@@ -236,7 +233,7 @@ impl Backend for PgBackend {
         use crate::domain::curation::ApplicationStatus;
         use crate::http::error::ApiError;
 
-        self.require_curator(request).await?;
+        self.require_curator(&request).await?;
         let s = &self.state;
         let (filter, page, per_page) = crate::http::curation::parse_filter(
             query,
@@ -262,20 +259,9 @@ impl Backend for PgBackend {
 
 impl PgBackend {
     /// Curator pages follow the JSON API's access rule, read from the same session cookie.
-    async fn require_curator(&self, mut request: http::request::Parts) -> Result<(), BackendError> {
-        use axum::extract::FromRequestParts;
-
-        use crate::auth::{Requester, Rule};
-        use crate::http::error::ApiError;
-
-        let requester = Requester::from_request_parts(&mut request, &self.state)
-            .await
-            .map_err(internal)?;
-        match requester.require(Rule::Curator) {
-            Ok(_) => Ok(()),
-            Err(ApiError::Unauthorized) => Err(BackendError::Unauthorized),
-            Err(_) => Err(BackendError::Forbidden),
-        }
+    async fn require_curator(&self, request: &Request) -> Result<(), BackendError> {
+        let requester = workspace::requester(&self.state, request).await?;
+        workspace::allowed(&requester, crate::auth::Rule::Curator).map(|_| ())
     }
 }
 
@@ -345,7 +331,7 @@ async fn switch_language(
     // Only same-site paths: an open redirect would let others borrow our domain.
     let next = choice
         .next
-        .filter(|next| next.starts_with('/') && !next.starts_with("//") && !next.contains('\\'))
+        .filter(|next| is_local_path(next))
         .unwrap_or_else(|| "/".to_owned());
     let secure = if state.is_production() {
         "; Secure"

@@ -28,6 +28,12 @@ pub enum BackendError {
     Internal,
 }
 
+/// A path on this site (`/quan-ly`), never another site (`//evil.example`, `https://…`, `/\\…`):
+/// where a `next=` or a language switch may send someone without making us an open redirect.
+pub fn is_local_path(path: &str) -> bool {
+    path.starts_with('/') && !path.starts_with("//") && !path.contains('\\')
+}
+
 /// The site's public origin (`https://…`), for absolute links in Open Graph and JSON-LD.
 /// The server provides it; in the browser it is the page's own origin.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::{FormState, get_auth_form};
+use crate::api::{FormState, get_auth_form, is_local_path};
 use crate::components::form::{FormMessages, TextField};
 use crate::components::seo::PageMeta;
 
@@ -12,7 +12,7 @@ use crate::components::seo::PageMeta;
 fn next_path() -> String {
     let query = use_query_map();
     let next = query.read_untracked().get("next").unwrap_or_default();
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+    if is_local_path(&next) {
         next
     } else {
         "/quan-ly".to_owned()

@@ -205,7 +205,7 @@ fn safe_next(fields: &[(String, String)]) -> String {
         .iter()
         .find(|(name, _)| name == "next")
         .map(|(_, v)| v.clone())
-        .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+        .filter(|n| frontend::api::is_local_path(n))
         .unwrap_or_else(|| "/quan-ly".to_owned())
 }
 

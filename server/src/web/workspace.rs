@@ -28,14 +28,14 @@ fn session(req: &Request) -> Result<Session, BackendError> {
         .ok_or(BackendError::Internal)
 }
 
-async fn requester(state: &AppState, req: &Request) -> Result<Requester, BackendError> {
+pub(super) async fn requester(state: &AppState, req: &Request) -> Result<Requester, BackendError> {
     Requester::from_session(session(req)?, &state.db)
         .await
         .map_err(internal)
 }
 
 /// The same rules the JSON API states, answered in the UI's terms.
-fn allowed(requester: &Requester, rule: Rule) -> Result<&User, BackendError> {
+pub(super) fn allowed(requester: &Requester, rule: Rule) -> Result<&User, BackendError> {
     requester.require(rule).map_err(|error| match error {
         ApiError::Unauthorized => BackendError::Unauthorized,
         ApiError::Forbidden(_) => BackendError::Forbidden,
