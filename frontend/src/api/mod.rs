@@ -220,3 +220,23 @@ fn curator_answer<T>(result: Result<T, BackendError>, path: &str) -> Answer<T> {
 pub async fn get_suggestions(q: String) -> Answer<Vec<ProductSuggestion>> {
     port::answer(port::backend()?.suggest(q).await)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::is_local_path;
+
+    #[test]
+    fn only_paths_on_this_site_are_local() {
+        assert!(is_local_path("/quan-ly"));
+        assert!(is_local_path("/san-pham?q=ch%C3%A8"));
+        for outside in [
+            "//evil.example/",
+            "https://evil.example",
+            "/\\evil.example",
+            "quan-ly",
+            "",
+        ] {
+            assert!(!is_local_path(outside), "{outside}");
+        }
+    }
+}
