@@ -16,7 +16,7 @@ use frontend::api::{
 use frontend::i18n::{LANG_COOKIE, Locale};
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
-use leptos_axum::{LeptosRoutes, generate_route_list};
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use serde::Deserialize;
 use tower_http::services::ServeDir;
 
@@ -271,9 +271,20 @@ impl axum::extract::FromRef<AppState> for LeptosOptions {
     }
 }
 
+/// The page routes, generated once per process. Generating them renders the app with resource
+/// loading switched off through a process-wide flag (Leptos's `SuppressResourceLoad`): a page
+/// rendered by another instance in the same process meanwhile would wait for its data forever
+/// (the tests run many instances side by side; that was their intermittent 30 s timeout).
+pub fn page_routes() -> Vec<AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES
+        .get_or_init(|| generate_route_list(frontend::App))
+        .clone()
+}
+
 /// Pages, server functions (`/_fn/…`), `/pkg` and public files, all in one router.
 pub fn router(state: &AppState) -> Router<AppState> {
-    let routes = generate_route_list(frontend::App);
+    let routes = page_routes();
     let backend = PgBackend::shared(state.clone());
     let origin = SiteOrigin(state.base_url().to_owned());
     let options = state.leptos.clone();

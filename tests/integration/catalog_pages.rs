@@ -134,3 +134,45 @@ async fn the_sitemap_lists_every_public_page_and_robots_points_to_it() {
     let robots = app.get("/robots.txt").await.text().await.unwrap();
     assert!(robots.contains(&format!("Sitemap: {base}/sitemap.xml")));
 }
+
+/// Another instance starting in the same process (as the tests run them, many side by side)
+/// must not stall pages being rendered here: building the page routes once switched resource
+/// loading off process-wide, and a page caught in that moment waited for its data until the
+/// 30 s request timeout.
+#[tokio::test]
+async fn pages_render_while_other_instances_start_in_the_same_process() {
+    let app = seeded_app().await;
+    let settings = app.settings.clone();
+    let starting = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        runtime.block_on(async move {
+            for _ in 0..30 {
+                // Same database, already migrated: each start is quick and builds its router.
+                let other = server::Application::build(settings.clone())
+                    .await
+                    .expect("another instance builds");
+                drop(other);
+            }
+        });
+    });
+    let client = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(10))
+        .build()
+        .expect("client");
+    let mut rendered = 0;
+    while !starting.is_finished() || rendered < 10 {
+        let response = client
+            .get(format!("{}/san-pham/che-dinh-tan-cuong", app.address))
+            .send()
+            .await
+            .expect("the page answers within 10 s");
+        assert_eq!(response.status(), StatusCode::OK);
+        let html = response.text().await.expect("body");
+        assert!(html.contains("Chè Đinh Tân Cương"), "{html}");
+        rendered += 1;
+    }
+    starting.join().expect("instances started");
+}

@@ -230,6 +230,10 @@ fn push_where(qb: &mut QueryBuilder<Postgres>, q: &PgQuery<'_>) {
     }
 }
 
+// Every search statement runs unprepared (`persistent(false)`): a word matching 20 documents
+// and one matching 36,000 need different plans, and the generic plan Postgres settles on for a
+// prepared statement after five runs sorts every match (330 ms instead of 17 ms for "chè").
+
 /// How many of the best-rated matches relevance ranking looks at: ranking every match of a
 /// common word ("trà" matches a third of the catalog) would cost tens of milliseconds, and each
 /// ranked row costs a tsvector read.
@@ -264,7 +268,8 @@ pub async fn search_page(db: &PgPool, q: &PgQuery<'_>) -> sqlx::Result<Vec<Searc
                 .push_bind(i64::from(f.per_page))
                 .push(" offset ")
                 .push_bind(f.offset());
-            let mut docs: Vec<SearchDoc> = qb.build_query_as().fetch_all(db).await?;
+            let mut docs: Vec<SearchDoc> =
+                qb.build_query_as().persistent(false).fetch_all(db).await?;
             if docs.is_empty() && f.offset() >= RANKED_CANDIDATES {
                 // Deep pages continue in rating order.
                 let mut qb = QueryBuilder::new("select ");
@@ -276,7 +281,7 @@ pub async fn search_page(db: &PgPool, q: &PgQuery<'_>) -> sqlx::Result<Vec<Searc
                     .push_bind(i64::from(f.per_page))
                     .push(" offset ")
                     .push_bind(f.offset());
-                docs = qb.build_query_as().fetch_all(db).await?;
+                docs = qb.build_query_as().persistent(false).fetch_all(db).await?;
             }
             Ok(docs)
         }
@@ -291,7 +296,7 @@ pub async fn search_page(db: &PgPool, q: &PgQuery<'_>) -> sqlx::Result<Vec<Searc
                 .push_bind(i64::from(f.per_page))
                 .push(" offset ")
                 .push_bind(f.offset());
-            qb.build_query_as().fetch_all(db).await
+            qb.build_query_as().persistent(false).fetch_all(db).await
         }
     }
 }
@@ -316,7 +321,7 @@ pub async fn search_facets(db: &PgPool, q: &PgQuery<'_>) -> sqlx::Result<(i64, F
         Option<String>,
         Option<String>,
         i64,
-    )> = qb.build_query_as().fetch_all(db).await?;
+    )> = qb.build_query_as().persistent(false).fetch_all(db).await?;
     let mut total = 0;
     let mut facets = Facets::default();
     let put = |map: &mut BTreeMap<String, i64>, value: Option<String>, n: i64| {
@@ -349,6 +354,7 @@ pub async fn similar_names(
           where d.tsv @@ to_tsquery('simple', $1)
           order by d.stars desc nulls last, d.created_at desc limit $2",
     )
+    .persistent(false)
     .bind(folded)
     .bind(limit)
     .fetch_all(db)

@@ -7,7 +7,8 @@
 //!
 //! Run in release: `cargo run --release -p tests --bin search_bench` (see the README).
 //! Environment: `BENCH_DB` (default `cho_ocop_bench_search`), `BENCH_PRODUCTS` (100000),
-//! `BENCH_ROUNDS` (1-client rounds over the mix, 20), `BENCH_SECS` (32-client run, 10).
+//! `BENCH_ROUNDS` (1-client rounds over the mix, 20), `BENCH_SECS` (32-client run, 10),
+//! `BENCH_REINDEX` (0 skips the timed reindex when the documents are already built).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -56,6 +57,7 @@ async fn main() -> anyhow::Result<()> {
     let products: u32 = env_or("BENCH_PRODUCTS", 100_000);
     let rounds: usize = env_or("BENCH_ROUNDS", 20);
     let secs: u64 = env_or("BENCH_SECS", 10);
+    let reindex: u8 = env_or("BENCH_REINDEX", 1);
 
     let mut settings = Settings::load()?;
     settings.log.level = "warn".into();
@@ -100,8 +102,11 @@ async fn main() -> anyhow::Result<()> {
         None => None,
     };
     let started = Instant::now();
-    let reindexed =
-        server::search::reindex::run(&pool, meili_engine.as_ref(), &clock, true).await?;
+    let reindexed = if reindex == 0 && docs > 0 && meili_engine.is_none() {
+        None
+    } else {
+        Some(server::search::reindex::run(&pool, meili_engine.as_ref(), &clock, true).await?)
+    };
     let reindex_secs = started.elapsed().as_secs_f64();
 
     let mut rows = Vec::new();
@@ -183,15 +188,19 @@ async fn main() -> anyhow::Result<()> {
     );
 
     print_table(&rows, docs, rounds, secs);
-    println!(
-        "full reindex of {} documents: {reindex_secs:.1} s (postgres {:.1} s{})",
-        reindexed.documents,
-        reindexed.postgres_secs,
-        reindexed
-            .meili_secs
-            .map(|s| format!(", meilisearch {s:.1} s"))
-            .unwrap_or_else(|| ", meilisearch not run".into())
-    );
+    print_per_query(&rows);
+    match reindexed {
+        Some(reindexed) => println!(
+            "full reindex of {} documents: {reindex_secs:.1} s (postgres {:.1} s{})",
+            reindexed.documents,
+            reindexed.postgres_secs,
+            reindexed
+                .meili_secs
+                .map(|s| format!(", meilisearch {s:.1} s"))
+                .unwrap_or_else(|| ", meilisearch not run".into())
+        ),
+        None => println!("full reindex: skipped (BENCH_REINDEX=0)"),
+    }
     Ok(())
 }
 
@@ -295,6 +304,8 @@ struct Row {
     name: &'static str,
     p50_ms: f64,
     p99_ms: f64,
+    /// Median and slowest 1-client latency of each query of the mix, in its order.
+    per_query: Vec<(f64, f64)>,
     rps: f64,
     errors: u64,
 }
@@ -312,14 +323,22 @@ async fn measure(
         target.send(&client, i).await?;
     }
     let mut latencies = Vec::with_capacity(rounds * target.len());
+    let mut by_query = vec![Vec::with_capacity(rounds); target.len()];
     for i in 0..rounds * target.len() {
         let started = Instant::now();
         target.send(&client, i).await?;
-        latencies.push(started.elapsed().as_secs_f64() * 1000.0);
+        let ms = started.elapsed().as_secs_f64() * 1000.0;
+        latencies.push(ms);
+        by_query[i % target.len()].push(ms);
     }
-    latencies.sort_by(f64::total_cmp);
-    let pct = |p: f64| latencies[((latencies.len() as f64 * p).ceil() as usize).saturating_sub(1)];
-    let (p50_ms, p99_ms) = (pct(0.50), pct(0.99));
+    let (p50_ms, p99_ms) = (
+        percentile(&mut latencies, 0.50),
+        percentile(&mut latencies, 0.99),
+    );
+    let per_query = by_query
+        .iter_mut()
+        .map(|l| (percentile(l, 0.50), percentile(l, 1.0)))
+        .collect();
 
     // 32 clients, each with its own connection, for `secs` seconds.
     let done = Arc::new(AtomicU64::new(0));
@@ -360,9 +379,43 @@ async fn measure(
         name,
         p50_ms,
         p99_ms,
+        per_query,
         rps: counted as f64 / elapsed,
         errors,
     })
+}
+
+/// The `p` quantile (0..=1) of some latencies, nearest rank.
+fn percentile(latencies: &mut [f64], p: f64) -> f64 {
+    latencies.sort_by(f64::total_cmp);
+    latencies[((latencies.len() as f64 * p).ceil() as usize).saturating_sub(1)]
+}
+
+/// Where the time goes: each query of the mix, median / slowest at 1 client, per target.
+fn print_per_query(rows: &[Row]) {
+    let rows: Vec<&Row> = rows
+        .iter()
+        .filter(|r| r.per_query.len() == MIX.len())
+        .collect();
+    println!();
+    print!("| {:<40} |", "query (1 client: p50 / max ms)");
+    for row in &rows {
+        print!(" {:>22} |", row.name.chars().take(22).collect::<String>());
+    }
+    println!();
+    for (i, query) in MIX.iter().enumerate() {
+        let shown = if query.is_empty() {
+            "(no query)"
+        } else {
+            query
+        };
+        print!("| {:<40} |", shown.chars().take(40).collect::<String>());
+        for row in &rows {
+            let (p50, max) = row.per_query[i];
+            print!(" {:>22} |", format!("{p50:.1} / {max:.1}"));
+        }
+        println!();
+    }
 }
 
 fn print_table(rows: &[Row], docs: i64, rounds: usize, secs: u64) {
