@@ -107,39 +107,133 @@ pub async fn count(db: impl PgExecutor<'_>) -> sqlx::Result<i64> {
         .await
 }
 
-/// Rebuilds every document from the catalog in one transaction: readers see the old set until
-/// it commits, then the new one. Outbox rows are not added (a Meilisearch reindex follows).
-pub async fn rebuild_all(conn: &mut PgConnection) -> sqlx::Result<u64> {
-    sqlx::query("delete from search_documents")
-        .execute(&mut *conn)
+/// The documents' columns as the source view gives them.
+const SOURCE_COLUMNS: &str = "product_id, slug, name, producer_slug, producer_name, category_code, \
+    category_group, category_name, price_vnd, unit, unit_name, in_stock, image_key, thumb_key, \
+    stars, stars_expires_on, gi_slug, gi_name, commune_code, commune_name, old_commune, \
+    old_district, places, created_at, tsv";
+
+/// The indexes of `search_documents` (as migration 5 made them), built on the fresh table under a
+/// `_next` name and renamed when it is swapped in.
+const INDEXES: &[(&str, &str)] = &[
+    ("search_documents_tsv_idx", "using gin (tsv)"),
+    (
+        "search_documents_rank_idx",
+        "(stars desc nulls last, created_at desc, product_id)",
+    ),
+    (
+        "search_documents_newest_idx",
+        "(created_at desc, product_id)",
+    ),
+    ("search_documents_price_idx", "(price_vnd, product_id)"),
+    ("search_documents_category_idx", "(category_code)"),
+    ("search_documents_group_idx", "(category_group)"),
+    ("search_documents_commune_idx", "(commune_code)"),
+    (
+        "search_documents_gi_idx",
+        "(gi_slug) where gi_slug is not null",
+    ),
+    ("search_documents_producer_idx", "(producer_slug)"),
+];
+
+/// Rebuilds every document from the catalog into a fresh table and swaps it in: readers see the
+/// old documents until the swap commits, then the new ones. Catalog writers wait meanwhile (the
+/// old table is locked against writes from the start), so nothing written during the rebuild is
+/// lost. Filling two halves on two connections and indexing after the fill, in bulk, is what
+/// makes it fast; outbox rows are not added (a Meilisearch reindex follows).
+pub async fn rebuild_all(db: &PgPool) -> sqlx::Result<u64> {
+    let mut setup = db.acquire().await?;
+    sqlx::query("drop table if exists search_documents_next")
+        .execute(&mut *setup)
         .await?;
-    let inserted = sqlx::query(
-        r#"
-        insert into search_documents (product_id, slug, name, producer_slug, producer_name, category_code,
-                                      category_group, category_name, price_vnd, unit, unit_name, in_stock,
-                                      image_key, thumb_key, stars, stars_expires_on, gi_slug, gi_name,
-                                      commune_code, commune_name, old_commune, old_district, places,
-                                      created_at, tsv)
-        select product_id, slug, name, producer_slug, producer_name, category_code, category_group,
-               category_name, price_vnd, unit, unit_name, in_stock, image_key, thumb_key, stars,
-               stars_expires_on, gi_slug, gi_name, commune_code, commune_name, old_commune,
-               old_district, places, created_at, tsv
-          from search_document_source
-        "#,
-    )
-    .execute(&mut *conn)
-    .await?
-    .rows_affected();
-    sqlx::query("delete from search_words")
-        .execute(&mut *conn)
+    sqlx::query("create table search_documents_next (like search_documents including defaults)")
+        .execute(&mut *setup)
         .await?;
-    sqlx::query(
+    drop(setup);
+
+    let mut swap = db.begin().await?;
+    // Products first: the new table's foreign key needs this lock at the end, and a writer
+    // holding products while its trigger waits for the documents would deadlock with us then.
+    sqlx::query("lock table products in share row exclusive mode")
+        .execute(&mut *swap)
+        .await?;
+    sqlx::query("lock table search_documents in exclusive mode")
+        .execute(&mut *swap)
+        .await?;
+    // Random v4 ids split evenly at the middle of their range.
+    let fill = |lower: bool| async move {
+        let half = if lower {
+            "product_id < '80000000-0000-0000-0000-000000000000'"
+        } else {
+            "product_id >= '80000000-0000-0000-0000-000000000000'"
+        };
+        let sql = format!(
+            "insert into search_documents_next ({SOURCE_COLUMNS})
+             select {SOURCE_COLUMNS} from search_document_source where {half}"
+        );
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .execute(db)
+            .await
+            .map(|done| done.rows_affected())
+    };
+    let (lower, upper) = tokio::try_join!(fill(true), fill(false))?;
+
+    // The text index on one connection, the others on a second one, at the same time.
+    let build = |indexes: Vec<(&'static str, &'static str)>| async move {
+        let mut conn = db.acquire().await?;
+        sqlx::query("set maintenance_work_mem = '256MB'")
+            .execute(&mut *conn)
+            .await?;
+        for (name, definition) in indexes {
+            let (method, columns) = match definition.strip_prefix("using gin ") {
+                Some(columns) => ("using gin ", columns),
+                None => ("", definition),
+            };
+            let sql =
+                format!("create index {name}_next on search_documents_next {method}{columns}");
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .execute(&mut *conn)
+                .await?;
+        }
+        sqlx::query("reset maintenance_work_mem")
+            .execute(&mut *conn)
+            .await?;
+        Ok::<_, sqlx::Error>(())
+    };
+    let (text, others): (Vec<_>, Vec<_>) = INDEXES
+        .iter()
+        .copied()
+        .partition(|(_, definition)| definition.starts_with("using gin"));
+    tokio::try_join!(build(text), build(others))?;
+
+    for statement in [
+        "alter table search_documents_next add constraint search_documents_next_pkey primary key (product_id)",
+        "alter table search_documents_next add constraint search_documents_next_product_id_fkey
+             foreign key (product_id) references products (id) on delete cascade",
+        "drop table search_documents",
+        "alter table search_documents_next rename to search_documents",
+        // Renaming the constraint renames its index too.
+        "alter table search_documents rename constraint search_documents_next_pkey to search_documents_pkey",
+        "alter table search_documents rename constraint search_documents_next_product_id_fkey
+             to search_documents_product_id_fkey",
+        "delete from search_words",
         "insert into search_words (word)
          select distinct w from search_documents, unnest(tsvector_to_array(tsv)) as w",
-    )
-    .execute(&mut *conn)
-    .await?;
-    Ok(inserted)
+    ] {
+        sqlx::query(statement).execute(&mut *swap).await?;
+    }
+    for (name, _) in INDEXES {
+        let sql = format!("alter index {name}_next rename to {name}");
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .execute(&mut *swap)
+            .await?;
+    }
+    sqlx::query("update search_state set version = version + 1")
+        .execute(&mut *swap)
+        .await?;
+    swap.commit().await?;
+    sqlx::query("analyze search_documents").execute(db).await?;
+    Ok(lower + upper)
 }
 
 /// Synonym pairs (folded), both directions.
@@ -168,11 +262,16 @@ pub async fn closest_word(db: impl PgExecutor<'_>, word: &str) -> sqlx::Result<O
     .await
 }
 
-/// A number that changes whenever any document does (facet caches key on it).
-pub async fn version(db: impl PgExecutor<'_>) -> sqlx::Result<i64> {
-    sqlx::query_scalar("select version from search_state")
-        .fetch_one(db)
-        .await
+/// A number that changes whenever any document does (facet caches key on it), and about how
+/// many documents there are (the planner's own estimate, free to read).
+pub async fn version(db: impl PgExecutor<'_>) -> sqlx::Result<(i64, i64)> {
+    sqlx::query_as(
+        "select version, (select greatest(reltuples, 0)::int8 from pg_class
+                           where oid = 'search_documents'::regclass)
+           from search_state",
+    )
+    .fetch_one(db)
+    .await
 }
 
 /// What the Postgres backend matches: a filter plus the tsquery built from `q` (if any).
@@ -180,6 +279,61 @@ pub struct PgQuery<'a> {
     pub filter: &'a ProductFilter,
     pub tsquery: Option<&'a str>,
     pub today: NaiveDate,
+    /// How many documents matched this query when last counted, and how many there were then.
+    /// Postgres cannot know that "mật" and "ong" come together and plans for a tenth of the
+    /// matches there are; with a count at hand the page query picks its plan from it.
+    pub counted: Option<(i64, i64)>,
+}
+
+/// How a page in rating order finds its rows among the text matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Plan {
+    /// Never counted: Postgres's planner chooses.
+    Planner,
+    /// Many matches: walk the rating index and stop at the rows wanted.
+    Walk,
+    /// Few matches: collect them all from the text index, then sort.
+    Collect,
+}
+
+impl PgQuery<'_> {
+    /// Walking the rating index visits about `wanted × documents / matches` rows, collecting
+    /// visits `matches` rows; the count from an earlier run of the same query decides.
+    fn plan(&self, wanted: i64) -> Plan {
+        match (self.tsquery, self.counted) {
+            (Some(_), Some((matches, documents))) => {
+                if (matches as f64) * (matches as f64) > (wanted as f64) * (documents as f64) {
+                    Plan::Walk
+                } else {
+                    Plan::Collect
+                }
+            }
+            _ => Plan::Planner,
+        }
+    }
+}
+
+/// Runs a search statement, steering the planner away from the text index when walking the
+/// order index is known to be cheaper (`SET LOCAL` lasts for this transaction only).
+async fn fetch_docs(
+    db: &PgPool,
+    qb: &mut QueryBuilder<Postgres>,
+    walk_in_order: bool,
+) -> sqlx::Result<Vec<SearchDoc>> {
+    if !walk_in_order {
+        return qb.build_query_as().persistent(false).fetch_all(db).await;
+    }
+    let mut tx = db.begin().await?;
+    sqlx::query("set local enable_bitmapscan = off")
+        .execute(&mut *tx)
+        .await?;
+    let docs = qb
+        .build_query_as()
+        .persistent(false)
+        .fetch_all(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(docs)
 }
 
 fn push_where(qb: &mut QueryBuilder<Postgres>, q: &PgQuery<'_>) {
@@ -249,27 +403,48 @@ pub async fn search_page(db: &PgPool, q: &PgQuery<'_>) -> sqlx::Result<Vec<Searc
         Sort::PriceDesc => "d.price_vnd desc, d.product_id",
         Sort::Newest => "d.created_at desc, d.product_id",
     };
+    let page_end = f.offset() + i64::from(f.per_page);
     match (f.sort, q.tsquery) {
         (Sort::Relevance, Some(tsquery)) => {
             // Rank the best-rated candidates by text relevance (name > producer/GI > places >
-            // description); past them, keep the rating order.
-            qb.push("with candidates as (select d.*, row_number() over () as n from (select d.* from search_documents d");
-            push_where(&mut qb, q);
+            // description); past them, keep the rating order. The candidates are picked on
+            // narrow rows; only they are joined back for their text.
+            let plan = q.plan(RANKED_CANDIDATES);
+            qb.push("with ");
+            if plan == Plan::Collect {
+                // Materialised: matched through the text index first, whatever the planner
+                // guesses of their number (it takes "miến dong" for 2,000 rows spread far
+                // along the rating index and walks 11,000 of them).
+                qb.push("matches as materialized (select d.product_id, d.stars, d.created_at from search_documents d");
+                push_where(&mut qb, q);
+                qb.push("), ");
+            }
+            qb.push("candidates as (select d.product_id, row_number() over (order by ")
+                .push(order)
+                .push(") as n from (select d.product_id, d.stars, d.created_at from ");
+            if plan == Plan::Collect {
+                qb.push("matches d");
+            } else {
+                qb.push("search_documents d");
+                push_where(&mut qb, q);
+            }
             qb.push(" order by ")
                 .push(order)
                 .push(" limit ")
                 .push_bind(RANKED_CANDIDATES)
                 .push(") d) select ")
                 .push(DOC_COLUMNS)
-                .push(" from candidates d order by ts_rank('{0.1, 0.2, 0.4, 1.0}', d.tsv, to_tsquery('simple', ")
+                .push(
+                    " from candidates c join search_documents d on d.product_id = c.product_id \
+                     order by ts_rank('{0.1, 0.2, 0.4, 1.0}', d.tsv, to_tsquery('simple', ",
+                )
                 .push_bind(tsquery.to_owned())
-                .push(")) desc, d.n");
+                .push(")) desc, c.n");
             qb.push(" limit ")
                 .push_bind(i64::from(f.per_page))
                 .push(" offset ")
                 .push_bind(f.offset());
-            let mut docs: Vec<SearchDoc> =
-                qb.build_query_as().persistent(false).fetch_all(db).await?;
+            let mut docs = fetch_docs(db, &mut qb, plan == Plan::Walk).await?;
             if docs.is_empty() && f.offset() >= RANKED_CANDIDATES {
                 // Deep pages continue in rating order.
                 let mut qb = QueryBuilder::new("select ");
@@ -281,22 +456,29 @@ pub async fn search_page(db: &PgPool, q: &PgQuery<'_>) -> sqlx::Result<Vec<Searc
                     .push_bind(i64::from(f.per_page))
                     .push(" offset ")
                     .push_bind(f.offset());
-                docs = qb.build_query_as().persistent(false).fetch_all(db).await?;
+                docs = fetch_docs(db, &mut qb, q.plan(page_end) == Plan::Walk).await?;
             }
             Ok(docs)
         }
         _ => {
+            // The page is chosen on narrow rows; only its own rows are read whole (building
+            // every match's columns before sorting cost half of a 3,000-match query).
             qb.push("select ")
                 .push(DOC_COLUMNS)
-                .push(" from search_documents d");
+                .push(" from (select d.product_id from search_documents d");
             push_where(&mut qb, q);
             qb.push(" order by ")
                 .push(order)
                 .push(" limit ")
                 .push_bind(i64::from(f.per_page))
                 .push(" offset ")
-                .push_bind(f.offset());
-            qb.build_query_as().persistent(false).fetch_all(db).await
+                .push_bind(f.offset())
+                .push(") page join search_documents d on d.product_id = page.product_id order by ")
+                .push(order);
+            // Prices and dates follow what is searched for (wines cost more than noodles), so
+            // walking those indexes can wander far: only the rating order is walked.
+            let walk = f.sort == Sort::Stars && q.plan(page_end) == Plan::Walk;
+            fetch_docs(db, &mut qb, walk).await
         }
     }
 }
@@ -454,4 +636,37 @@ pub async fn sweep_expired(conn: &mut PgConnection, before: NaiveDate) -> sqlx::
         .execute(&mut *conn)
         .await?;
     Ok(ids)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn query(counted: Option<(i64, i64)>, tsquery: Option<&str>) -> Plan {
+        let filter = ProductFilter::default();
+        PgQuery {
+            filter: &filter,
+            tsquery,
+            today: NaiveDate::from_ymd_opt(2026, 11, 28).expect("date"),
+            counted,
+        }
+        .plan(RANKED_CANDIDATES)
+    }
+
+    #[test]
+    fn common_words_walk_the_rating_index_and_rare_ones_are_collected() {
+        // 10,000 of 100,000 ("mật ong"): about 2,000 rows walked beat 10,000 collected.
+        assert_eq!(
+            query(Some((10_000, 100_000)), Some("mat & ong")),
+            Plan::Walk
+        );
+        // 1,700 of 100,000: walking would visit some 12,000 rows.
+        assert_eq!(
+            query(Some((1_700, 100_000)), Some("hong & khong & hat")),
+            Plan::Collect
+        );
+        // Never counted, or no words at all: the planner decides.
+        assert_eq!(query(None, Some("mat & ong")), Plan::Planner);
+        assert_eq!(query(Some((100_000, 100_000)), None), Plan::Planner);
+    }
 }

@@ -18,6 +18,8 @@ use crate::domain::listing::{ProductFilter, Sort};
 
 /// Facet counts kept per distinct filter; beyond this many the cache starts over.
 const FACET_CACHE_ENTRIES: usize = 512;
+/// Match counts kept for choosing plans (a few dozen bytes each).
+const MATCH_COUNT_ENTRIES: usize = 8192;
 
 pub struct PostgresSearch {
     db: PgPool,
@@ -27,6 +29,9 @@ pub struct PostgresSearch {
     /// bumps it in its own transaction, so a cached count is never staler than a fresh read.
     facet_cache: Mutex<HashMap<String, (i64, i64, Facets)>>,
     cache_facets: bool,
+    /// How many documents each query matched when last counted, whatever the data version: only
+    /// the choice of plan reads it, and a count from a while ago chooses as well as a fresh one.
+    match_counts: Mutex<HashMap<String, i64>>,
 }
 
 impl PostgresSearch {
@@ -36,6 +41,7 @@ impl PostgresSearch {
             synonyms: OnceCell::new(),
             facet_cache: Mutex::new(HashMap::new()),
             cache_facets,
+            match_counts: Mutex::new(HashMap::new()),
         }
     }
 
@@ -64,31 +70,30 @@ impl PostgresSearch {
         tsquery: Option<&str>,
         today: NaiveDate,
     ) -> Result<SearchHits, SearchError> {
+        let key = Self::cache_key(filter, tsquery, today);
+        let (version, documents) = search_docs::version(&self.db).await?;
+        let counted = self
+            .match_counts
+            .lock()
+            .expect("match counts lock")
+            .get(&key)
+            .map(|matches| (*matches, documents));
         let query = PgQuery {
             filter,
             tsquery,
             today,
+            counted,
         };
-        if !self.cache_facets {
-            let (docs, (total, facets)) = tokio::try_join!(
-                search_docs::search_page(&self.db, &query),
-                search_docs::search_facets(&self.db, &query)
-            )?;
-            return Ok(SearchHits {
-                docs,
-                total,
-                facets,
-            });
-        }
-        let version = search_docs::version(&self.db).await?;
-        let key = Self::cache_key(filter, tsquery, today);
-        let cached = self
-            .facet_cache
-            .lock()
-            .expect("facet cache lock")
-            .get(&key)
-            .filter(|(at, _, _)| *at == version)
-            .map(|(_, total, facets)| (*total, facets.clone()));
+        let cached = if self.cache_facets {
+            self.facet_cache
+                .lock()
+                .expect("facet cache lock")
+                .get(&key)
+                .filter(|(at, _, _)| *at == version)
+                .map(|(_, total, facets)| (*total, facets.clone()))
+        } else {
+            None
+        };
         let (docs, (total, facets)) = match cached {
             Some(counts) => (search_docs::search_page(&self.db, &query).await?, counts),
             None => {
@@ -97,11 +102,18 @@ impl PostgresSearch {
                     search_docs::search_page(&self.db, &query),
                     search_docs::search_facets(&self.db, &query)
                 )?;
-                let mut cache = self.facet_cache.lock().expect("facet cache lock");
-                if cache.len() >= FACET_CACHE_ENTRIES {
-                    cache.clear();
+                if self.cache_facets {
+                    let mut cache = self.facet_cache.lock().expect("facet cache lock");
+                    if cache.len() >= FACET_CACHE_ENTRIES {
+                        cache.clear();
+                    }
+                    cache.insert(key.clone(), (version, counts.0, counts.1.clone()));
                 }
-                cache.insert(key, (version, counts.0, counts.1.clone()));
+                let mut matches = self.match_counts.lock().expect("match counts lock");
+                if matches.len() >= MATCH_COUNT_ENTRIES {
+                    matches.clear();
+                }
+                matches.insert(key, counts.0);
                 (docs, counts)
             }
         };
@@ -123,7 +135,7 @@ impl PostgresSearch {
         let synonyms = self.synonyms().await?;
         let any: Vec<String> = words
             .iter()
-            .filter_map(|w| text::tsquery(std::slice::from_ref(w), synonyms, false))
+            .filter_map(|w| text::tsquery(std::slice::from_ref(w), synonyms, None))
             .collect();
         if any.is_empty() {
             return Ok(vec![]);
@@ -174,7 +186,7 @@ impl SearchBackend for PostgresSearch {
         };
         let words = text::words(q);
         let synonyms = self.synonyms().await?;
-        let Some(tsquery) = text::tsquery(&words, synonyms, true) else {
+        let Some(tsquery) = text::tsquery(&words, synonyms, text::SUBMITTED) else {
             // Nothing searchable was typed (punctuation only): list as without `q`.
             return self.run(filter, None, today).await;
         };
@@ -184,7 +196,7 @@ impl SearchBackend for PostgresSearch {
         }
         // Nothing matched: perhaps a typo. Trigrams only here, and only over the vocabulary.
         match self.corrected(&words).await? {
-            Some(fixed) => match text::tsquery(&fixed, synonyms, true) {
+            Some(fixed) => match text::tsquery(&fixed, synonyms, text::SUBMITTED) {
                 Some(tsquery) => self.run(filter, Some(&tsquery), today).await,
                 None => Ok(hits),
             },
@@ -200,13 +212,13 @@ impl SearchBackend for PostgresSearch {
     ) -> Result<Vec<ProductSuggestion>, SearchError> {
         let words = text::words(q);
         let synonyms = self.synonyms().await?;
-        let mut found = match text::tsquery(&words, synonyms, true) {
+        let mut found = match text::tsquery(&words, synonyms, text::TYPING) {
             Some(tsquery) => search_docs::similar_names(&self.db, &tsquery, limit as i64).await?,
             None => return Ok(vec![]),
         };
         if found.is_empty()
             && let Some(fixed) = self.corrected(&words).await?
-            && let Some(tsquery) = text::tsquery(&fixed, synonyms, true)
+            && let Some(tsquery) = text::tsquery(&fixed, synonyms, text::TYPING)
         {
             found = search_docs::similar_names(&self.db, &tsquery, limit as i64).await?;
         }

@@ -66,13 +66,8 @@ async fn rebuild(
 ) -> anyhow::Result<Reindexed> {
     let started = Instant::now();
     let spinner = bar(1, "postgres", progress);
-    let mut tx = db.begin().await?;
-    let documents = search_docs::rebuild_all(&mut tx).await? as i64;
     // Rows queued before the rebuild are covered by it and by the Meilisearch fill below.
-    sqlx::query("update search_state set version = version + 1")
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
+    let documents = search_docs::rebuild_all(db).await? as i64;
     spinner.inc(1);
     spinner.finish_with_message(format!("postgres: {documents} documents"));
     let postgres_secs = started.elapsed().as_secs_f64();

@@ -41,9 +41,23 @@ impl Synonyms {
     }
 }
 
+/// While typing (suggestions), the last word matches as a prefix from two letters: "tr" already
+/// narrows to "trà", "tre"…
+pub const TYPING: Option<usize> = Some(2);
+/// A submitted search: two-letter words are nearly always whole syllables ("lá", "mì", "tơ"),
+/// and as prefixes they would fan out to hundreds of words.
+pub const SUBMITTED: Option<usize> = Some(3);
+
 /// A `to_tsquery('simple', …)` text: every word (or a synonym of it) must match; the last word
-/// also matches as a prefix so that results follow the typing. `None` when nothing is left.
-pub fn tsquery(words: &[String], synonyms: &Synonyms, prefix_last: bool) -> Option<String> {
+/// also matches as a prefix when it has at least `prefix_from` letters, so that results follow
+/// the typing. `None` when nothing is left.
+pub fn tsquery(
+    words: &[String],
+    synonyms: &Synonyms,
+    prefix_from: Option<usize>,
+) -> Option<String> {
+    let prefix_last = prefix_from.is_some();
+    let prefix_from = prefix_from.unwrap_or(usize::MAX);
     let mut groups = Vec::new();
     let mut i = 0;
     while i < words.len() {
@@ -59,17 +73,39 @@ pub fn tsquery(words: &[String], synonyms: &Synonyms, prefix_last: bool) -> Opti
             }
         }
         let ends_query = i + taken == words.len();
-        let rendered: Vec<String> = alternatives
+        // An alternative holding every word of a shorter one matches nothing more ("mật ong rừng"
+        // within "mật ong"): dropping it spares the index a prefix expansion and a union.
+        let alternatives: Vec<(usize, Vec<String>)> = alternatives
             .iter()
             .enumerate()
+            .filter(|(n, phrase)| {
+                !alternatives.iter().enumerate().any(|(m, other)| {
+                    m != *n
+                        && other.len() < phrase.len()
+                        && other.iter().all(|w| phrase.contains(w))
+                        // Unless this one's last word, matched as a prefix, is one of those
+                        // words: "ong:*" also matches documents without "ong".
+                        && !(*n == 0
+                            && ends_query
+                            && prefix_last
+                            && phrase
+                                .last()
+                                .is_some_and(|last| last.len() >= prefix_from && other.contains(last)))
+                })
+            })
+            .map(|(n, phrase)| (n, phrase.clone()))
+            .collect();
+        let rendered: Vec<String> = alternatives
+            .iter()
             .map(|(n, phrase)| {
+                let n = *n;
                 let mut parts: Vec<String> = phrase.clone();
-                // Prefix-match the word being typed (not single letters, which match everything).
+                // Prefix-match the word being typed (never single letters: they match everything).
                 if n == 0
                     && ends_query
                     && prefix_last
                     && let Some(last) = parts.last_mut()
-                    && last.len() >= 2
+                    && last.len() >= prefix_from.max(2)
                 {
                     last.push_str(":*");
                 }
@@ -110,10 +146,26 @@ mod tests {
     #[test]
     fn synonyms_and_prefixes_shape_the_query() {
         let synonyms = Synonyms::new(&pairs());
-        let q = tsquery(&words("trà tân cương"), &synonyms, true).unwrap();
+        let q = tsquery(&words("trà tân cương"), &synonyms, TYPING).unwrap();
         assert_eq!(q, "(tra | che) & (tan) & (cuong:*)");
-        let q = tsquery(&words("mì dong bắc kạn"), &synonyms, false).unwrap();
+        let q = tsquery(&words("mì dong bắc kạn"), &synonyms, None).unwrap();
         assert_eq!(q, "(mi & dong | mien) & (bac) & (kan)");
-        assert_eq!(tsquery(&[], &synonyms, true), None);
+        // The longer phrase matches only what the shorter one does: it goes.
+        let synonyms = Synonyms::new(&[
+            ("mat ong".to_owned(), "mat ong rung".to_owned()),
+            ("mat ong rung".to_owned(), "mat ong".to_owned()),
+        ]);
+        let q = tsquery(&words("mật ong rừng"), &synonyms, TYPING).unwrap();
+        assert_eq!(q, "(mat & ong)");
+        let q = tsquery(&words("mật ong"), &synonyms, TYPING).unwrap();
+        assert_eq!(q, "(mat & ong:*)");
+        // Submitted, a two-letter last word is taken whole.
+        let q = tsquery(&words("rượu men lá"), &synonyms, SUBMITTED).unwrap();
+        assert_eq!(q, "(ruou) & (men) & (la)");
+        let q = tsquery(&words("rượu men lá rừ"), &synonyms, TYPING).unwrap();
+        assert_eq!(q, "(ruou) & (men) & (la) & (ru:*)");
+        let q = tsquery(&words("mật ong"), &synonyms, None).unwrap();
+        assert_eq!(q, "(mat & ong)");
+        assert_eq!(tsquery(&[], &synonyms, TYPING), None);
     }
 }
