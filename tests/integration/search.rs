@@ -595,6 +595,83 @@ async fn reindex_rebuilds_documents_and_swaps_in_a_new_index() {
     }
 }
 
+/// The rebuild swaps a new documents table in (and a new Meilisearch index): catalog writes that
+/// race it must all be in the result, whichever way they interleave.
+#[tokio::test]
+async fn writes_racing_a_reindex_are_not_lost() {
+    for engine in engines() {
+        let (app, _meili) = app_on(engine, Arc::new(SystemClock)).await;
+        load_catalog(&app, Utc::now().date_naive()).await;
+        settle(&app).await;
+        let settings = app.settings.clone();
+        let reindex =
+            tokio::spawn(
+                async move { server::search::reindex::from_settings(&settings, false).await },
+            );
+        for n in 0..5 {
+            sqlx::query("update products set name = $1 where slug = 'che-bup-la-bang'")
+                .bind(format!("Chè búp lá bàng đợt{n}"))
+                .execute(&app.db)
+                .await
+                .unwrap();
+            tokio::task::yield_now().await;
+        }
+        reindex.await.unwrap().unwrap();
+        settle(&app).await;
+        let body = list(&app, engine, "q=dot4").await;
+        assert_eq!(names(&body), ["Chè búp lá bàng đợt4"], "{engine:?}: {body}");
+        let stored: Vec<String> =
+            sqlx::query_scalar("select name from search_documents where slug = 'che-bup-la-bang'")
+                .fetch_all(&app.db)
+                .await
+                .unwrap();
+        assert_eq!(stored, ["Chè búp lá bàng đợt4"], "{engine:?}");
+        assert_eq!(list(&app, engine, "").await["total"], 5, "{engine:?}");
+    }
+}
+
+/// Postgres ranks the 200 best-rated matches by text relevance and lists the rest in rating
+/// order: paging runs across that seam without losing, repeating or shortening anything.
+#[tokio::test]
+async fn relevance_pages_run_on_past_the_ranked_candidates() {
+    let app = TestApp::spawn().await;
+    seed::real::load(&app.db).await.unwrap();
+    seed::synthetic::load(&app.db, 1_000).await.unwrap();
+    let per_page = 48;
+    let first = list(
+        &app,
+        Engine::Postgres,
+        &format!("q=tra&per_page={per_page}"),
+    )
+    .await;
+    let total = first["total"].as_i64().unwrap();
+    assert!(total > 240, "enough tea to page past 200: {total}");
+    let pages = (total + per_page - 1) / per_page;
+    let mut seen = std::collections::HashSet::new();
+    for page in 1..=pages {
+        let body = list(
+            &app,
+            Engine::Postgres,
+            &format!("q=tra&per_page={per_page}&page={page}"),
+        )
+        .await;
+        let items = body["items"].as_array().unwrap();
+        let expected = if page < pages {
+            per_page
+        } else {
+            total - per_page * (pages - 1)
+        };
+        assert_eq!(items.len() as i64, expected, "page {page} of {pages}");
+        for item in items {
+            assert!(
+                seen.insert(item["id"].as_str().unwrap().to_owned()),
+                "page {page} repeats {item}"
+            );
+        }
+    }
+    assert_eq!(seen.len() as i64, total);
+}
+
 #[tokio::test]
 async fn every_page_has_a_search_form_that_works_without_javascript() {
     let app = TestApp::spawn().await;

@@ -445,18 +445,23 @@ pub async fn search_page(db: &PgPool, q: &PgQuery<'_>) -> sqlx::Result<Vec<Searc
                 .push(" offset ")
                 .push_bind(f.offset());
             let mut docs = fetch_docs(db, &mut qb, plan == Plan::Walk).await?;
-            if docs.is_empty() && f.offset() >= RANKED_CANDIDATES {
-                // Deep pages continue in rating order.
+            let missing = i64::from(f.per_page) - docs.len() as i64;
+            if missing > 0 && page_end > RANKED_CANDIDATES {
+                // Past the ranked candidates the list goes on in rating order: a page that
+                // straddles the 200th match is filled up from there, deeper pages come from
+                // there whole.
+                let start = f.offset().max(RANKED_CANDIDATES);
                 let mut qb = QueryBuilder::new("select ");
                 qb.push(DOC_COLUMNS).push(" from search_documents d");
                 push_where(&mut qb, q);
                 qb.push(" order by ")
                     .push(order)
                     .push(" limit ")
-                    .push_bind(i64::from(f.per_page))
+                    .push_bind(missing)
                     .push(" offset ")
-                    .push_bind(f.offset());
-                docs = fetch_docs(db, &mut qb, q.plan(page_end) == Plan::Walk).await?;
+                    .push_bind(start);
+                let walk = q.plan(start + missing) == Plan::Walk;
+                docs.extend(fetch_docs(db, &mut qb, walk).await?);
             }
             Ok(docs)
         }
