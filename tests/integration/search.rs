@@ -630,6 +630,48 @@ async fn writes_racing_a_reindex_are_not_lost() {
     }
 }
 
+/// A catalog write that already holds its product (an edit reads it `for update` first) and then
+/// waits for the rebuilding reindex must not deadlock with the reindex's table swap.
+#[tokio::test]
+async fn an_edit_holding_its_product_waits_out_a_reindex_without_deadlock() {
+    let (app, _meili) = app_on(Engine::Postgres, Arc::new(SystemClock)).await;
+    load_catalog(&app, Utc::now().date_naive()).await;
+    let mut edit = app.db.begin().await.unwrap();
+    sqlx::query("select id from products where slug = 'che-bup-la-bang' for update")
+        .execute(&mut *edit)
+        .await
+        .unwrap();
+    let settings = app.settings.clone();
+    let reindex =
+        tokio::spawn(async move { server::search::reindex::from_settings(&settings, false).await });
+    // Once the reindex holds the documents, the edit goes on and waits for it.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < deadline {
+        let locked: bool = sqlx::query_scalar(
+            "select exists (select 1 from pg_locks where relation = 'search_documents'::regclass
+                              and mode = 'ExclusiveLock' and granted)",
+        )
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+        if locked || reindex.is_finished() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    sqlx::query("update products set name = 'Chè búp La Bằng mới' where slug = 'che-bup-la-bang'")
+        .execute(&mut *edit)
+        .await
+        .expect("the edit waits, it is not chosen as a deadlock victim");
+    edit.commit().await.unwrap();
+    reindex
+        .await
+        .unwrap()
+        .expect("the reindex completes, it is not chosen as a deadlock victim");
+    let body = list(&app, Engine::Postgres, "q=la+bang+moi").await;
+    assert_eq!(names(&body), ["Chè búp La Bằng mới"], "{body}");
+}
+
 /// Postgres ranks the 200 best-rated matches by text relevance and lists the rest in rating
 /// order: paging runs across that seam without losing, repeating or shortening anything.
 #[tokio::test]

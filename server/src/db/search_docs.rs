@@ -152,11 +152,8 @@ pub async fn rebuild_all(db: &PgPool) -> sqlx::Result<u64> {
     drop(setup);
 
     let mut swap = db.begin().await?;
-    // Products first: the new table's foreign key needs this lock at the end, and a writer
-    // holding products while its trigger waits for the documents would deadlock with us then.
-    sqlx::query("lock table products in share row exclusive mode")
-        .execute(&mut *swap)
-        .await?;
+    // Writers wait from here (their triggers write documents); readers go on until the swap.
+    // The documents table has no foreign key (migration 7): dropping it locks nothing else.
     sqlx::query("lock table search_documents in exclusive mode")
         .execute(&mut *swap)
         .await?;
@@ -180,8 +177,9 @@ pub async fn rebuild_all(db: &PgPool) -> sqlx::Result<u64> {
 
     // The text index on one connection, the others on a second one, at the same time.
     let build = |indexes: Vec<(&'static str, &'static str)>| async move {
-        let mut conn = db.acquire().await?;
-        sqlx::query("set maintenance_work_mem = '256MB'")
+        // In a transaction, so that the memory setting ends with it whatever happens.
+        let mut conn = db.begin().await?;
+        sqlx::query("set local maintenance_work_mem = '256MB'")
             .execute(&mut *conn)
             .await?;
         for (name, definition) in indexes {
@@ -195,10 +193,7 @@ pub async fn rebuild_all(db: &PgPool) -> sqlx::Result<u64> {
                 .execute(&mut *conn)
                 .await?;
         }
-        sqlx::query("reset maintenance_work_mem")
-            .execute(&mut *conn)
-            .await?;
-        Ok::<_, sqlx::Error>(())
+        conn.commit().await
     };
     let (text, others): (Vec<_>, Vec<_>) = INDEXES
         .iter()
@@ -208,17 +203,14 @@ pub async fn rebuild_all(db: &PgPool) -> sqlx::Result<u64> {
 
     for statement in [
         "alter table search_documents_next add constraint search_documents_next_pkey primary key (product_id)",
-        "alter table search_documents_next add constraint search_documents_next_product_id_fkey
-             foreign key (product_id) references products (id) on delete cascade",
+        // The vocabulary before the drop: from there until commit, searches wait.
+        "delete from search_words",
+        "insert into search_words (word)
+         select distinct w from search_documents_next, unnest(tsvector_to_array(tsv)) as w",
         "drop table search_documents",
         "alter table search_documents_next rename to search_documents",
         // Renaming the constraint renames its index too.
         "alter table search_documents rename constraint search_documents_next_pkey to search_documents_pkey",
-        "alter table search_documents rename constraint search_documents_next_product_id_fkey
-             to search_documents_product_id_fkey",
-        "delete from search_words",
-        "insert into search_words (word)
-         select distinct w from search_documents, unnest(tsvector_to_array(tsv)) as w",
     ] {
         sqlx::query(statement).execute(&mut *swap).await?;
     }
@@ -232,7 +224,10 @@ pub async fn rebuild_all(db: &PgPool) -> sqlx::Result<u64> {
         .execute(&mut *swap)
         .await?;
     swap.commit().await?;
-    sqlx::query("analyze search_documents").execute(db).await?;
+    // Statistics for the planner, and the visibility map that lets narrow reads skip the heap.
+    sqlx::query("vacuum analyze search_documents")
+        .execute(db)
+        .await?;
     Ok(lower + upper)
 }
 
@@ -621,6 +616,11 @@ pub async fn refresh_products(db: impl PgExecutor<'_>, ids: &[Uuid]) -> sqlx::Re
 /// Products whose certificate in force expired on a day in `[since, before)`, per the documents.
 /// Moves the sweep's mark to `before` in the same transaction, so each day is swept once.
 pub async fn sweep_expired(conn: &mut PgConnection, before: NaiveDate) -> sqlx::Result<Vec<Uuid>> {
+    // Taken before reading the documents: the rebuild's table swap waits for readers, and a
+    // reader that then writes (as this sweep does) would otherwise wait for the rebuild.
+    sqlx::query("lock table search_documents in row exclusive mode")
+        .execute(&mut *conn)
+        .await?;
     let since: NaiveDate =
         sqlx::query_scalar("select last_day from search_expiry_sweeps for update")
             .fetch_one(&mut *conn)
