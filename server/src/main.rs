@@ -43,11 +43,11 @@ async fn main() -> anyhow::Result<()> {
         ["reindex"] => {
             let done = server::search::reindex::from_settings(&settings, true).await?;
             println!(
-                "reindexed {} products: postgres {:.1} s{}",
+                "reindexed {} products: postgres done after {:.1} s{}",
                 done.documents,
                 done.postgres_secs,
                 done.meili_secs
-                    .map(|s| format!(", meilisearch {s:.1} s"))
+                    .map(|s| format!(", meilisearch after {s:.1} s (at the same time)"))
                     .unwrap_or_default()
             );
             Ok(())

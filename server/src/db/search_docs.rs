@@ -101,6 +101,25 @@ pub async fn page_after(
         .await
 }
 
+/// Like [`page_after`], built straight from the catalog (the source view) rather than read from
+/// the documents table: a reindex feeds Meilisearch while the table is being rebuilt.
+pub async fn source_page_after(
+    db: impl PgExecutor<'_>,
+    after: Option<Uuid>,
+    limit: i64,
+) -> sqlx::Result<Vec<SearchDoc>> {
+    let sql = format!(
+        "select {DOC_COLUMNS} from search_document_source d
+          where $1::uuid is null or d.product_id > $1
+          order by d.product_id limit $2"
+    );
+    sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(after)
+        .bind(limit)
+        .fetch_all(db)
+        .await
+}
+
 pub async fn count(db: impl PgExecutor<'_>) -> sqlx::Result<i64> {
     sqlx::query_scalar("select count(*) from search_documents")
         .fetch_one(db)
@@ -224,10 +243,8 @@ pub async fn rebuild_all(db: &PgPool) -> sqlx::Result<u64> {
         .execute(&mut *swap)
         .await?;
     swap.commit().await?;
-    // Statistics for the planner, and the visibility map that lets narrow reads skip the heap.
-    sqlx::query("vacuum analyze search_documents")
-        .execute(db)
-        .await?;
+    // Statistics for the planner now; autovacuum follows the bulk insert for the rest.
+    sqlx::query("analyze search_documents").execute(db).await?;
     Ok(lower + upper)
 }
 

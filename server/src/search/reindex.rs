@@ -1,11 +1,12 @@
-//! `server reindex`: rebuilds the Postgres documents from the catalog in one transaction, then
-//! (when Meilisearch is configured) fills a new index and swaps it in atomically. Sync workers
+//! `server reindex`: rebuilds the Postgres documents from the catalog into a fresh table swapped
+//! in atomically and, at the same time (when Meilisearch is configured), fills a new index from
+//! the catalog and swaps it in atomically. Sync workers
 //! pause meanwhile (the reindex holds the sync lock) and afterwards push what changed during it
 //! into the new index, so nothing written during a reindex is lost.
 
 use std::time::Instant;
 
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use sqlx::PgPool;
 
 use super::meili::MeiliSearch;
@@ -19,7 +20,9 @@ const BATCH: i64 = 5_000;
 #[derive(Debug, Clone)]
 pub struct Reindexed {
     pub documents: i64,
+    /// Seconds from the start until the Postgres documents were swapped in…
     pub postgres_secs: f64,
+    /// …and until the Meilisearch index was (the two run at the same time).
     pub meili_secs: Option<f64>,
 }
 
@@ -65,46 +68,54 @@ async fn rebuild(
     progress: bool,
 ) -> anyhow::Result<Reindexed> {
     let started = Instant::now();
-    let spinner = bar(1, "postgres", progress);
-    // Rows queued before the rebuild are covered by it and by the Meilisearch fill below.
-    let documents = search_docs::rebuild_all(db).await? as i64;
-    spinner.inc(1);
-    spinner.finish_with_message(format!("postgres: {documents} documents"));
-    let postgres_secs = started.elapsed().as_secs_f64();
-
-    let meili_secs = match meili {
-        None => None,
-        Some(meili) => {
-            let started = Instant::now();
-            let fresh = format!(
-                "{}_reindex_{}",
-                meili.index_name(),
-                uuid::Uuid::new_v4().simple()
-            );
-            meili.configure(&fresh).await?;
-            let bar = bar(documents as u64, "meilisearch", progress);
-            let today = clock.today();
-            let mut after = None;
-            let mut tasks = Vec::new();
-            loop {
-                let docs = search_docs::page_after(db, after, BATCH).await?;
-                let Some(last) = docs.last() else { break };
-                after = Some(last.id);
-                let n = docs.len() as u64;
-                // Queue every batch, then wait: Meilisearch indexes while we read the next.
-                tasks.push((n, meili.send(&fresh, docs, today).await?));
-            }
-            for (n, task) in tasks {
-                meili
-                    .wait_up_to(task, std::time::Duration::from_secs(600))
-                    .await?;
-                bar.inc(n);
-            }
-            meili.swap_in(&fresh).await?;
-            bar.finish_with_message("meilisearch: swapped in");
-            Some(started.elapsed().as_secs_f64())
-        }
+    let bars = if progress {
+        MultiProgress::new()
+    } else {
+        MultiProgress::with_draw_target(ProgressDrawTarget::hidden())
     };
+    // Both at once: Meilisearch is fed from the catalog itself, not from the table being
+    // rebuilt, so neither waits for the other.
+    let postgres = async {
+        let spinner = bars.add(bar(1, "postgres", progress));
+        let documents = search_docs::rebuild_all(db).await? as i64;
+        spinner.inc(1);
+        spinner.finish_with_message(format!("postgres: {documents} documents"));
+        Ok::<_, anyhow::Error>((documents, started.elapsed().as_secs_f64()))
+    };
+    let meilisearch = async {
+        let Some(meili) = meili else {
+            return Ok(None);
+        };
+        let expected = search_docs::count(db).await?;
+        let fresh = format!(
+            "{}_reindex_{}",
+            meili.index_name(),
+            uuid::Uuid::new_v4().simple()
+        );
+        meili.configure(&fresh).await?;
+        let bar = bars.add(bar(expected.max(0) as u64, "meilisearch", progress));
+        let today = clock.today();
+        let mut after = None;
+        let mut tasks = Vec::new();
+        loop {
+            let docs = search_docs::source_page_after(db, after, BATCH).await?;
+            let Some(last) = docs.last() else { break };
+            after = Some(last.id);
+            let n = docs.len() as u64;
+            // Queue every batch, then wait: Meilisearch indexes while we read the next.
+            tasks.push((n, meili.send(&fresh, docs, today).await?));
+        }
+        for (n, task) in tasks {
+            meili
+                .wait_up_to(task, std::time::Duration::from_secs(600))
+                .await?;
+            bar.inc(n);
+        }
+        meili.swap_in(&fresh).await?;
+        bar.finish_with_message("meilisearch: swapped in");
+        Ok::<_, anyhow::Error>(Some(started.elapsed().as_secs_f64()))
+    };
+    let ((documents, postgres_secs), meili_secs) = tokio::try_join!(postgres, meilisearch)?;
     Ok(Reindexed {
         documents,
         postgres_secs,

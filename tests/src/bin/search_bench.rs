@@ -191,12 +191,12 @@ async fn main() -> anyhow::Result<()> {
     print_per_query(&rows);
     match reindexed {
         Some(reindexed) => println!(
-            "full reindex of {} documents: {reindex_secs:.1} s (postgres {:.1} s{})",
+            "full reindex of {} documents: {reindex_secs:.1} s (postgres swapped in after {:.1} s{})",
             reindexed.documents,
             reindexed.postgres_secs,
             reindexed
                 .meili_secs
-                .map(|s| format!(", meilisearch {s:.1} s"))
+                .map(|s| format!(", meilisearch after {s:.1} s, both at once"))
                 .unwrap_or_else(|| ", meilisearch not run".into())
         ),
         None => println!("full reindex: skipped (BENCH_REINDEX=0)"),
