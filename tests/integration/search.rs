@@ -680,23 +680,14 @@ async fn relevance_pages_run_on_past_the_ranked_candidates() {
     seed::real::load(&app.db).await.unwrap();
     seed::synthetic::load(&app.db, 1_000).await.unwrap();
     let per_page = 48;
-    let first = list(
-        &app,
-        Engine::Postgres,
-        &format!("q=tra&per_page={per_page}"),
-    )
-    .await;
+    let page_of = |page: i64| format!("q=tra&per_page={per_page}&page={page}");
+    let first = list(&app, Engine::Postgres, &page_of(1)).await;
     let total = first["total"].as_i64().unwrap();
     assert!(total > 240, "enough tea to page past 200: {total}");
     let pages = (total + per_page - 1) / per_page;
     let mut seen = std::collections::HashSet::new();
     for page in 1..=pages {
-        let body = list(
-            &app,
-            Engine::Postgres,
-            &format!("q=tra&per_page={per_page}&page={page}"),
-        )
-        .await;
+        let body = list(&app, Engine::Postgres, &page_of(page)).await;
         let items = body["items"].as_array().unwrap();
         let expected = if page < pages {
             per_page

@@ -83,26 +83,9 @@ pub async fn by_ids(db: impl PgExecutor<'_>, ids: &[Uuid]) -> sqlx::Result<Vec<S
         .await
 }
 
-/// One page of every document in id order, after `after` (keyset paging for reindexing).
-pub async fn page_after(
-    db: impl PgExecutor<'_>,
-    after: Option<Uuid>,
-    limit: i64,
-) -> sqlx::Result<Vec<SearchDoc>> {
-    let sql = format!(
-        "select {DOC_COLUMNS} from search_documents d
-          where $1::uuid is null or d.product_id > $1
-          order by d.product_id limit $2"
-    );
-    sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(after)
-        .bind(limit)
-        .fetch_all(db)
-        .await
-}
-
-/// Like [`page_after`], built straight from the catalog (the source view) rather than read from
-/// the documents table: a reindex feeds Meilisearch while the table is being rebuilt.
+/// One page of every visible product's document in id order, after `after` (keyset paging for
+/// reindexing), built straight from the catalog (the source view) rather than read from the
+/// documents table: a reindex feeds Meilisearch while that table is being rebuilt.
 pub async fn source_page_after(
     db: impl PgExecutor<'_>,
     after: Option<Uuid>,
