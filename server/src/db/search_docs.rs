@@ -115,29 +115,6 @@ const SOURCE_COLUMNS: &str = "product_id, slug, name, producer_slug, producer_na
     stars, stars_expires_on, gi_slug, gi_name, commune_code, commune_name, old_commune, \
     old_district, places, created_at, tsv";
 
-/// The indexes of `search_documents` (as migration 5 made them), built on the fresh table under a
-/// `_next` name and renamed when it is swapped in.
-const INDEXES: &[(&str, &str)] = &[
-    ("search_documents_tsv_idx", "using gin (tsv)"),
-    (
-        "search_documents_rank_idx",
-        "(stars desc nulls last, created_at desc, product_id)",
-    ),
-    (
-        "search_documents_newest_idx",
-        "(created_at desc, product_id)",
-    ),
-    ("search_documents_price_idx", "(price_vnd, product_id)"),
-    ("search_documents_category_idx", "(category_code)"),
-    ("search_documents_group_idx", "(category_group)"),
-    ("search_documents_commune_idx", "(commune_code)"),
-    (
-        "search_documents_gi_idx",
-        "(gi_slug) where gi_slug is not null",
-    ),
-    ("search_documents_producer_idx", "(producer_slug)"),
-];
-
 /// Rebuilds every document from the catalog into a fresh table and swaps it in: readers see the
 /// old documents until the swap commits, then the new ones. Catalog writers wait meanwhile (the
 /// old table is locked against writes from the start), so nothing written during the rebuild is
@@ -177,30 +154,34 @@ pub async fn rebuild_all(db: &PgPool) -> sqlx::Result<u64> {
     };
     let (lower, upper) = tokio::try_join!(fill(true), fill(false))?;
 
-    // The text index on one connection, the others on a second one, at the same time.
-    let build = |indexes: Vec<(&'static str, &'static str)>| async move {
+    // The live table's own index definitions (whatever migrations gave it), re-aimed at the new
+    // table under a `_next` name; the primary key is added at the swap.
+    let indexes: Vec<(String, String)> = sqlx::query_as(
+        "select c.relname::text, pg_get_indexdef(i.indexrelid)
+           from pg_index i join pg_class c on c.oid = i.indexrelid
+          where i.indrelid = 'search_documents'::regclass and not i.indisprimary
+          order by c.relname",
+    )
+    .fetch_all(&mut *swap)
+    .await?;
+    let build = |indexes: Vec<(String, String)>| async move {
         // In a transaction, so that the memory setting ends with it whatever happens.
         let mut conn = db.begin().await?;
         sqlx::query("set local maintenance_work_mem = '256MB'")
             .execute(&mut *conn)
             .await?;
         for (name, definition) in indexes {
-            let (method, columns) = match definition.strip_prefix("using gin ") {
-                Some(columns) => ("using gin ", columns),
-                None => ("", definition),
-            };
-            let sql =
-                format!("create index {name}_next on search_documents_next {method}{columns}");
-            sqlx::query(sqlx::AssertSqlSafe(sql))
+            sqlx::query(sqlx::AssertSqlSafe(next_index(&name, &definition)))
                 .execute(&mut *conn)
                 .await?;
         }
         conn.commit().await
     };
-    let (text, others): (Vec<_>, Vec<_>) = INDEXES
+    // The text index on one connection, the others on a second one, at the same time.
+    let (text, others): (Vec<_>, Vec<_>) = indexes
         .iter()
-        .copied()
-        .partition(|(_, definition)| definition.starts_with("using gin"));
+        .cloned()
+        .partition(|(_, definition)| definition.contains(" USING gin "));
     tokio::try_join!(build(text), build(others))?;
 
     for statement in [
@@ -216,7 +197,7 @@ pub async fn rebuild_all(db: &PgPool) -> sqlx::Result<u64> {
     ] {
         sqlx::query(statement).execute(&mut *swap).await?;
     }
-    for (name, _) in INDEXES {
+    for (name, _) in &indexes {
         let sql = format!("alter index {name}_next rename to {name}");
         sqlx::query(sqlx::AssertSqlSafe(sql))
             .execute(&mut *swap)
@@ -229,6 +210,19 @@ pub async fn rebuild_all(db: &PgPool) -> sqlx::Result<u64> {
     // Statistics for the planner now; autovacuum follows the bulk insert for the rest.
     sqlx::query("analyze search_documents").execute(db).await?;
     Ok(lower + upper)
+}
+
+/// `CREATE INDEX name ON [schema.]search_documents …` (as `pg_get_indexdef` writes it) made into
+/// the same index, named `name_next`, on `search_documents_next`.
+fn next_index(name: &str, definition: &str) -> String {
+    match definition.split_once(" ON ") {
+        Some((head, tail)) => {
+            let rest = tail.split_once(' ').map_or("", |(_table, rest)| rest);
+            let head = head.replacen(&format!(" {name}"), &format!(" {name}_next"), 1);
+            format!("{head} ON search_documents_next {rest}")
+        }
+        None => definition.to_owned(),
+    }
 }
 
 /// Synonym pairs (folded), both directions.
@@ -388,99 +382,100 @@ fn push_where(qb: &mut QueryBuilder<Postgres>, q: &PgQuery<'_>) {
 /// ranked row costs a tsvector read.
 pub const RANKED_CANDIDATES: i64 = 200;
 
-/// One page of matching documents in the filter's order.
-pub async fn search_page(db: &PgPool, q: &PgQuery<'_>) -> sqlx::Result<Vec<SearchDoc>> {
-    let f = q.filter;
-    let mut qb = QueryBuilder::new("");
-    let order = match f.sort {
+/// The order of a sort, as SQL over the documents (aliased `d`); ties broken by id.
+fn order_by(sort: Sort) -> &'static str {
+    match sort {
         Sort::Relevance | Sort::Stars => "d.stars desc nulls last, d.created_at desc, d.product_id",
         Sort::PriceAsc => "d.price_vnd asc, d.product_id",
         Sort::PriceDesc => "d.price_vnd desc, d.product_id",
         Sort::Newest => "d.created_at desc, d.product_id",
-    };
-    let page_end = f.offset() + i64::from(f.per_page);
-    match (f.sort, q.tsquery) {
-        (Sort::Relevance, Some(tsquery)) => {
-            // Rank the best-rated candidates by text relevance (name > producer/GI > places >
-            // description); past them, keep the rating order. The candidates are picked on
-            // narrow rows; only they are joined back for their text.
-            let plan = q.plan(RANKED_CANDIDATES);
-            qb.push("with ");
-            if plan == Plan::Collect {
-                // Materialised: matched through the text index first, whatever the planner
-                // guesses of their number (it takes "miến dong" for 2,000 rows spread far
-                // along the rating index and walks 11,000 of them).
-                qb.push("matches as materialized (select d.product_id, d.stars, d.created_at from search_documents d");
-                push_where(&mut qb, q);
-                qb.push("), ");
-            }
-            qb.push("candidates as (select d.product_id, row_number() over (order by ")
-                .push(order)
-                .push(") as n from (select d.product_id, d.stars, d.created_at from ");
-            if plan == Plan::Collect {
-                qb.push("matches d");
-            } else {
-                qb.push("search_documents d");
-                push_where(&mut qb, q);
-            }
-            qb.push(" order by ")
-                .push(order)
-                .push(" limit ")
-                .push_bind(RANKED_CANDIDATES)
-                .push(") d) select ")
-                .push(DOC_COLUMNS)
-                .push(
-                    " from candidates c join search_documents d on d.product_id = c.product_id \
-                     order by ts_rank('{0.1, 0.2, 0.4, 1.0}', d.tsv, to_tsquery('simple', ",
-                )
-                .push_bind(tsquery.to_owned())
-                .push(")) desc, c.n");
-            qb.push(" limit ")
-                .push_bind(i64::from(f.per_page))
-                .push(" offset ")
-                .push_bind(f.offset());
-            let mut docs = fetch_docs(db, &mut qb, plan == Plan::Walk).await?;
-            let missing = i64::from(f.per_page) - docs.len() as i64;
-            if missing > 0 && page_end > RANKED_CANDIDATES {
-                // Past the ranked candidates the list goes on in rating order: a page that
-                // straddles the 200th match is filled up from there, deeper pages come from
-                // there whole.
-                let start = f.offset().max(RANKED_CANDIDATES);
-                let mut qb = QueryBuilder::new("select ");
-                qb.push(DOC_COLUMNS).push(" from search_documents d");
-                push_where(&mut qb, q);
-                qb.push(" order by ")
-                    .push(order)
-                    .push(" limit ")
-                    .push_bind(missing)
-                    .push(" offset ")
-                    .push_bind(start);
-                let walk = q.plan(start + missing) == Plan::Walk;
-                docs.extend(fetch_docs(db, &mut qb, walk).await?);
-            }
-            Ok(docs)
-        }
-        _ => {
-            // The page is chosen on narrow rows; only its own rows are read whole (building
-            // every match's columns before sorting cost half of a 3,000-match query).
-            qb.push("select ")
-                .push(DOC_COLUMNS)
-                .push(" from (select d.product_id from search_documents d");
-            push_where(&mut qb, q);
-            qb.push(" order by ")
-                .push(order)
-                .push(" limit ")
-                .push_bind(i64::from(f.per_page))
-                .push(" offset ")
-                .push_bind(f.offset())
-                .push(") page join search_documents d on d.product_id = page.product_id order by ")
-                .push(order);
-            // Prices and dates follow what is searched for (wines cost more than noodles), so
-            // walking those indexes can wander far: only the rating order is walked.
-            let walk = f.sort == Sort::Stars && q.plan(page_end) == Plan::Walk;
-            fetch_docs(db, &mut qb, walk).await
-        }
     }
+}
+
+/// One page of matching documents in the filter's order.
+pub async fn search_page(db: &PgPool, q: &PgQuery<'_>) -> sqlx::Result<Vec<SearchDoc>> {
+    let f = q.filter;
+    let per_page = i64::from(f.per_page);
+    let Some(tsquery) = q.tsquery.filter(|_| f.sort == Sort::Relevance) else {
+        return in_order(db, q, f.sort, per_page, f.offset()).await;
+    };
+    // Rank the best-rated candidates by text relevance (name > producer/GI > places >
+    // description); past them, keep the rating order. The candidates are picked on narrow rows;
+    // only they are joined back for their text.
+    let order = order_by(Sort::Stars);
+    let plan = q.plan(RANKED_CANDIDATES);
+    let mut qb = QueryBuilder::new("with ");
+    if plan == Plan::Collect {
+        // Materialised: matched through the text index first, whatever the planner guesses of
+        // their number (it takes "miến dong" for 2,000 rows spread far along the rating index
+        // and walks 11,000 of them).
+        qb.push("matches as materialized (select d.product_id, d.stars, d.created_at from search_documents d");
+        push_where(&mut qb, q);
+        qb.push("), ");
+    }
+    qb.push("candidates as (select d.product_id, row_number() over (order by ")
+        .push(order)
+        .push(") as n from (select d.product_id, d.stars, d.created_at from ");
+    if plan == Plan::Collect {
+        qb.push("matches d");
+    } else {
+        qb.push("search_documents d");
+        push_where(&mut qb, q);
+    }
+    qb.push(" order by ")
+        .push(order)
+        .push(" limit ")
+        .push_bind(RANKED_CANDIDATES)
+        .push(") d) select ")
+        .push(DOC_COLUMNS)
+        .push(
+            " from candidates c join search_documents d on d.product_id = c.product_id \
+             order by ts_rank('{0.1, 0.2, 0.4, 1.0}', d.tsv, to_tsquery('simple', ",
+        )
+        .push_bind(tsquery.to_owned())
+        .push(")) desc, c.n limit ")
+        .push_bind(per_page)
+        .push(" offset ")
+        .push_bind(f.offset());
+    let mut docs = fetch_docs(db, &mut qb, plan == Plan::Walk).await?;
+    let missing = per_page - docs.len() as i64;
+    if missing > 0 && f.offset() + per_page > RANKED_CANDIDATES {
+        // Past the ranked candidates the list goes on in rating order: a page that straddles
+        // the 200th match is filled up from there, deeper pages come from there whole.
+        let start = f.offset().max(RANKED_CANDIDATES);
+        docs.extend(in_order(db, q, Sort::Stars, missing, start).await?);
+    }
+    Ok(docs)
+}
+
+/// `limit` matching documents from `offset` in the order of `sort`. The rows are chosen on
+/// narrow rows; only the chosen ones are read whole (building every match's columns before
+/// sorting cost half of a 3,000-match query).
+async fn in_order(
+    db: &PgPool,
+    q: &PgQuery<'_>,
+    sort: Sort,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<Vec<SearchDoc>> {
+    let order = order_by(sort);
+    let mut qb = QueryBuilder::new("select ");
+    qb.push(DOC_COLUMNS)
+        .push(" from (select d.product_id from search_documents d");
+    push_where(&mut qb, q);
+    qb.push(" order by ")
+        .push(order)
+        .push(" limit ")
+        .push_bind(limit)
+        .push(" offset ")
+        .push_bind(offset)
+        .push(") page join search_documents d on d.product_id = page.product_id order by ")
+        .push(order);
+    // Prices and dates follow what is searched for (wines cost more than noodles), so walking
+    // those indexes can wander far: only the rating order is walked.
+    let rating_order = matches!(sort, Sort::Relevance | Sort::Stars);
+    let walk = rating_order && q.plan(offset + limit) == Plan::Walk;
+    fetch_docs(db, &mut qb, walk).await
 }
 
 /// The number of matches and facet counts over all of them, in one pass.
@@ -656,6 +651,17 @@ mod tests {
             counted,
         }
         .plan(RANKED_CANDIDATES)
+    }
+
+    #[test]
+    fn index_definitions_are_re_aimed_at_the_new_table() {
+        assert_eq!(
+            next_index(
+                "search_documents_gi_idx",
+                "CREATE INDEX search_documents_gi_idx ON public.search_documents USING btree (gi_slug) WHERE (gi_slug IS NOT NULL)"
+            ),
+            "CREATE INDEX search_documents_gi_idx_next ON search_documents_next USING btree (gi_slug) WHERE (gi_slug IS NOT NULL)"
+        );
     }
 
     #[test]

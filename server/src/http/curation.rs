@@ -378,9 +378,7 @@ async fn producer_applications(
     Query(query): Query<ReviewQueueQuery>,
 ) -> Result<AppJson<Page<ApplicationDto>>, ApiError> {
     requester.require(Rule::SignedIn)?;
-    let producer = db::catalog::producer_id_by_slug(&state.db, &slug)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let producer = super::workspace::producer_id(&state, &slug).await?;
     requester.require(Rule::MemberOf(producer))?;
     let (mut filter, page, per_page) = parse_filter(query, &[])?;
     filter.producer_id = Some(producer);
@@ -418,9 +416,7 @@ async fn producer_reminders(
     AppPath(slug): AppPath<String>,
 ) -> Result<AppJson<RemindersBody>, ApiError> {
     requester.require(Rule::SignedIn)?;
-    let producer = db::catalog::producer_id_by_slug(&state.db, &slug)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let producer = super::workspace::producer_id(&state, &slug).await?;
     requester.require(Rule::MemberOf(producer))?;
     let items = db::certificates::reminders_for_producer(
         &state.db,

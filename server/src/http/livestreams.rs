@@ -115,9 +115,7 @@ pub(crate) async fn create_livestream(
     Path(slug): Path<String>,
     AppJson(body): AppJson<LivestreamBody>,
 ) -> Result<(StatusCode, AppJson<LivestreamDto>), ApiError> {
-    let producer_id = db::catalog::producer_id_by_slug(&state.db, &slug)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let producer_id = super::workspace::producer_id(&state, &slug).await?;
     let user = requester.require(Rule::MemberOf(producer_id))?;
     let mut errors = FieldErrors::default();
     let platform = errors.check("platform", body.platform.parse::<Platform>());

@@ -68,7 +68,8 @@ fn optional_text(raw: Option<String>) -> Option<String> {
     raw.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
 }
 
-async fn producer_id(state: &AppState, slug: &str) -> Result<Uuid, ApiError> {
+/// The producer with this slug, or 404.
+pub(crate) async fn producer_id(state: &AppState, slug: &str) -> Result<Uuid, ApiError> {
     db::catalog::producer_id_by_slug(&state.db, slug)
         .await?
         .ok_or(ApiError::NotFound)
