@@ -1,5 +1,6 @@
 //! Chợ OCOP server library: everything but process start-up, so tests build the very same app.
 
+pub mod app;
 pub mod auth;
 pub mod clock;
 pub mod config;

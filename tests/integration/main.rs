@@ -9,6 +9,7 @@ mod health;
 mod livestreams;
 mod media;
 mod openapi;
+mod orders;
 mod pages;
 mod search;
 mod workspace;

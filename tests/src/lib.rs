@@ -5,6 +5,7 @@ mod app;
 mod browser;
 mod meili;
 mod s3;
+pub mod shop;
 
 pub use app::TestApp;
 pub use browser::Browser;

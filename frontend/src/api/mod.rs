@@ -3,9 +3,11 @@
 
 mod curation;
 mod dto;
+mod orders;
 mod workspace;
 pub use curation::*;
 pub use dto::*;
+pub use orders::*;
 pub use workspace::*;
 
 use leptos::prelude::*;

@@ -1,13 +1,16 @@
 //! Database access: the pool, migrations, and one module per aggregate with its SQL in plain view.
 
 pub mod audit;
+pub mod carts;
 pub mod catalog;
 pub mod certificates;
 pub mod gis;
 pub mod livestreams;
 pub mod ocop_applications;
+pub mod orders;
 pub mod producers;
 pub mod products;
+pub mod sales;
 pub mod search_docs;
 pub mod users;
 pub mod workspace;

@@ -6,6 +6,7 @@ pub mod curation;
 pub mod listing;
 pub mod livestream;
 pub mod ocop;
+pub mod order;
 pub mod slug;
 
 use std::collections::BTreeMap;

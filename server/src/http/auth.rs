@@ -113,7 +113,7 @@ pub(crate) async fn register(
             code: "email_taken",
             message: "email này đã được đăng ký".into(),
         })?;
-    sign_in(&requester, id).await?;
+    sign_in(&state, &requester, id).await?;
     let user = db::users::load_user(&state.db, id)
         .await?
         .ok_or(ApiError::NotFound)?;
@@ -186,7 +186,7 @@ pub(crate) async fn login(
         return Err(ApiError::Unauthorized);
     };
     db::users::clear_failures(&state.db, &email).await?;
-    sign_in(&requester, user_id).await?;
+    sign_in(&state, &requester, user_id).await?;
     let user = db::users::load_user(&state.db, user_id)
         .await?
         .ok_or(ApiError::Unauthorized)?;
@@ -194,8 +194,11 @@ pub(crate) async fn login(
 }
 
 /// A new session id at every sign-in, so an id planted before login is worthless after it.
-async fn sign_in(requester: &Requester, user_id: Uuid) -> Result<(), ApiError> {
+/// The anonymous cart comes along: it joins the buyer's own cart.
+async fn sign_in(state: &AppState, requester: &Requester, user_id: Uuid) -> Result<(), ApiError> {
     let session = &requester.session;
+    let cart = crate::app::cart::CartOwner::from_session(session, None).await;
+    crate::app::cart::adopt(state, cart.session_cart, user_id).await?;
     session
         .cycle_id()
         .await

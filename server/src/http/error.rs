@@ -23,6 +23,9 @@ pub enum ApiError {
     NotFound,
     #[error("{message}")]
     Conflict { code: &'static str, message: String },
+    /// 409 `out_of_stock`, naming each item that could not be reserved.
+    #[error("không đủ hàng cho một số sản phẩm")]
+    OutOfStock(Vec<frontend::api::Shortage>),
     #[error("payload too large")]
     PayloadTooLarge,
     #[error("{0}")]
@@ -46,6 +49,8 @@ struct ErrorDetail<'a> {
     message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     fields: Option<&'a BTreeMap<String, String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    items: Option<&'a [frontend::api::Shortage]>,
 }
 
 impl ApiError {
@@ -56,7 +61,7 @@ impl ApiError {
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
-            ApiError::Conflict { .. } => StatusCode::CONFLICT,
+            ApiError::Conflict { .. } | ApiError::OutOfStock(_) => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -73,6 +78,7 @@ impl ApiError {
             ApiError::Forbidden(_) => "forbidden",
             ApiError::NotFound => "not_found",
             ApiError::Conflict { code, .. } => code,
+            ApiError::OutOfStock(_) => "out_of_stock",
             ApiError::PayloadTooLarge => "payload_too_large",
             ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
             ApiError::TooManyRequests { .. } => "too_many_requests",
@@ -100,11 +106,16 @@ impl IntoResponse for ApiError {
             ApiError::Validation(fields) => Some(fields),
             _ => None,
         };
+        let items = match &self {
+            ApiError::OutOfStock(items) => Some(items.as_slice()),
+            _ => None,
+        };
         let body = Json(ErrorBody {
             error: ErrorDetail {
                 code: self.code(),
                 message,
                 fields,
+                items,
             },
         });
         let mut response = (status, body).into_response();
@@ -164,6 +175,22 @@ impl From<crate::search::SearchError> for ApiError {
             crate::search::SearchError::Database(error) => error.into(),
             // Meilisearch errors never reach here: Postgres answers in its place.
             other => ApiError::Internal(other.into()),
+        }
+    }
+}
+
+/// Services' refusals keep their meaning on the wire.
+impl From<crate::app::AppError> for ApiError {
+    fn from(error: crate::app::AppError) -> Self {
+        use crate::app::AppError;
+        match error {
+            AppError::Validation(fields) => ApiError::Validation(fields),
+            AppError::Unauthorized => ApiError::Unauthorized,
+            AppError::Forbidden(message) => ApiError::Forbidden(message),
+            AppError::NotFound => ApiError::NotFound,
+            AppError::Conflict { code, message } => ApiError::Conflict { code, message },
+            AppError::OutOfStock(items) => ApiError::OutOfStock(items),
+            AppError::Internal(cause) => ApiError::Internal(cause),
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod health;
 pub mod livestreams;
 pub mod metrics;
 pub mod openapi;
+pub mod orders;
 pub mod seo;
 pub mod workspace;
 
@@ -26,6 +27,7 @@ pub fn api_router() -> Router<AppState> {
         .merge(workspace::router())
         .merge(livestreams::router())
         .merge(curation::router())
+        .merge(orders::router())
         .route("/openapi.json", get(openapi::openapi_json))
         .fallback(error::api_not_found)
 }

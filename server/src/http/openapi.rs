@@ -12,7 +12,7 @@ use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
 use utoipa::{Modify, OpenApi, ToSchema};
 use uuid::Uuid;
 
-use super::{auth, catalog, curation, health, livestreams, workspace};
+use super::{auth, catalog, curation, health, livestreams, orders, workspace};
 use frontend::api::ProducerCard;
 
 /// The name the session cookie travels under (set in `startup.rs`).
@@ -74,6 +74,17 @@ pub const SESSION_SCHEME: &str = "session";
         curation::qr_png,
         curation::gi_mismatches,
         curation::dashboard,
+        orders::get_cart,
+        orders::put_cart_item,
+        orders::clear_cart,
+        orders::get_sales,
+        orders::put_sales,
+        orders::place_order,
+        orders::my_orders,
+        orders::producer_orders,
+        orders::get_order,
+        orders::change_status,
+        orders::record_payment,
         health::healthz,
         health::readyz,
         metrics,
@@ -87,6 +98,7 @@ pub const SESSION_SCHEME: &str = "session";
         (name = "producers", description = "Producer profiles and members"),
         (name = "products", description = "Producers' products and photos"),
         (name = "livestreams", description = "Livestream selling schedules"),
+        (name = "buying", description = "Cart, sales settings, checkout, orders and payment"),
         (name = "ocop", description = "OCOP applications, decisions, certificates, verification and curation"),
         (name = "operations", description = "Health, readiness, metrics and this document"),
     ),
@@ -138,7 +150,8 @@ pub struct ErrorDetail {
     /// Stable, machine-readable: `validation_failed`, `bad_request`, `unauthorized`, `forbidden`,
     /// `not_found`, `payload_too_large`, `unsupported_media_type`, `too_many_requests`,
     /// `service_unavailable`, `internal_error`, or a conflict's own code (`email_taken`,
-    /// `slug_taken`, `already_member`).
+    /// `slug_taken`, `already_member`, `out_of_stock`, `illegal_transition`, `already_paid`,
+    /// `idempotency_key_reused`).
     #[schema(example = "not_found")]
     pub code: String,
     /// For people (mostly Vietnamese); never carries internals.
@@ -147,6 +160,10 @@ pub struct ErrorDetail {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
     pub fields: Option<BTreeMap<String, String>>,
+    /// Only on `out_of_stock` (409): each item that could not be reserved and what is left.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub items: Option<Vec<frontend::api::Shortage>>,
 }
 
 /// Roles a user holds: everyone is a buyer; curator and admin are granted.

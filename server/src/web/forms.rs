@@ -175,6 +175,7 @@ async fn finish(
         | ApiError::BadRequest(message)
         | ApiError::Conflict { message, .. } => whole_form(message),
         ApiError::NotFound => whole_form("không tìm thấy mục này (có thể đã bị xoá)".into()),
+        ApiError::OutOfStock(items) => whole_form(shortage_message(&items)),
         ApiError::PayloadTooLarge => {
             state
                 .errors
@@ -521,4 +522,13 @@ async fn apply_for_ocop_form(
     }
     .await;
     finish(&session, result, &back, &fields).await
+}
+
+/// "Chè tôm nõn: còn 3 (bạn đặt 5)" for each item that ran out, as the cart and checkout say it.
+pub(crate) fn shortage_message(items: &[frontend::api::Shortage]) -> String {
+    let lines: Vec<String> = items
+        .iter()
+        .map(|i| format!("{}: chỉ còn {} (bạn đặt {})", i.name, i.available, i.requested))
+        .collect();
+    format!("Không đủ hàng — {}", lines.join("; "))
 }

@@ -1,0 +1,63 @@
+//! Services: one command per workflow. A command takes who is asking and typed input, checks
+//! access, owns its transaction and audit entry, and returns a typed result or an [`AppError`].
+//! The surfaces (JSON API in `http/`, form posts and server functions in `web/`) only parse,
+//! call and present; they never call each other. Nothing here knows about HTTP.
+
+pub mod cart;
+pub mod orders;
+pub mod sales;
+
+use std::collections::BTreeMap;
+
+use frontend::api::Shortage;
+
+use crate::domain::FieldErrors;
+
+/// Why a command refused or failed. Surfaces map it to a status code or a message on the page.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// Per-field messages in Vietnamese, keyed by the API's field names.
+    #[error("validation failed")]
+    Validation(BTreeMap<String, String>),
+    #[error("not signed in")]
+    Unauthorized,
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("not found")]
+    NotFound,
+    #[error("{message}")]
+    Conflict { code: &'static str, message: String },
+    /// Some items could not be reserved; nothing was written.
+    #[error("không đủ hàng cho một số sản phẩm")]
+    OutOfStock(Vec<Shortage>),
+    #[error("internal error")]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<sqlx::Error> for AppError {
+    fn from(error: sqlx::Error) -> Self {
+        match error {
+            sqlx::Error::RowNotFound => AppError::NotFound,
+            other => AppError::Internal(other.into()),
+        }
+    }
+}
+
+impl From<FieldErrors> for AppError {
+    fn from(errors: FieldErrors) -> Self {
+        AppError::Validation(errors.0)
+    }
+}
+
+impl AppError {
+    /// A refusal for one field.
+    pub fn field(name: &str, message: impl Into<String>) -> AppError {
+        AppError::Validation(BTreeMap::from([(name.to_owned(), message.into())]))
+    }
+
+    pub fn forbidden() -> AppError {
+        AppError::Forbidden("không có quyền thực hiện thao tác này".into())
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;
