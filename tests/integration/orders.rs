@@ -723,3 +723,35 @@ async fn the_cart_follows_the_buyer_at_sign_in_and_respects_units() {
         json!("giỏ hàng đang trống")
     );
 }
+
+#[tokio::test]
+async fn orders_touch_search_only_when_a_product_sells_out() {
+    let app = TestApp::spawn().await;
+    let tea = app.seller("che@example.vn", "HTX Chè Hảo Đạt").await;
+    app.set_sales(&tea, full_sales()).await;
+    let che = app.product(&tea, "Chè tôm nõn", "250000", "hop", "3").await;
+    let outbox = "select count(*) from search_outbox";
+    let version = "select version from search_state";
+    let (before_outbox, before_version) = (count(&app, outbox).await, count(&app, version).await);
+    let buy = |n: &str| {
+        json!({
+            "items": [{ "product_id": che.id, "quantity": n }],
+            "delivery": { "method": "pickup", "name": "Lan", "phone": "0912345678" },
+            "payment": "cod"
+        })
+    };
+    let buyer = TestApp::new_client();
+    app.place(&buyer, buy("2")).await;
+    assert_eq!(
+        (count(&app, outbox).await, count(&app, version).await),
+        (before_outbox, before_version),
+        "3 → 1 in stock: the document shows the same, nothing to send"
+    );
+    let (_, listed) = app.get_json("/api/v1/products?in_stock=true&q=tom+non").await;
+    assert_eq!(listed["total"], json!(1));
+
+    app.place(&buyer, buy("1")).await;
+    assert!(count(&app, outbox).await > before_outbox, "sold out: the document changes");
+    let (_, listed) = app.get_json("/api/v1/products?in_stock=true&q=tom+non").await;
+    assert_eq!(listed["total"], json!(0), "{listed}");
+}
