@@ -10,12 +10,14 @@ use crate::api::SiteOrigin;
 use crate::components::layout::Layout;
 use crate::i18n::{Locale, request_locale};
 use crate::pages::account::{LoginPage, RegisterPage};
+use crate::pages::buying::{CartRoute, CheckoutRoute, MyOrdersRoute, OrderRoute, PlacedRoute};
 use crate::pages::catalog::CatalogPage;
 use crate::pages::curator::{CuratorDashboardPage, ReviewQueueRoute};
 use crate::pages::gi::GiPage;
 use crate::pages::livestreams::LivestreamsPage;
 use crate::pages::producer::ProducerPage;
 use crate::pages::product::ProductPage;
+use crate::pages::selling::{OrderInboxRoute, SalesSettingsRoute, SellerOrderRoute};
 use crate::pages::verify::VerifyPage;
 use crate::pages::workspace::{
     LivestreamFormPage, ProducerDeskPage, ProducerFormPage, ProductEditorPage, WorkspaceHome,
@@ -83,6 +85,14 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/quan-ly/:slug/san-pham-moi") view=ProductEditorPage ssr=SsrMode::Async/>
                     <Route path=path!("/quan-ly/:slug/san-pham/:id") view=ProductEditorPage ssr=SsrMode::Async/>
                     <Route path=path!("/quan-ly/:slug/livestream-moi") view=LivestreamFormPage ssr=SsrMode::Async/>
+                    <Route path=path!("/quan-ly/:slug/ban-hang") view=SalesSettingsRoute ssr=SsrMode::Async/>
+                    <Route path=path!("/quan-ly/:slug/don-hang") view=OrderInboxRoute ssr=SsrMode::Async/>
+                    <Route path=path!("/quan-ly/:slug/don-hang/:code") view=SellerOrderRoute ssr=SsrMode::Async/>
+                    <Route path=path!("/gio-hang") view=CartRoute ssr=SsrMode::Async/>
+                    <Route path=path!("/thanh-toan") view=CheckoutRoute ssr=SsrMode::Async/>
+                    <Route path=path!("/dat-hang/xong") view=PlacedRoute ssr=SsrMode::Async/>
+                    <Route path=path!("/don-hang") view=MyOrdersRoute ssr=SsrMode::Async/>
+                    <Route path=path!("/don-hang/:code") view=OrderRoute ssr=SsrMode::Async/>
                     <Route path=path!("/xac-minh/:code") view=VerifyPage ssr=SsrMode::Async/>
                     <Route path=path!("/can-bo") view=CuratorDashboardPage ssr=SsrMode::Async/>
                     <Route path=path!("/can-bo/ho-so") view=ReviewQueueRoute ssr=SsrMode::Async/>

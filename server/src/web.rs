@@ -20,6 +20,8 @@ use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use serde::Deserialize;
 use tower_http::services::ServeDir;
 
+mod buying;
+mod buying_pages;
 mod forms;
 mod workspace;
 
@@ -286,6 +288,9 @@ pub fn page_routes() -> Vec<AxumRouteListing> {
 pub fn router(state: &AppState) -> Router<AppState> {
     let routes = page_routes();
     let backend = PgBackend::shared(state.clone());
+    let buying: frontend::api::SharedBuyingBackend = Arc::new(PgBackend {
+        state: state.clone(),
+    });
     let origin = SiteOrigin(state.base_url().to_owned());
     let options = state.leptos.clone();
     let site_root = options.site_root.to_string();
@@ -293,11 +298,13 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/ngon-ngu", get(switch_language))
         // Form posts share their pages' paths; the pages answer GET, these answer POST.
         .merge(forms::router())
+        .merge(buying::router())
         .leptos_routes_with_context(
             state,
             routes,
             move || {
                 provide_context(backend.clone());
+                provide_context(buying.clone());
                 provide_context(origin.clone());
             },
             move || frontend::shell(options.clone()),

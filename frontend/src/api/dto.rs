@@ -178,6 +178,9 @@ pub struct ProductDetail {
     pub commune: CommuneRef,
     pub created_at: String,
     pub updated_at: String,
+    /// Whether its producer takes orders online (has sales settings).
+    #[serde(default)]
+    pub sells_online: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_query_map};
 
 use crate::api::{ProductSuggestion, get_suggestions};
+use crate::components::cart::CartLink;
 
 use crate::i18n::{Locale, use_texts};
 
@@ -52,6 +53,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <a href="/san-pham">{texts.nav_catalog}</a>
                     <a href="/livestream">{texts.nav_livestreams}</a>
                     <a href="/quan-ly">{texts.nav_sellers}</a>
+                    <CartLink/>
                     <a class="lang-switch" href=switch_href hreflang=other.code() rel="nofollow">
                         {texts.switch_language}
                     </a>

@@ -1,5 +1,6 @@
 //! Building blocks shared by several pages.
 
+pub mod cart;
 pub mod form;
 pub mod layout;
 pub mod livestream;

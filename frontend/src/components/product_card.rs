@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::api::ProductSummary;
+use crate::components::cart::AddToCart;
 use crate::format::vnd;
 use crate::i18n::{fill, use_texts};
 
@@ -53,7 +54,11 @@ pub fn ProductCard(product: ProductSummary) -> impl IntoView {
                     <a href=producer_href>{product.producer.name.clone()}</a>
                     {commune.map(|c| view! { <span class="muted">" · "{c}</span> })}
                 </p>
-                {(!product.in_stock).then(|| view! { <p class="stock out">{texts.out_of_stock}</p> })}
+                {if product.in_stock {
+                    view! { <AddToCart product_id=product.id.clone()/> }.into_any()
+                } else {
+                    view! { <p class="stock out">{texts.out_of_stock}</p> }.into_any()
+                }}
             </div>
         </article>
     }

@@ -1,6 +1,7 @@
 //! One module per page.
 
 pub mod account;
+pub mod buying;
 pub mod catalog;
 pub mod curator;
 pub mod gi;
@@ -9,5 +10,6 @@ pub mod livestreams;
 pub mod not_found;
 pub mod producer;
 pub mod product;
+pub mod selling;
 pub mod verify;
 pub mod workspace;

@@ -6,6 +6,7 @@ use leptos_router::hooks::use_params_map;
 use serde_json::json;
 
 use crate::api::{BackendError, ProductDetail, get_product};
+use crate::components::cart::AddToCart;
 use crate::components::livestream::LivestreamStrip;
 use crate::components::product_card::StarBadge;
 use crate::components::seo::{JsonLd, PageMeta};
@@ -145,6 +146,14 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
                 <h1>{product.name.clone()}</h1>
                 <p class="price big"><strong>{vnd(&product.price_vnd)}</strong>" "<span class="muted">{per_unit}</span></p>
                 <p class=if product.in_stock { "stock in" } else { "stock out" }>{stock_text}</p>
+                {match (product.in_stock, product.sells_online) {
+                    (true, true) => view! {
+                        <AddToCart product_id=product.id.clone() with_quantity=true
+                            fractional=matches!(product.unit.as_str(), "kg" | "lit")/>
+                    }.into_any(),
+                    (_, false) => view! { <p class="muted">"Cơ sở chưa nhận đặt hàng trực tuyến"</p> }.into_any(),
+                    _ => ().into_any(),
+                }}
                 <p class="producer-line">{kind}": "<a href=format!("/co-so/{}", product.producer.slug)>{product.producer.name.clone()}</a></p>
             </div>
             {product.ocop.clone().map(|ocop| view! {

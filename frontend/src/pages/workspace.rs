@@ -213,6 +213,8 @@ pub fn ProducerDeskPage() -> impl IntoView {
                     <nav class="desk-actions">
                         <a class="button primary" href=format!("/quan-ly/{slug}/san-pham-moi")>"+ Thêm sản phẩm"</a>
                         <a class="button" href=format!("/quan-ly/{slug}/livestream-moi")>"Lên lịch livestream"</a>
+                        <a class="button" href=format!("/quan-ly/{slug}/don-hang")>"Đơn hàng"</a>
+                        {owner.then(|| view! { <a class="button" href=format!("/quan-ly/{slug}/ban-hang")>"Bán hàng trực tuyến"</a> })}
                         {owner.then(|| view! { <a class="button" href=format!("/quan-ly/{slug}/ho-so")>"Sửa hồ sơ"</a> })}
                         <a class="button" href=format!("/co-so/{slug}")>"Xem trang công khai"</a>
                     </nav>

@@ -369,6 +369,11 @@ pub async fn product_detail(
         Some(id) => gi_card(db, GiKey::Id(id)).await?,
         None => None,
     };
+    let sells_online: bool =
+        sqlx::query_scalar("select exists (select 1 from sales_settings where producer_id = $1)")
+            .bind(row.producer_id)
+            .fetch_one(db)
+            .await?;
     Ok(Some(ProductDetail {
         id: row.id.to_string(),
         slug: row.slug,
@@ -393,6 +398,7 @@ pub async fn product_detail(
         producer,
         created_at: row.created_at.to_rfc3339(),
         updated_at: row.updated_at.to_rfc3339(),
+        sells_online,
     }))
 }
 
