@@ -2,6 +2,7 @@
 
 mod accounts;
 mod browser;
+mod buying_browser;
 mod buying_pages;
 mod catalog;
 mod catalog_pages;
