@@ -451,6 +451,7 @@ fn concrete(
             },
         )
         .replace("{id}", user)
+        .replace("{product_id}", product_id)
         // No photo has this id: the route still answers (401 for an anonymous caller).
         .replace("{image}", "00000000-0000-0000-0000-000000000000")
         .replace("{document}", "00000000-0000-0000-0000-000000000000");

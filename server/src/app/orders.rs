@@ -413,6 +413,14 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
+/// Nobody signed in and no token: the same answer whatever the code, so it tells nothing.
+fn require_someone(viewer: Option<&User>, token: Option<&str>) -> AppResult<()> {
+    if viewer.is_none() && token.is_none_or(str::is_empty) {
+        return Err(AppError::Unauthorized);
+    }
+    Ok(())
+}
+
 /// Reads an order: its buyer (signed in, or with the secret token) or a member of its producer.
 /// Anyone else is told it does not exist, so codes cannot be probed.
 pub async fn get(
@@ -421,6 +429,7 @@ pub async fn get(
     code: &str,
     token: Option<&str>,
 ) -> AppResult<Order> {
+    require_someone(viewer, token)?;
     let mut conn = state.db.acquire().await?;
     let head = db::orders::head_by_code(&mut conn, code, false)
         .await?
@@ -507,6 +516,7 @@ pub async fn change_status(
         .status
         .parse::<OrderStatus>()
         .map_err(|m| AppError::field("status", m))?;
+    require_someone(viewer, token)?;
     let reason = text(&change.reason, 500);
     let tracking = text(&change.tracking, 200);
     let mut tx = state.db.begin().await?;

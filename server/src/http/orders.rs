@@ -299,9 +299,12 @@ pub(crate) struct TokenQuery {
     get,
     path = "/api/v1/orders/{code}",
     tag = "buying",
+    // Or, without a session, the order's `?token=`.
+    security(("session" = [])),
     params(("code" = String, Path, description = "The order code, `DH…`"), TokenQuery),
     responses(
         (status = 200, description = "The order", body = Order),
+        (status = 401, description = "Neither signed in nor a token", body = ErrorBody),
         (status = 404, description = "No such order for this requester", body = ErrorBody),
     ),
 )]
@@ -327,11 +330,14 @@ pub(crate) async fn get_order(
     post,
     path = "/api/v1/orders/{code}/status",
     tag = "buying",
+    // Or, without a session, the order's `?token=` (its buyer cancelling).
+    security(("session" = [])),
     params(("code" = String, Path, description = "The order code"), TokenQuery),
     request_body = StatusChange,
     responses(
         (status = 200, description = "The order after the change", body = Order),
         (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 401, description = "Neither signed in nor a token", body = ErrorBody),
         (status = 403, description = "Cross-site request", body = ErrorBody),
         (status = 404, description = "No such order for this requester", body = ErrorBody),
         (status = 409, description = "Not allowed from the current status (`illegal_transition`)", body = ErrorBody),
