@@ -143,7 +143,7 @@ pub fn build_router(state: AppState) -> Router {
     Router::new()
         .nest("/api", http::api_router())
         .merge(http::ops_router())
-        .merge(crate::media::router())
+        .merge(crate::http::media::router())
         .merge(web::router(&state))
         .route_layer(axum::middleware::from_fn(http::metrics::track))
         .layer(sessions)

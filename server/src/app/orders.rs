@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use super::cart::{CartOwner, line_total};
 use super::{AppError, AppResult};
-use crate::auth::User;
+use crate::domain::account::User;
 use crate::db;
 use crate::db::audit::AuditEntry;
 use crate::db::orders::{LockedProduct, NewOrder, OrderHead, OrderLine};

@@ -7,7 +7,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::{AppError, AppResult};
-use crate::auth::{MemberRole, User};
+use crate::domain::account::{MemberRole, User};
 use crate::db;
 use crate::db::audit::AuditEntry;
 use crate::domain::FieldErrors;

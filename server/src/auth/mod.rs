@@ -6,78 +6,17 @@ pub mod session_store;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use serde::Serialize;
 use tower_sessions::Session;
 use uuid::Uuid;
 
 use crate::db;
+// The account types live in the domain; they are re-exported here where access rules use them.
+pub use crate::domain::account::{MemberRole, Membership, Role, User};
 use crate::http::error::ApiError;
 use crate::state::AppState;
 
 /// The session key holding the signed-in user's id.
 pub const USER_ID_KEY: &str = "user_id";
-
-/// Roles granted on top of "buyer", which every account is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    Curator,
-    Admin,
-}
-
-impl Role {
-    pub fn parse(raw: &str) -> Result<Role, String> {
-        match raw {
-            "curator" => Ok(Role::Curator),
-            "admin" => Ok(Role::Admin),
-            _ => Err("phải là curator hoặc admin".into()),
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Curator => "curator",
-            Role::Admin => "admin",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum MemberRole {
-    Owner,
-    Member,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Membership {
-    pub producer_id: Uuid,
-    pub producer_slug: String,
-    pub role: MemberRole,
-}
-
-/// A signed-in user with everything access rules look at.
-#[derive(Debug, Clone)]
-pub struct User {
-    pub id: Uuid,
-    pub email: String,
-    pub display_name: String,
-    pub roles: Vec<Role>,
-    pub memberships: Vec<Membership>,
-}
-
-impl User {
-    pub fn has_role(&self, role: Role) -> bool {
-        self.roles.contains(&role)
-    }
-
-    pub fn membership(&self, producer_id: Uuid) -> Option<MemberRole> {
-        self.memberships
-            .iter()
-            .find(|m| m.producer_id == producer_id)
-            .map(|m| m.role)
-    }
-}
 
 /// Every access rule in the app. A handler states its rule once, as its first step.
 #[derive(Debug, Clone, Copy)]

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use sqlx::{PgExecutor, PgPool};
 use uuid::Uuid;
 
-use crate::auth::{MemberRole, Membership, Role, User};
+use crate::domain::account::{MemberRole, Membership, Role, User};
 use crate::domain::account::Email;
 
 /// Creates an account; `None` when the email is already registered.

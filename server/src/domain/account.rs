@@ -1,4 +1,8 @@
-//! Account inputs: email addresses, passwords and display names.
+//! Accounts: email addresses, passwords and display names as they parse, and the signed-in user
+//! with the roles and producer memberships that access rules look at.
+
+use serde::Serialize;
+use uuid::Uuid;
 
 /// A normalised (trimmed, lowercase) email address with a plausible shape.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,6 +65,68 @@ pub fn parse_display_name(raw: &str) -> Result<String, String> {
         0 => Err("hãy nhập tên hiển thị".into()),
         1..=100 => Ok(name),
         _ => Err("tên hiển thị dài tối đa 100 ký tự".into()),
+    }
+}
+
+/// Roles granted on top of "buyer", which every account is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Curator,
+    Admin,
+}
+
+impl Role {
+    pub fn parse(raw: &str) -> Result<Role, String> {
+        match raw {
+            "curator" => Ok(Role::Curator),
+            "admin" => Ok(Role::Admin),
+            _ => Err("phải là curator hoặc admin".into()),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Curator => "curator",
+            Role::Admin => "admin",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MemberRole {
+    Owner,
+    Member,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Membership {
+    pub producer_id: Uuid,
+    pub producer_slug: String,
+    pub role: MemberRole,
+}
+
+/// A signed-in user with everything access rules look at.
+#[derive(Debug, Clone)]
+pub struct User {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub roles: Vec<Role>,
+    pub memberships: Vec<Membership>,
+}
+
+impl User {
+    pub fn has_role(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+
+    pub fn membership(&self, producer_id: Uuid) -> Option<MemberRole> {
+        self.memberships
+            .iter()
+            .find(|m| m.producer_id == producer_id)
+            .map(|m| m.role)
     }
 }
 

@@ -8,6 +8,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
+use crate::media::UploadError;
+
 /// Every error a handler can return. 5xx variants keep their cause for the log, never for the client.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -191,6 +193,48 @@ impl From<crate::app::AppError> for ApiError {
             AppError::Conflict { code, message } => ApiError::Conflict { code, message },
             AppError::OutOfStock(items) => ApiError::OutOfStock(items),
             AppError::Internal(cause) => ApiError::Internal(cause),
+        }
+    }
+}
+
+/// Upload refusals: too large 413, not an image 415, bad dimensions or bytes 422 on `image`.
+impl From<UploadError> for ApiError {
+    fn from(error: UploadError) -> ApiError {
+        let field = |message: &str| {
+            ApiError::Validation(BTreeMap::from([("image".to_owned(), message.to_owned())]))
+        };
+        match error {
+            UploadError::TooLarge => ApiError::PayloadTooLarge,
+            UploadError::NotAnImage => {
+                ApiError::UnsupportedMediaType("Chỉ nhận ảnh JPEG, PNG hoặc WebP".into())
+            }
+            UploadError::DimensionsTooLarge => {
+                field("Ảnh quá lớn: tối đa 8000×8000 điểm ảnh và 40 megapixel")
+            }
+            UploadError::Corrupt(_) => field("Không đọc được ảnh: tệp bị hỏng hoặc không đầy đủ"),
+            other @ (UploadError::Encode(_) | UploadError::Interrupted(_)) => {
+                ApiError::Internal(other.into())
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn upload_errors_map_to_the_documented_statuses() {
+        let cases = [
+            (UploadError::TooLarge, StatusCode::PAYLOAD_TOO_LARGE),
+            (UploadError::NotAnImage, StatusCode::UNSUPPORTED_MEDIA_TYPE),
+            (
+                UploadError::DimensionsTooLarge,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+        ];
+        for (error, status) in cases {
+            assert_eq!(ApiError::from(error).status(), status);
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod error;
 pub mod extract;
 pub mod health;
 pub mod livestreams;
+pub mod media;
 pub mod metrics;
 pub mod openapi;
 pub mod orders;

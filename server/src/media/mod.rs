@@ -1,10 +1,9 @@
 //! Media (product photos, later OCOP documents): a [`MediaStore`] port with local-disk and S3
-//! backends, the one key builder, upload processing, and the `/media/{*key}` route.
+//! backends, the one key builder and upload processing (`http::media` serves `/media/{*key}`).
 
 mod key;
 mod local;
 mod s3;
-mod serve;
 mod upload;
 
 use std::sync::Arc;
@@ -17,7 +16,6 @@ use crate::config::{MediaBackendKind, MediaSettings};
 pub use self::s3::S3Store;
 pub use key::{InvalidKey, ObjectKey};
 pub use local::LocalDiskStore;
-pub use serve::router;
 pub use upload::{
     MAX_UPLOAD_BYTES, ProcessedImage, UploadError, process_upload, process_upload_off_thread,
 };
@@ -123,7 +121,7 @@ pub async fn from_settings(settings: &MediaSettings) -> anyhow::Result<SharedMed
 }
 
 #[cfg(test)]
-mod test_support {
+pub(crate) mod test_support {
     use std::path::PathBuf;
 
     /// A scratch folder removed on drop.

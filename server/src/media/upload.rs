@@ -1,7 +1,6 @@
 //! Turns an uploaded photo into what we store: checked by content (never by the client's claims),
 //! bounded against decompression bombs, re-encoded without metadata, downscaled, and thumbnailed.
 
-use std::collections::BTreeMap;
 use std::io::Cursor;
 use std::sync::{Arc, LazyLock};
 
@@ -14,8 +13,6 @@ use image::{
     RgbImage,
 };
 use tokio::sync::Semaphore;
-
-use crate::http::error::ApiError;
 
 /// Largest upload we read at all (phone photos are 2–8 MB).
 pub const MAX_UPLOAD_BYTES: usize = 10 * 1024 * 1024;
@@ -48,7 +45,7 @@ pub struct ProcessedImage {
     pub thumbnail_height: u32,
 }
 
-/// Why an upload was refused; [`From<UploadError> for ApiError`] picks the status.
+/// Why an upload was refused; the surfaces pick the status (`http::error`).
 #[derive(Debug, thiserror::Error)]
 pub enum UploadError {
     #[error("the file is larger than {MAX_UPLOAD_BYTES} bytes")]
@@ -63,27 +60,6 @@ pub enum UploadError {
     Encode(#[source] ImageError),
     #[error("the image processing task did not finish")]
     Interrupted(#[source] tokio::task::JoinError),
-}
-
-impl From<UploadError> for ApiError {
-    fn from(error: UploadError) -> ApiError {
-        let field = |message: &str| {
-            ApiError::Validation(BTreeMap::from([("image".to_owned(), message.to_owned())]))
-        };
-        match error {
-            UploadError::TooLarge => ApiError::PayloadTooLarge,
-            UploadError::NotAnImage => {
-                ApiError::UnsupportedMediaType("Chỉ nhận ảnh JPEG, PNG hoặc WebP".into())
-            }
-            UploadError::DimensionsTooLarge => {
-                field("Ảnh quá lớn: tối đa 8000×8000 điểm ảnh và 40 megapixel")
-            }
-            UploadError::Corrupt(_) => field("Không đọc được ảnh: tệp bị hỏng hoặc không đầy đủ"),
-            other @ (UploadError::Encode(_) | UploadError::Interrupted(_)) => {
-                ApiError::Internal(other.into())
-            }
-        }
-    }
 }
 
 /// The formats we accept, told apart by their first bytes only.
@@ -550,21 +526,5 @@ mod tests {
             process_upload_off_thread(too_big).await,
             Err(UploadError::TooLarge)
         ));
-    }
-
-    #[test]
-    fn upload_errors_map_to_the_documented_statuses() {
-        use axum::http::StatusCode;
-        let cases = [
-            (UploadError::TooLarge, StatusCode::PAYLOAD_TOO_LARGE),
-            (UploadError::NotAnImage, StatusCode::UNSUPPORTED_MEDIA_TYPE),
-            (
-                UploadError::DimensionsTooLarge,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            ),
-        ];
-        for (error, status) in cases {
-            assert_eq!(ApiError::from(error).status(), status);
-        }
     }
 }

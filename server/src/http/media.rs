@@ -6,8 +6,8 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
-use super::{ObjectKey, SharedMediaStore};
-use crate::http::error::ApiError;
+use super::error::ApiError;
+use crate::media::{ObjectKey, SharedMediaStore};
 
 /// Keys are never reused (a replaced photo gets a new id), so browsers and CDNs may keep a copy forever.
 const CACHE_FOREVER: &str = "public, max-age=31536000, immutable";
