@@ -16,7 +16,7 @@ use crate::pages::gi::GiPage;
 use crate::pages::livestreams::LivestreamsPage;
 use crate::pages::producer::ProducerPage;
 use crate::pages::product::ProductPage;
-use crate::pages::verify::VerifyPage;
+use crate::pages::verify::{VerifyLookupPage, VerifyPage};
 use crate::pages::workspace::{
     LivestreamFormPage, ProducerDeskPage, ProducerFormPage, ProductEditorPage, WorkspaceHome,
 };
@@ -83,6 +83,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/quan-ly/:slug/san-pham-moi") view=ProductEditorPage ssr=SsrMode::Async/>
                     <Route path=path!("/quan-ly/:slug/san-pham/:id") view=ProductEditorPage ssr=SsrMode::Async/>
                     <Route path=path!("/quan-ly/:slug/livestream-moi") view=LivestreamFormPage ssr=SsrMode::Async/>
+                    <Route path=path!("/xac-minh") view=VerifyLookupPage ssr=SsrMode::Async/>
                     <Route path=path!("/xac-minh/:code") view=VerifyPage ssr=SsrMode::Async/>
                     <Route path=path!("/can-bo") view=CuratorDashboardPage ssr=SsrMode::Async/>
                     <Route path=path!("/can-bo/ho-so") view=ReviewQueueRoute ssr=SsrMode::Async/>
