@@ -277,7 +277,7 @@ pub const VI: Texts = Texts {
     nav_catalog: "Sản phẩm",
     nav_livestreams: "Livestream",
     nav_sellers: "Người bán",
-    nav_menu: "Danh mục",
+    nav_menu: "Menu",
     switch_language: "English",
     other_language_name: "en",
     hero_title: "Đặc sản OCOP từ tận nơi sản xuất",

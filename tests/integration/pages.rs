@@ -182,3 +182,18 @@ async fn an_unknown_certificate_code_warns_the_buyer_and_offers_the_code_box() {
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains(r#"name="ma""#));
 }
+
+/// Issue 13, item 5 (its label): the header button opens the site menu, so it says so; "Danh
+/// mục" (categories) promised something else.
+#[tokio::test]
+async fn the_menu_button_is_labelled_as_the_site_menu() {
+    let app = TestApp::spawn().await;
+    let (_, html) = app.get_html("/").await;
+    let button = html
+        .split(r#"class="menu-toggle""#)
+        .nth(1)
+        .expect("the menu button");
+    let label = &button[button.find('>').unwrap() + 1..button.find("</button>").unwrap()];
+    assert_eq!(label.trim(), "Menu", "{button}");
+    assert!(!html.contains(">Danh mục<"));
+}
