@@ -18,7 +18,7 @@ use crate::pages::livestreams::LivestreamsPage;
 use crate::pages::producer::ProducerPage;
 use crate::pages::product::ProductPage;
 use crate::pages::selling::{OrderInboxRoute, SalesSettingsRoute, SellerOrderRoute};
-use crate::pages::verify::VerifyPage;
+use crate::pages::verify::{VerifyLookupPage, VerifyPage};
 use crate::pages::workspace::{
     LivestreamFormPage, ProducerDeskPage, ProducerFormPage, ProductEditorPage, WorkspaceHome,
 };
@@ -93,6 +93,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/dat-hang/xong") view=PlacedRoute ssr=SsrMode::Async/>
                     <Route path=path!("/don-hang") view=MyOrdersRoute ssr=SsrMode::Async/>
                     <Route path=path!("/don-hang/:code") view=OrderRoute ssr=SsrMode::Async/>
+                    <Route path=path!("/xac-minh") view=VerifyLookupPage ssr=SsrMode::Async/>
                     <Route path=path!("/xac-minh/:code") view=VerifyPage ssr=SsrMode::Async/>
                     <Route path=path!("/can-bo") view=CuratorDashboardPage ssr=SsrMode::Async/>
                     <Route path=path!("/can-bo/ho-so") view=ReviewQueueRoute ssr=SsrMode::Async/>

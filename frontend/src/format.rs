@@ -23,6 +23,133 @@ pub fn vnd(amount: &str) -> String {
     }
 }
 
+/// Spaces that phones and word processors put between thousands (plain, no-break, narrow).
+pub const GROUP_SPACES: [char; 3] = [' ', '\u{a0}', '\u{202f}'];
+
+/// Reads an amount of đồng as Vietnamese (and English) write it — `250000`, `250.000`,
+/// `250,000`, `250 000`, with or without `₫`, `đ`, `đồng` or `VND` after it — into plain
+/// decimal text (`"250000"`), or `None` when it is not money. The server parses prices and
+/// price filters with this rule, and the product form echoes the amount with it as one types.
+///
+/// VND has no minor unit, so a dot or comma followed by exactly three digits can only group
+/// thousands: that is the reading `250.000` needs, and it never loses a real price. Any other
+/// dot or comma is a decimal mark (`45000.00` → 45000.00; `1.5` stays 1.5, which a price
+/// refuses). A leading minus is kept, so that a caller can say "must be above zero" rather
+/// than "not a number".
+pub fn plain_dong(raw: &str) -> Option<String> {
+    let mut text = raw.trim();
+    for suffix in ["vnđ", "vnd", "đồng", "₫", "đ"] {
+        // Upper and lower case of these letters take the same bytes, so the cut is the same.
+        let Some(cut) = text.len().checked_sub(suffix.len()) else {
+            continue;
+        };
+        if text.is_char_boundary(cut) && text[cut..].to_lowercase() == suffix {
+            text = text[..cut].trim_end();
+            break;
+        }
+    }
+    let (sign, digits) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest.trim_start()),
+        None => ("", text),
+    };
+    let (whole, fraction) = split_grouped(digits)?;
+    Some(if fraction.is_empty() {
+        format!("{sign}{whole}")
+    } else {
+        format!("{sign}{whole}.{fraction}")
+    })
+}
+
+/// Splits `1.234.567,89`-like text into its whole digits and fraction digits, or `None` when it
+/// is not a number written with one grouping mark and at most one decimal mark.
+fn split_grouped(text: &str) -> Option<(String, String)> {
+    let mut runs: Vec<&str> = Vec::new();
+    let mut marks: Vec<char> = Vec::new();
+    let mut start = 0;
+    for (at, ch) in text.char_indices() {
+        if ch.is_ascii_digit() {
+            continue;
+        }
+        if !(ch == '.' || ch == ',' || GROUP_SPACES.contains(&ch)) {
+            return None;
+        }
+        runs.push(&text[start..at]);
+        marks.push(ch);
+        start = at + ch.len_utf8();
+    }
+    runs.push(&text[start..]);
+    if runs.iter().any(|run| run.is_empty()) {
+        return None;
+    }
+    let grouped = |runs: &[&str], marks: &[char]| {
+        marks.windows(2).all(|pair| pair[0] == pair[1])
+            && runs[0].len() <= 3
+            && runs[1..].iter().all(|run| run.len() == 3)
+    };
+    let Some(&last) = marks.last() else {
+        return Some((text.to_owned(), String::new()));
+    };
+    // Spaces only ever group; a dot or comma groups when every group after it has three digits.
+    let (whole_runs, whole_marks, fraction) =
+        if GROUP_SPACES.contains(&last) || grouped(&runs, &marks) {
+            (&runs[..], &marks[..], "")
+        } else {
+            // The last mark is a decimal mark: what comes before it must be grouped another way.
+            let n = runs.len() - 1;
+            if marks[..n - 1].contains(&last) {
+                return None;
+            }
+            (&runs[..n], &marks[..n - 1], runs[n])
+        };
+    if whole_runs.len() > 1 && !grouped(whole_runs, whole_marks) {
+        return None;
+    }
+    Some((whole_runs.concat(), fraction.to_owned()))
+}
+
+/// Reads a typed quantity into plain decimal text, or `None`: spaces may group thousands
+/// (`1 000`), and one dot or comma is the decimal mark (`2,5` kg as Vietnamese write it, `2.5`,
+/// or the API's own `2.000` for 2 kg). Unlike money, `1.000` is not read as a thousand: stock
+/// keeps three decimals, so that is how the API itself writes 1 kg, and for kg or litres
+/// `1.500` is a real amount. The product form echoes the amount it read, so a slip shows.
+pub fn plain_quantity(raw: &str) -> Option<String> {
+    let text = raw.trim();
+    let (sign, text) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest.trim_start()),
+        None => ("", text),
+    };
+    let (whole, fraction) = match text.find(['.', ',']) {
+        Some(at) => (&text[..at], Some(&text[at + 1..])),
+        None => (text, None),
+    };
+    let digits = |run: &str| !run.is_empty() && run.bytes().all(|b| b.is_ascii_digit());
+    let groups: Vec<&str> = whole.split(GROUP_SPACES).collect();
+    let whole_ok = groups.iter().all(|g| digits(g))
+        && (groups.len() == 1
+            || (groups[0].len() <= 3 && groups[1..].iter().all(|g| g.len() == 3)));
+    if !whole_ok || fraction.is_some_and(|f| !digits(f)) {
+        return None;
+    }
+    Some(match fraction {
+        Some(f) => format!("{sign}{}.{f}", groups.concat()),
+        None => format!("{sign}{}", groups.concat()),
+    })
+}
+
+/// A stored quantity (`"2.500"`, three decimals from the API) as Vietnamese write it: `2,5`;
+/// whole amounts lose their zeros (`"25.000"` → `25`). Anything else is shown as is.
+pub fn quantity_vi(amount: &str) -> String {
+    match amount.split_once('.') {
+        Some((whole, fraction)) if whole.bytes().all(|b| b.is_ascii_digit()) => {
+            match fraction.trim_end_matches('0') {
+                "" => whole.to_owned(),
+                kept => format!("{whole},{kept}"),
+            }
+        }
+        _ => amount.to_owned(),
+    }
+}
+
 /// An API date (`2025-12-31`) as Vietnamese write it: `31/12/2025`. Anything else is shown as is.
 pub fn date_vi(iso: &str) -> String {
     let parts: Vec<&str> = iso.split('-').collect();
@@ -40,6 +167,23 @@ mod tests {
     fn dates_read_day_month_year() {
         assert_eq!(date_vi("2025-12-31"), "31/12/2025");
         assert_eq!(date_vi("soon"), "soon");
+    }
+
+    #[test]
+    fn typed_money_reads_into_plain_digits() {
+        assert_eq!(plain_dong("250.000 ₫").as_deref(), Some("250000"));
+        assert_eq!(plain_dong("1 250 000đ").as_deref(), Some("1250000"));
+        assert_eq!(plain_dong("45000.00").as_deref(), Some("45000.00"));
+        assert_eq!(plain_dong("-5").as_deref(), Some("-5"));
+        assert_eq!(plain_dong("abc"), None);
+        assert_eq!(plain_dong(""), None);
+    }
+
+    #[test]
+    fn quantities_drop_stored_zeros_and_use_a_decimal_comma() {
+        assert_eq!(quantity_vi("25.000"), "25");
+        assert_eq!(quantity_vi("2.500"), "2,5");
+        assert_eq!(quantity_vi("7"), "7");
     }
 
     #[test]

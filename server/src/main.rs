@@ -5,26 +5,45 @@
 
 use std::io::BufRead;
 
+use clap::{Parser, Subcommand};
 use server::{Application, Settings, auth, db, startup, telemetry};
+
+/// Chợ OCOP: the OCOP marketplace of Thái Nguyên. Settings come from `APP_CONFIG_FILE` and
+/// `APP__SECTION__KEY` environment variables (see README).
+#[derive(Parser)]
+#[command(name = "server", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the marketplace (the default).
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Make EMAIL an admin, creating the account NAME when it does not exist (password from
+    /// CHO_OCOP_ADMIN_PASSWORD or standard input).
+    CreateAdmin { email: String, name: String },
+    /// Rebuild the search documents (and the Meilisearch index, when configured).
+    Reindex,
+}
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    // Arguments first: `--help` or a typo needs no settings and must not start anything.
+    let cli = Cli::parse();
     let settings = Settings::load()?;
     telemetry::init(&settings.log);
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match args
-        .iter()
-        .map(String::as_str)
-        .collect::<Vec<_>>()
-        .as_slice()
-    {
-        [] | ["serve"] => {
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
             let app = Application::build(settings).await?;
             tracing::info!(port = app.port(), "Chợ OCOP is listening");
             app.run_until(startup::shutdown_signal()).await
         }
-        ["migrate"] => db::migrate(&db::connect_lazy(&settings.database)?).await,
-        ["create-admin", email, name] => {
+        Command::Migrate => db::migrate(&db::connect_lazy(&settings.database)?).await,
+        Command::CreateAdmin { email, name } => {
             let pool = db::connect_lazy(&settings.database)?;
             db::migrate(&pool).await?;
             let password = match std::env::var("CHO_OCOP_ADMIN_PASSWORD") {
@@ -36,11 +55,11 @@ async fn main() -> anyhow::Result<()> {
                     Some(line.trim_end_matches(['\r', '\n']).to_owned()).filter(|p| !p.is_empty())
                 }
             };
-            let id = auth::admin::create_admin(&pool, email, name, password).await?;
+            let id = auth::admin::create_admin(&pool, &email, &name, password).await?;
             println!("{email} is an admin (user {id})");
             Ok(())
         }
-        ["reindex"] => {
+        Command::Reindex => {
             let done = server::search::reindex::from_settings(&settings, true).await?;
             println!(
                 "reindexed {} products: postgres done after {:.1} s{}",
@@ -52,6 +71,5 @@ async fn main() -> anyhow::Result<()> {
             );
             Ok(())
         }
-        _ => anyhow::bail!("usage: server [serve | migrate | create-admin EMAIL NAME | reindex]"),
     }
 }

@@ -194,3 +194,207 @@ async fn a_new_producer_lists_a_product_and_a_livestream_in_the_browser() {
 
     browser.close().await;
 }
+
+/// WCAG relative luminance of an sRGB colour.
+fn luminance([r, g, b]: [f64; 3]) -> f64 {
+    let channel = |c: f64| {
+        let c = c / 255.0;
+        if c <= 0.039_28 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+}
+
+fn contrast(a: [f64; 3], b: [f64; 3]) -> f64 {
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+}
+
+/// "rgb(29, 35, 32)" or "rgba(…)" → the three channels.
+fn rgb(css: &str) -> [f64; 3] {
+    let inner = css[css.find('(').unwrap() + 1..css.find(')').unwrap()].to_owned();
+    let parts: Vec<f64> = inner
+        .split(',')
+        .map(|p| p.trim().parse().unwrap())
+        .collect();
+    [parts[0], parts[1], parts[2]]
+}
+
+/// Issue 13, item 3: the header's search box showed white text on white. What was searched must
+/// be readable: by the computed colours, and by the pixels of a screenshot of the box.
+#[tokio::test]
+async fn the_header_search_text_is_readable_on_a_phone() {
+    let app = TestApp::spawn().await;
+    let browser = Browser::launch_phone(412, 915).await;
+    let client = &browser.client;
+    client
+        .goto(&app.url("/san-pham?q=ch%C3%A8%20xanh%20Th%C3%A1i%20Nguy%C3%AAn"))
+        .await
+        .unwrap();
+    let input = wait_for(client, ".site-search input[type='search']").await;
+    assert_eq!(
+        input.prop("value").await.unwrap().as_deref(),
+        Some("chè xanh Thái Nguyên")
+    );
+
+    let colours = client
+        .execute(
+            "const s = getComputedStyle(arguments[0]); \
+             return [s.color, s.backgroundColor, window.devicePixelRatio, window.innerWidth];",
+            vec![serde_json::to_value(&input).unwrap()],
+        )
+        .await
+        .unwrap();
+    let (text, background) = (
+        rgb(colours[0].as_str().unwrap()),
+        rgb(colours[1].as_str().unwrap()),
+    );
+    assert_eq!(colours[3], 412, "a 412 px wide phone screen");
+    let ratio = contrast(text, background);
+    assert!(
+        ratio >= 4.5,
+        "search text {colours} has contrast {ratio:.2}:1 against its background (WCAG AA: 4.5)"
+    );
+
+    // The screenshot: inside the box (clear of its border), some pixels must stand out from
+    // the box's own background — the letters of the query.
+    let scale = colours[2].as_f64().unwrap_or(1.0);
+    let (x, y, w, h) = input.rectangle().await.unwrap();
+    let png = client.screenshot().await.unwrap();
+    // Kept for a person to look at when this fails.
+    std::fs::write(
+        std::env::temp_dir().join("cho-ocop-header-search-412.png"),
+        &png,
+    )
+    .ok();
+    let shot = image::load_from_memory(&png).unwrap().to_rgb8();
+    let inset = 4.0;
+    let (x0, y0) = (((x + inset) * scale) as u32, ((y + inset) * scale) as u32);
+    let (x1, y1) = (
+        (((x + w - inset) * scale) as u32).min(shot.width()),
+        (((y + h - inset) * scale) as u32).min(shot.height()),
+    );
+    assert!(
+        x1 > x0 && y1 > y0,
+        "the search box is on screen: {x},{y} {w}×{h}"
+    );
+    let mut text_pixels = 0;
+    for py in y0..y1 {
+        for px in x0..x1 {
+            let p = shot.get_pixel(px, py).0;
+            if contrast([p[0].into(), p[1].into(), p[2].into()], background) >= 3.0 {
+                text_pixels += 1;
+            }
+        }
+    }
+    assert!(
+        text_pixels >= 40,
+        "only {text_pixels} pixels of the search box differ from its background: the query is invisible"
+    );
+
+    browser.close().await;
+}
+
+/// A producer with one product made through the API, and a browser signed in as its owner
+/// (through the login form); returns the product's workspace page.
+async fn signed_in_owner_with_a_product(app: &TestApp, client: &fantoccini::Client) -> String {
+    let (api, _) = app.signed_in_client("chu@example.vn").await;
+    let (_, producer) = app
+        .send_json(
+            &api,
+            reqwest::Method::POST,
+            "/api/v1/producers",
+            Some(serde_json::json!({ "name": "HTX Chè Phúc Xuân", "kind": "htx" })),
+        )
+        .await;
+    let slug = producer["producer"]["slug"].as_str().unwrap().to_owned();
+    let (status, product) = app
+        .send_json(
+            &api,
+            reqwest::Method::POST,
+            &format!("/api/v1/producers/{slug}/products"),
+            Some(
+                serde_json::json!({ "name": "Chè búp Phúc Xuân", "category_code": "che",
+                "price_vnd": "300000", "unit": "kg", "stock": "10" }),
+            ),
+        )
+        .await;
+    assert_eq!(status, reqwest::StatusCode::CREATED, "{product}");
+    client.goto(&app.url("/dang-nhap")).await.unwrap();
+    fill(client, "email", "chu@example.vn").await;
+    fill(client, "password", "mat-khau-du-dai").await;
+    submit(client, "form[action='/dang-nhap']").await;
+    wait_for(client, "a[href='/quan-ly/co-so-moi']").await;
+    format!(
+        "/quan-ly/{slug}/san-pham/{}",
+        product["id"].as_str().unwrap()
+    )
+}
+
+/// Issue 13, item 7: the message about a refused photo goes once another file is chosen.
+#[tokio::test]
+async fn choosing_another_photo_clears_the_last_upload_error() {
+    let app = TestApp::spawn().await;
+    let browser = Browser::launch_phone(412, 915).await;
+    let client = &browser.client;
+    let editor = signed_in_owner_with_a_product(&app, client).await;
+    client.goto(&app.url(&editor)).await.unwrap();
+
+    let dir = std::env::temp_dir().join(format!("cho-ocop-photos-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let fake = dir.join("khong-phai-anh.png");
+    std::fs::write(&fake, b"not a picture").unwrap();
+    let photo = dir.join("anh-that.png");
+    image::RgbImage::from_fn(80, 60, |x, y| image::Rgb([x as u8 * 3, y as u8 * 4, 120]))
+        .save(&photo)
+        .unwrap();
+
+    let upload = wait_for(client, "input[type='file'][name='file']").await;
+    upload.send_keys(fake.to_str().unwrap()).await.unwrap();
+    submit(client, "form[enctype='multipart/form-data']").await;
+    let error = wait_for(client, ".photos .field-error").await;
+    assert!(error.text().await.unwrap().contains("tệp không phải ảnh"));
+
+    wait_for(client, ".page[data-hydrated='true']").await;
+    let upload = wait_for(client, "input[type='file'][name='file']").await;
+    upload.send_keys(photo.to_str().unwrap()).await.unwrap();
+    wait_for(client, "img.upload-preview").await;
+    let left = client
+        .find_all(Locator::Css(".photos .field-error"))
+        .await
+        .unwrap();
+    assert!(
+        left.is_empty(),
+        "the old error is gone once a new file is chosen"
+    );
+
+    std::fs::remove_dir_all(&dir).ok();
+    browser.close().await;
+}
+
+/// Issue 13, item 1 (hydrated): the price box says what the server will read while one types.
+#[tokio::test]
+async fn the_price_box_echoes_the_amount_while_typing() {
+    let app = TestApp::spawn().await;
+    let browser = Browser::launch_phone(412, 915).await;
+    let client = &browser.client;
+    let editor = signed_in_owner_with_a_product(&app, client).await;
+    client.goto(&app.url(&editor)).await.unwrap();
+    let echo = wait_for(client, "output.echo[for='f-price_vnd']").await;
+    assert_eq!(echo.text().await.unwrap(), "= 300.000 ₫", "the saved price");
+    wait_for(client, ".page[data-hydrated='true']").await;
+    fill(client, "price_vnd", "1.250.000 đ").await;
+    let echo = wait_for(client, "output.echo[for='f-price_vnd']").await;
+    assert_eq!(echo.text().await.unwrap(), "= 1.250.000 ₫");
+    fill(client, "stock", "1.000").await;
+    let echo = wait_for(client, "output.echo[for='f-stock']").await;
+    assert_eq!(
+        echo.text().await.unwrap(),
+        "= 1",
+        "a dot in stock is a decimal mark"
+    );
+    browser.close().await;
+}

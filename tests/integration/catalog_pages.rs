@@ -176,3 +176,37 @@ async fn pages_render_while_other_instances_start_in_the_same_process() {
     }
     starting.join().expect("instances started");
 }
+
+/// Issue 13, item 4: the seeded GI pages speak Vietnamese, protected area and decision included.
+#[tokio::test]
+async fn gi_pages_describe_their_protected_area_in_vietnamese() {
+    let app = seeded_app().await;
+    let (status, html) = app.get_html("/chi-dan-dia-ly/tan-cuong-che").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Theo đăng ký năm 2007"), "{html}");
+    assert!(html.contains("Báo chí 2023–2025 mô tả vùng chỉ dẫn địa lý gồm 6 xã"));
+
+    let (_, gis) = app.get_json("/api/v1/gis").await;
+    let slugs: Vec<String> = gis["items"]
+        .as_array()
+        .or(gis.as_array())
+        .expect("a list of GIs")
+        .iter()
+        .map(|gi| gi["slug"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(slugs.len(), 4, "{gis}");
+    for slug in slugs {
+        let (status, html) = app.get_html(&format!("/chi-dan-dia-ly/{slug}")).await;
+        assert_eq!(status, StatusCode::OK);
+        for english in [
+            "As registered",
+            "press describes",
+            "not seen",
+            "Not seen",
+            "vermicelli",
+            "the sources",
+        ] {
+            assert!(!html.contains(english), "{slug} shows “{english}”");
+        }
+    }
+}

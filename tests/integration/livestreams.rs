@@ -236,3 +236,54 @@ async fn live_streams_show_on_the_home_product_and_livestream_pages() {
     assert!(page.contains("<h1>Livestream bán hàng OCOP</h1>"), "{page}");
     assert!(page.contains("Sao chè trực tiếp"));
 }
+
+/// Issue 13, item 2: "05/01/2025" typed for a new stream is a slip, not a schedule: refused with
+/// the time and what to do, by the API and beside the form's field.
+#[tokio::test]
+async fn a_start_in_the_past_is_refused_with_a_clear_message() {
+    let app = TestApp::spawn().await;
+    let shop = shop(&app, "lan@example.vn", "HTX Chè Lan").await;
+    let (status, body) = schedule(&app, &shop, json!({
+        "platform": "facebook", "url": "https://www.facebook.com/htxchelan/live", "title": "Sao chè",
+        "starts_at": "2025-01-05T08:30:00+07:00",
+    }))
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let message = body["error"]["fields"]["starts_at"].as_str().unwrap();
+    assert!(message.contains("08:30 05/01/2025 đã qua"), "{message}");
+    let (_, all) = app.get_json("/api/v1/livestreams").await;
+    assert_eq!(all["total"], 0);
+
+    let form = format!("/quan-ly/{}/livestream-moi", shop.slug);
+    let response = shop
+        .owner
+        .post(app.url(&form))
+        .form(&[
+            ("title", "Sao chè"),
+            ("platform", "facebook"),
+            ("url", "https://www.facebook.com/htxchelan/live"),
+            ("starts_at", "2025-01-05T08:30"),
+            ("ends_at", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()["location"], form.as_str());
+    let html = shop
+        .owner
+        .get(app.url(&form))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let beside = html.split(r#"id="f-starts_at""#).nth(1).unwrap();
+    let beside = &beside[..beside.find(r#"id="f-ends_at""#).unwrap()];
+    assert!(beside.contains("08:30 05/01/2025 đã qua"), "{beside}");
+    assert!(
+        html.contains(r#"value="2025-01-05T08:30""#),
+        "what was typed is kept"
+    );
+}

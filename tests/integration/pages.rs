@@ -122,3 +122,78 @@ async fn the_app_serves_its_own_bundle_styles_and_icon() {
         assert!(actual.starts_with(content_type), "{path}: {actual}");
     }
 }
+
+/// Issue 13, item 6: a code on a label that matches no certificate is a warning sign, not a
+/// missing page; `/xac-minh` alone offers the box for a code printed on packaging.
+#[tokio::test]
+async fn an_unknown_certificate_code_warns_the_buyer_and_offers_the_code_box() {
+    let app = TestApp::spawn().await;
+    let (status, html) = app.get_html("/xac-minh/ma-gia-123").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(
+        html.contains("Không có chứng nhận OCOP nào mang mã này"),
+        "{html}"
+    );
+    assert!(html.contains("ma-gia-123"), "the code is named: {html}");
+    assert!(html.contains("có thể không phải hàng OCOP thật"), "{html}");
+    assert!(
+        html.contains("Sở Nông nghiệp và Môi trường tỉnh Thái Nguyên"),
+        "{html}"
+    );
+    assert!(!html.contains("Không tìm thấy trang"), "{html}");
+    assert!(
+        html.contains(r#"action="/xac-minh""#),
+        "the box to try another code: {html}"
+    );
+
+    // The code box: a plain GET form, answered with the code's page.
+    let (status, html) = app.get_html("/xac-minh").await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(
+        html.contains(r#"method="get" action="/xac-minh""#),
+        "{html}"
+    );
+    assert!(html.contains(r#"name="ma""#), "{html}");
+    assert!(html.contains("in trên bao bì"), "{html}");
+    for (typed, to) in [
+        ("ABCdef0123", "/xac-minh/abcdef0123"),
+        (
+            " http://127.0.0.1:3000/xac-minh/0123abcd/ ",
+            "/xac-minh/0123abcd",
+        ),
+    ] {
+        let response = app
+            .client
+            .get(app.url("/xac-minh"))
+            .query(&[("ma", typed)])
+            .header("accept", "text/html")
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            response.status().is_redirection(),
+            "{typed}: {}",
+            response.status()
+        );
+        assert_eq!(response.headers()["location"], to, "{typed}");
+    }
+    // Sent empty, the box is simply shown again.
+    let (status, html) = app.get_html("/xac-minh?ma=").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(r#"name="ma""#));
+}
+
+/// Issue 13, item 5 (its label): the header button opens the site menu, so it says so; "Danh
+/// mục" (categories) promised something else.
+#[tokio::test]
+async fn the_menu_button_is_labelled_as_the_site_menu() {
+    let app = TestApp::spawn().await;
+    let (_, html) = app.get_html("/").await;
+    let button = html
+        .split(r#"class="menu-toggle""#)
+        .nth(1)
+        .expect("the menu button");
+    let label = &button[button.find('>').unwrap() + 1..button.find("</button>").unwrap()];
+    assert_eq!(label.trim(), "Menu", "{button}");
+    assert!(!html.contains(">Danh mục<"));
+}

@@ -528,3 +528,83 @@ async fn producers_apply_for_ocop_and_see_expiry_reminders_in_the_workspace() {
     assert!(html.contains("QĐ 12/QĐ-UBND"));
     assert!(html.contains("Đã công nhận"));
 }
+
+/// Issue 13, item 1: "250.000" is how Vietnamese write two hundred and fifty thousand đồng; the
+/// product form (plain text boxes, no JavaScript) saves exactly that, shows the amount it read,
+/// and answers "abc" with a Vietnamese message beside the box.
+#[tokio::test]
+async fn prices_typed_with_thousand_dots_are_saved_in_full() {
+    let app = TestApp::spawn().await;
+    let client = register(&app, "gia@example.vn").await;
+    let (_, desk) = post_form(
+        &app,
+        &client,
+        "/quan-ly/co-so-moi",
+        &[("name", "HTX Chè La Bằng"), ("kind", "htx")],
+    )
+    .await;
+    let new_product = format!("{desk}/san-pham-moi");
+    let (_, html) = page(&app, &client, &new_product).await;
+    assert!(
+        html.contains(r#"name="price_vnd" type="text""#) && html.contains(r#"inputmode="numeric""#),
+        "the price box takes text, with a number keypad: {html}"
+    );
+
+    let product = |price: &'static str, stock: &'static str| {
+        vec![
+            ("name", "Chè búp La Bằng"),
+            ("category_code", "che"),
+            ("price_vnd", price),
+            ("unit", "kg"),
+            ("stock", stock),
+            ("gi_slug", ""),
+            ("status", "active"),
+        ]
+    };
+    let (_, to) = post_form(&app, &client, &new_product, &product("abc", "2,5")).await;
+    assert_eq!(to, new_product);
+    let (_, html) = page(&app, &client, &new_product).await;
+    assert!(
+        html.contains("phải là số tiền (đồng), ví dụ 250.000 hoặc 250000"),
+        "{html}"
+    );
+    let beside = html.split(r#"id="f-price_vnd""#).nth(1).unwrap();
+    let beside = &beside[..beside.find(r#"id="f-unit""#).unwrap()];
+    assert!(
+        beside.contains("field-error"),
+        "the message sits by the price: {beside}"
+    );
+    assert!(html.contains(r#"value="abc""#), "what was typed is kept");
+
+    let (_, editor) = post_form(&app, &client, &new_product, &product("250.000", "2,5")).await;
+    assert!(editor.starts_with(&format!("{desk}/san-pham/")), "{editor}");
+    let (status, json) = app.get_json("/api/v1/products/che-bup-la-bang").await;
+    assert_eq!(status, StatusCode::OK, "{json}");
+    assert_eq!(json["price_vnd"], "250000", "{json}");
+    assert_eq!(json["stock"], "2.5", "{json}");
+    let (_, html) = page(&app, &client, &editor).await;
+    assert!(
+        html.contains("= 250.000 ₫"),
+        "the saved amount is shown: {html}"
+    );
+    assert!(html.contains(r#"value="250.000""#), "{html}");
+    assert!(html.contains(r#"value="2,5""#), "{html}");
+
+    // Saving the form as shown changes nothing; "250 000 ₫" reads the same.
+    let (_, to) = post_form(&app, &client, &editor, &product("250 000 ₫", "2,5")).await;
+    assert_eq!(to, editor);
+    let (_, json) = app.get_json("/api/v1/products/che-bup-la-bang").await;
+    assert_eq!(json["price_vnd"], "250000", "{json}");
+
+    // The catalog's price filter reads money the same way.
+    let (_, html) = page(
+        &app,
+        &client,
+        "/san-pham?min_price=200.000&max_price=300.000",
+    )
+    .await;
+    assert!(html.contains("Chè búp La Bằng"), "{html}");
+    assert!(html.contains("≥ 200.000 ₫"), "{html}");
+    let (_, html) = page(&app, &client, "/san-pham?min_price=260.000").await;
+    assert!(!html.contains("Chè búp La Bằng"), "{html}");
+}

@@ -20,24 +20,41 @@ pub fn TextField(
     #[prop(optional)] hint: Option<&'static str>,
     #[prop(optional)] autocomplete: Option<&'static str>,
     #[prop(optional)] step: Option<&'static str>,
+    /// The keyboard a phone shows (`numeric`, `decimal`) for a text box that takes a number.
+    #[prop(optional)]
+    inputmode: Option<&'static str>,
+    /// What the server will read from the text, shown beside the box ("= 250.000 ₫"): from
+    /// the value as rendered, then, once hydrated, as the user types.
+    #[prop(optional)]
+    echo: Option<fn(&str) -> Option<String>>,
 ) -> impl IntoView {
     let id = format!("f-{name}");
     let error_id = format!("e-{name}");
     let invalid = error.is_some();
+    let echoed = RwSignal::new(echo.and_then(|read| read(&value)));
     view! {
         <div class="field" class:invalid=invalid>
             <label for=id.clone()>{label}{required.then_some(" *")}</label>
             <input
-                id=id
+                id=id.clone()
                 name=name
                 type=kind
                 value=value
                 required=required
                 step=step
+                inputmode=inputmode
                 autocomplete=autocomplete
+                on:input=move |ev| {
+                    if let Some(read) = echo {
+                        echoed.set(read(&event_target_value(&ev)));
+                    }
+                }
                 aria-invalid=invalid.then_some("true")
                 aria-describedby=invalid.then(|| error_id.clone())
             />
+            {echo.is_some().then(|| view! {
+                <output class="echo" for=id.clone() aria-live="polite">{move || echoed.get()}</output>
+            })}
             {hint.map(|h| view! { <small class="hint">{h}</small> })}
             {error.map(|e| view! { <p class="field-error" id=error_id>{e}</p> })}
         </div>

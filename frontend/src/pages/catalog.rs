@@ -266,10 +266,10 @@ fn CatalogBody(page: CatalogPage, query: CatalogQuery) -> impl IntoView {
             </label>
             <fieldset class="field price-range">
                 <legend>{texts.filter_price}</legend>
-                <input type="number" name="min_price" min="0" step="1000" inputmode="numeric"
+                <input type="text" name="min_price" inputmode="numeric"
                     aria-label=texts.filter_min_price placeholder=texts.filter_min_price
                     value=value_of(&query, "min_price").unwrap_or_default().to_owned()/>
-                <input type="number" name="max_price" min="0" step="1000" inputmode="numeric"
+                <input type="text" name="max_price" inputmode="numeric"
                     aria-label=texts.filter_max_price placeholder=texts.filter_max_price
                     value=value_of(&query, "max_price").unwrap_or_default().to_owned()/>
             </fieldset>
@@ -349,8 +349,8 @@ fn active_chips(
                 .cloned()
                 .unwrap_or_else(|| value.to_owned()),
             "min_stars" => fill(texts.stars_at_least, &[("n", value)]),
-            "min_price" => format!("≥ {}", crate::format::vnd(value)),
-            "max_price" => format!("≤ {}", crate::format::vnd(value)),
+            "min_price" => format!("≥ {}", typed_dong(value)),
+            "max_price" => format!("≤ {}", typed_dong(value)),
             "in_stock" => texts.filter_in_stock.to_owned(),
             "producer" => value.to_owned(),
             _ => continue,
@@ -358,6 +358,13 @@ fn active_chips(
         chips.push((label, catalog_href(query, field, None)));
     }
     chips
+}
+
+/// A price filter as typed ("100.000", "100000 đ") shown as the amount the catalog applied.
+fn typed_dong(value: &str) -> String {
+    crate::format::plain_dong(value)
+        .map(|plain| crate::format::vnd(&plain))
+        .unwrap_or_else(|| value.to_owned())
 }
 
 #[cfg(test)]

@@ -1,15 +1,16 @@
 //! `/xac-minh/{code}`: the public check behind a certificate's QR code — product, producer,
 //! decision, dates and the live status. Stars show only while the certificate is in force.
+//! `/xac-minh` alone is a box for the code printed on packaging (a plain GET form).
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::{BackendError, VerifyResult, get_verify};
 use crate::components::product_card::StarBadge;
 use crate::components::seo::PageMeta;
 use crate::format::date_vi;
 use crate::i18n::{Texts, fill, use_texts};
-use crate::pages::not_found::NotFound;
 
 #[component]
 pub fn VerifyPage() -> impl IntoView {
@@ -22,11 +23,93 @@ pub fn VerifyPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(Ok(result)) => view! { <VerifyView result/> }.into_any(),
-                    Ok(Err(BackendError::NotFound)) => view! { <NotFound/> }.into_any(),
+                    Ok(Err(BackendError::NotFound)) => view! { <UnknownCertificate code=code()/> }.into_any(),
                     _ => view! { <p class="error">{texts.load_failed}</p> }.into_any(),
                 }
             })}
         </Suspense>
+    }
+}
+
+/// `/xac-minh`: the box to type a code; `?ma=…` (the box, sent) goes to that code's page.
+#[component]
+pub fn VerifyLookupPage() -> impl IntoView {
+    let texts = use_texts();
+    let typed = use_query_map()
+        .read_untracked()
+        .get("ma")
+        .map(|raw| typed_code(&raw))
+        .filter(|code| !code.is_empty());
+    match typed {
+        Some(code) => {
+            // `typed_code` removed spaces, the one thing this encoding would not keep in a path.
+            let path = format!(
+                "/xac-minh/{}",
+                form_urlencoded::byte_serialize(code.as_bytes()).collect::<String>()
+            );
+            view! { <Redirect path/> }.into_any()
+        }
+        None => view! {
+            <PageMeta title=texts.verify_title.to_owned() description=texts.verify_lookup_intro.to_owned()/>
+            <article class="verify-page">
+                <h1>{texts.verify_title}</h1>
+                <p>{texts.verify_lookup_intro}</p>
+                <LookupForm/>
+            </article>
+        }
+        .into_any(),
+    }
+}
+
+/// What a buyer typed or pasted, as a code: the last part of a pasted link, without spaces.
+fn typed_code(raw: &str) -> String {
+    let raw = raw.trim().trim_end_matches('/');
+    let last = raw.rsplit('/').next().unwrap_or(raw);
+    last.chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_lowercase()
+}
+
+/// The code box: a GET form, so it works without JavaScript.
+#[component]
+fn LookupForm() -> impl IntoView {
+    let texts = use_texts();
+    view! {
+        <form class="stack-form verify-lookup" method="get" action="/xac-minh">
+            <div class="field">
+                <label for="f-ma">{texts.verify_lookup_label}</label>
+                <input id="f-ma" name="ma" type="text" required=true autocomplete="off"
+                    autocapitalize="off" spellcheck="false" aria-describedby="h-ma"/>
+                <small class="hint" id="h-ma">{texts.verify_lookup_hint}</small>
+            </div>
+            <button type="submit" class="button primary">{texts.verify_lookup_button}</button>
+        </form>
+    }
+}
+
+/// A code no certificate has: possibly a counterfeit label. Answered with 404, like any
+/// missing page, but saying what it means for the buyer and whom to tell.
+#[component]
+fn UnknownCertificate(code: String) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    {
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(http::StatusCode::NOT_FOUND);
+        }
+    }
+    let texts = use_texts();
+    view! {
+        <PageMeta title=texts.verify_unknown_title.to_owned() description=texts.verify_unknown_contact.to_owned()/>
+        <article class="verify-page">
+            <h1>{texts.verify_title}</h1>
+            <div class="error-box" role="alert">
+                <h2>{texts.verify_unknown_title}</h2>
+                <p>{fill(texts.verify_unknown_body, &[("code", &code)])}</p>
+                <p>{texts.verify_unknown_contact}</p>
+            </div>
+            <LookupForm/>
+        </article>
     }
 }
 

@@ -15,7 +15,7 @@ use crate::api::{
 use crate::components::form::{FormMessages, SelectField, TextArea, TextField, refusal};
 use crate::components::livestream::LivestreamCard;
 use crate::components::seo::PageMeta;
-use crate::format::vnd;
+use crate::format::{group_thousands, plain_dong, plain_quantity, quantity_vi, vnd};
 
 fn param(name: &'static str) -> impl Fn() -> String + Copy + Send + Sync + 'static {
     let params = use_params_map();
@@ -74,6 +74,31 @@ fn application_line(a: ApplicationDto, with_product: bool) -> impl IntoView {
             {a.decision_reason.clone().map(|r| view! { <br/><span class="muted">{format!("Lý do: {r}")}</span> })}
         </li>
     }
+}
+
+/// The stored price as the box shows it, grouped the Vietnamese way ("250.000"), which the
+/// server reads back as the same amount.
+fn grouped_price(stored: &str) -> String {
+    stored
+        .parse::<u64>()
+        .map(group_thousands)
+        .unwrap_or_else(|_| stored.to_owned())
+}
+
+/// "= 250.000 ₫" for a price the server will accept as typed; nothing otherwise (the server
+/// then says why beside the box).
+fn price_echo(typed: &str) -> Option<String> {
+    let plain = plain_dong(typed)?;
+    let (whole, fraction) = plain.split_once('.').unwrap_or((&plain, ""));
+    let whole_dong = fraction.bytes().all(|b| b == b'0');
+    let amount = whole.parse::<u64>().ok().filter(|n| *n > 0 && whole_dong)?;
+    Some(format!("= {}", vnd(&amount.to_string())))
+}
+
+/// "= 2,5" for the stock amount the server will read, so `1.000` showing "= 1" is caught.
+fn stock_echo(typed: &str) -> Option<String> {
+    let plain = plain_quantity(typed).filter(|p| !p.starts_with('-'))?;
+    Some(format!("= {}", quantity_vi(&plain)))
 }
 
 /// `/quan-ly`: the viewer's producers, and the way to create one.
@@ -359,14 +384,16 @@ pub fn ProductEditorPage() -> impl IntoView {
                             choices=editor.categories blank="— Chọn nhóm —"
                             value=form.value_or("category_code", p.category_code.clone()) error=form.error("category_code")/>
                         <div class="field-row">
-                            <TextField name="price_vnd" label="Giá (đồng)" kind="number" required=true step="1"
-                                value=form.value_or("price_vnd", p.price_vnd.clone()) error=form.error("price_vnd")/>
+                            <TextField name="price_vnd" label="Giá (đồng)" required=true inputmode="numeric"
+                                echo=price_echo hint="Ví dụ: 250.000"
+                                value=form.value_or("price_vnd", grouped_price(&p.price_vnd)) error=form.error("price_vnd")/>
                             <SelectField name="unit" label="Đơn vị" required=true choices=editor.units
                                 blank="— Đơn vị —"
                                 value=form.value_or("unit", p.unit.clone()) error=form.error("unit")/>
                         </div>
-                        <TextField name="stock" label="Tồn kho" kind="number" required=true step="any"
-                            value=form.value_or("stock", p.stock.clone()) error=form.error("stock")/>
+                        <TextField name="stock" label="Tồn kho" required=true inputmode="decimal"
+                            echo=stock_echo hint="Số lẻ viết với dấu phẩy: 2,5 (kg). Nghìn: 1000 hoặc 1 000."
+                            value=form.value_or("stock", quantity_vi(&p.stock)) error=form.error("stock")/>
                         <SelectField name="gi_slug" label="Chỉ dẫn địa lý" choices=editor.gis blank="— Không —"
                             value=form.value_or("gi_slug", p.gi_slug.clone()) error=form.error("gi_slug")/>
                         <SelectField name="status" label="Trạng thái" choices=statuses
@@ -396,6 +423,8 @@ pub fn ProductEditorPage() -> impl IntoView {
 fn photos(slug: &str, p: &EditableProduct, form: &FormState) -> impl IntoView {
     let base = format!("/quan-ly/{slug}/san-pham/{}/anh", p.id);
     let (preview, set_preview) = signal(None::<String>);
+    // The last upload's error belongs to that file: choosing another one clears it.
+    let file_error = RwSignal::new(form.error("file"));
     let count = p.images.len();
     view! {
         <section class="photos">
@@ -420,11 +449,14 @@ fn photos(slug: &str, p: &EditableProduct, form: &FormState) -> impl IntoView {
                 }).collect_view()}
             </ol>
             <form class="stack-form" method="post" action=base enctype="multipart/form-data">
-                {form.error("file").map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
+                {move || file_error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
                 <div class="field">
                     <label for="f-file">"Thêm ảnh (JPEG, PNG, WebP; tối đa 10 MB)"</label>
                     <input id="f-file" type="file" name="file" accept="image/jpeg,image/png,image/webp" required=true
-                        on:change=move |ev| set_preview.set(chosen_photo_url(&ev))/>
+                        on:change=move |ev| {
+                            file_error.set(None);
+                            set_preview.set(chosen_photo_url(&ev));
+                        }/>
                 </div>
                 // Once hydrated, the chosen photo shows before it is sent (without JS it shows after).
                 {move || preview.get().map(|src| view! { <img class="upload-preview" src=src alt="Ảnh sắp tải lên"/> })}
@@ -472,11 +504,11 @@ fn ocop_section(
                             value=form.value_or("rule_set", "148/2023") error=form.error("rule_set")/>
                         <p class="hint">"Tự chấm điểm (không bắt buộc): phần A tối đa 40, B tối đa 25, C tối đa 35."</p>
                         <div class="field-row">
-                            <TextField name="self_score.a" label="Phần A" kind="number" step="1"
+                            <TextField name="self_score.a" label="Phần A" inputmode="numeric"
                                 value=form.value_or("self_score.a", "") error=form.error("self_score.a")/>
-                            <TextField name="self_score.b" label="Phần B" kind="number" step="1"
+                            <TextField name="self_score.b" label="Phần B" inputmode="numeric"
                                 value=form.value_or("self_score.b", "") error=form.error("self_score.b")/>
-                            <TextField name="self_score.c" label="Phần C" kind="number" step="1"
+                            <TextField name="self_score.c" label="Phần C" inputmode="numeric"
                                 value=form.value_or("self_score.c", "") error=form.error("self_score.c")/>
                         </div>
                         <TextArea name="notes" label="Ghi chú cho hội đồng"

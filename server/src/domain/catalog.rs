@@ -107,9 +107,9 @@ impl AsRef<str> for DisplayName {
 pub struct PriceVnd(Decimal);
 
 impl PriceVnd {
+    /// Reads a price as people type it (see [`read_dong`]): `250.000`, `250 000 ₫` → 250000.
     pub fn parse(raw: &str) -> Result<PriceVnd, String> {
-        let value = Decimal::from_str(raw.trim()).map_err(|_| "phải là một số".to_owned())?;
-        Self::new(value)
+        Self::new(read_dong(raw)?)
     }
 
     pub fn new(value: Decimal) -> Result<PriceVnd, String> {
@@ -135,14 +135,28 @@ impl fmt::Display for PriceVnd {
     }
 }
 
+/// What a typed amount of money could not be read as.
+const NOT_AN_AMOUNT: &str = "phải là số tiền (đồng), ví dụ 250.000 hoặc 250000";
+
+/// Reads an amount of đồng as Vietnamese (and English) write it: `250000`, `250.000`,
+/// `250,000`, `250 000`, with or without `₫`, `đ`, `đồng` or `VND` after it. The rule itself is
+/// [`frontend::format::plain_dong`], so the product form can show, while the seller types, the
+/// very amount the server will save.
+pub fn read_dong(raw: &str) -> Result<Decimal, String> {
+    frontend::format::plain_dong(raw)
+        .and_then(|plain| Decimal::from_str(&plain).ok())
+        .ok_or_else(|| NOT_AN_AMOUNT.to_owned())
+}
+
 /// A stock or order quantity: ≥ 0, at most 3 decimals, and whole unless the unit allows fractions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Quantity(Decimal);
 
 impl Quantity {
+    /// Reads a quantity as typed: `2,5`, `2.5`, `1 000`. A dot is never a thousands mark here
+    /// (see [`frontend::format::plain_quantity`] for why), unlike in a price.
     pub fn parse(raw: &str, allows_fraction: bool) -> Result<Quantity, String> {
-        let value = Decimal::from_str(raw.trim()).map_err(|_| "phải là một số".to_owned())?;
-        Self::new(value, allows_fraction)
+        Self::new(read_quantity(raw)?, allows_fraction)
     }
 
     pub fn new(value: Decimal, allows_fraction: bool) -> Result<Quantity, String> {
@@ -164,6 +178,13 @@ impl Quantity {
     }
 }
 
+/// Reads a typed quantity with [`frontend::format::plain_quantity`], the rule the form echoes.
+fn read_quantity(raw: &str) -> Result<Decimal, String> {
+    frontend::format::plain_quantity(raw)
+        .and_then(|plain| Decimal::from_str(&plain).ok())
+        .ok_or_else(|| "phải là một số, ví dụ 25 hoặc 2,5".to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -183,6 +204,79 @@ mod tests {
             assert!(PriceVnd::parse(raw).is_err(), "{raw:?} should fail: {why}");
         }
         assert_eq!(PriceVnd::parse("0").unwrap_err(), "phải lớn hơn 0");
+    }
+
+    #[test]
+    fn prices_read_the_ways_vietnamese_write_money() {
+        for (raw, dong) in [
+            ("250.000", 250_000),
+            ("250000", 250_000),
+            ("250.000 ₫", 250_000),
+            ("250.000₫", 250_000),
+            ("250.000đ", 250_000),
+            ("250.000 đồng", 250_000),
+            ("250.000 VNĐ", 250_000),
+            ("250000 vnd", 250_000),
+            ("250,000", 250_000),
+            ("250 000", 250_000),
+            ("250\u{a0}000", 250_000),
+            ("1.250.000", 1_250_000),
+            ("1 250 000 ₫", 1_250_000),
+            ("250.000,00", 250_000),
+            ("250,000.00", 250_000),
+            ("45000.00", 45_000),
+            ("2500.000", 2_500),
+            ("999", 999),
+        ] {
+            assert_eq!(
+                PriceVnd::parse(raw).map(|p| p.to_string()),
+                Ok(dong.to_string()),
+                "{raw:?}"
+            );
+        }
+        for (raw, why) in [
+            ("250.5", "a fraction of a đồng"),
+            ("250,5", "a fraction of a đồng, decimal comma"),
+            ("1.00.000", "groups of three only"),
+            ("1.000.00", "the decimal mark is the grouping mark"),
+            ("250..000", "two marks in a row"),
+            (".500", "no whole part"),
+            ("250.", "a mark at the end"),
+            ("2 50", "a space that groups nothing"),
+            ("250.000 USD", "another currency"),
+            ("₫", "only the sign"),
+            ("1e5", "scientific notation"),
+            ("250k", "shorthand"),
+        ] {
+            assert!(PriceVnd::parse(raw).is_err(), "{raw:?} should fail: {why}");
+        }
+        assert_eq!(
+            PriceVnd::parse("abc").unwrap_err(),
+            "phải là số tiền (đồng), ví dụ 250.000 hoặc 250000"
+        );
+        assert_eq!(PriceVnd::parse("-250.000").unwrap_err(), "phải lớn hơn 0");
+    }
+
+    #[test]
+    fn quantities_read_decimal_commas_and_space_grouping() {
+        let read = |raw: &str, fraction: bool| Quantity::parse(raw, fraction).map(|q| q.amount());
+        assert_eq!(read("2,5", true), Ok(Decimal::new(25, 1)));
+        assert_eq!(read("2.5", true), Ok(Decimal::new(25, 1)));
+        assert_eq!(read("1 000", false), Ok(Decimal::from(1000)));
+        assert_eq!(read("12 500,25", true), Ok(Decimal::new(1_250_025, 2)));
+        // The API's own rendering of 2 kg reads back as 2, never as two thousand.
+        assert_eq!(read("2.000", true), Ok(Decimal::from(2)));
+        for raw in ["abc", "1 0", "1.000.000", "2,5,0", "", "2 kg"] {
+            assert!(read(raw, true).is_err(), "{raw:?}");
+        }
+        assert_eq!(
+            read("2,5", false).unwrap_err(),
+            "đơn vị này không bán lẻ phần thập phân"
+        );
+        assert_eq!(
+            read("nhiều", true).unwrap_err(),
+            "phải là một số, ví dụ 25 hoặc 2,5"
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@ use frontend::api::CatalogQuery;
 use rust_decimal::Decimal;
 
 use super::FieldErrors;
+use super::catalog::read_dong;
 use super::slug::Slug;
 
 pub const DEFAULT_PER_PAGE: u32 = 24;
@@ -119,10 +120,12 @@ impl ProductFilter {
             raw.and_then(|raw| {
                 errors.check(
                     field,
-                    Decimal::from_str(&raw)
-                        .ok()
-                        .filter(|v| *v >= Decimal::ZERO)
-                        .ok_or_else(|| "phải là số tiền (đồng) không âm".to_owned()),
+                    // The same reading as a product's price: `250.000` is 250000 here too.
+                    read_dong(&raw).and_then(|v| {
+                        (v >= Decimal::ZERO)
+                            .then_some(v)
+                            .ok_or_else(|| "phải là số tiền (đồng) không âm".to_owned())
+                    }),
                 )
             })
         };
@@ -242,6 +245,22 @@ mod tests {
         assert_eq!(filter.offset(), 20);
         assert!(filter.in_stock);
         assert_eq!(filter.sort, Sort::PriceAsc);
+    }
+
+    #[test]
+    fn price_filters_read_money_as_people_write_it() {
+        let filter = ProductFilter::parse(&query(&[
+            ("min_price", "100.000"),
+            ("max_price", "1 500 000 ₫"),
+        ]))
+        .unwrap();
+        assert_eq!(filter.min_price, Some(Decimal::from(100_000)));
+        assert_eq!(filter.max_price, Some(Decimal::from(1_500_000)));
+        let errors = ProductFilter::parse(&query(&[("max_price", "rẻ")])).unwrap_err();
+        assert_eq!(
+            errors.0["max_price"],
+            "phải là số tiền (đồng), ví dụ 250.000 hoặc 250000"
+        );
     }
 
     #[test]

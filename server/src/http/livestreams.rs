@@ -139,6 +139,15 @@ pub(crate) async fn create_livestream(
     {
         errors.add("ends_at", "phải sau thời điểm bắt đầu");
     }
+    // A schedule looks ahead: a start already past is nearly always a slip (wrong year, day and
+    // month swapped) that would list the stream as over. A stream that is on now or was held
+    // (with its replay link) may still be recorded, by giving its end as well.
+    if let Some(start) = starts_at
+        && ends_at.is_none()
+        && start < state.clock.now()
+    {
+        errors.add("starts_at", past_start_message(start));
+    }
     let mut product_ids = Vec::new();
     for raw in &body.product_ids {
         match raw.parse::<Uuid>() {
@@ -202,4 +211,13 @@ pub(crate) async fn create_livestream(
         .pop()
         .ok_or(ApiError::NotFound)?;
     Ok((StatusCode::CREATED, AppJson(created)))
+}
+
+/// "đã qua" with the time as the seller typed it (Vietnam time), and what to do instead.
+fn past_start_message(start: DateTime<Utc>) -> String {
+    let vietnam = chrono::FixedOffset::east_opt(7 * 3600).expect("UTC+7 is a valid offset");
+    format!(
+        "thời điểm bắt đầu {} đã qua; hãy chọn giờ sắp tới (nếu buổi live đã diễn ra, nhập cả giờ kết thúc)",
+        start.with_timezone(&vietnam).format("%H:%M %d/%m/%Y")
+    )
 }
