@@ -11,24 +11,12 @@ use uuid::Uuid;
 
 use crate::db;
 // The account types live in the domain; they are re-exported here where access rules use them.
-pub use crate::domain::account::{MemberRole, Membership, Role, User};
+pub use crate::domain::account::{MemberRole, Membership, Role, Rule, User};
 use crate::http::error::ApiError;
 use crate::state::AppState;
 
 /// The session key holding the signed-in user's id.
 pub const USER_ID_KEY: &str = "user_id";
-
-/// Every access rule in the app. A handler states its rule once, as its first step.
-#[derive(Debug, Clone, Copy)]
-pub enum Rule {
-    SignedIn,
-    /// Owner or member of this producer.
-    MemberOf(Uuid),
-    /// Owner of this producer.
-    OwnerOf(Uuid),
-    Curator,
-    Admin,
-}
 
 /// The requester: maybe nobody. Extracting it never fails; [`Requester::require`] decides.
 pub struct Requester {
@@ -40,15 +28,7 @@ impl Requester {
     /// The signed-in user if `rule` lets them through: 401 for nobody, 403 for the wrong person.
     pub fn require(&self, rule: Rule) -> Result<&User, ApiError> {
         let user = self.user.as_ref().ok_or(ApiError::Unauthorized)?;
-        let allowed = match rule {
-            Rule::SignedIn => true,
-            Rule::MemberOf(producer) => user.membership(producer).is_some(),
-            Rule::OwnerOf(producer) => user.membership(producer) == Some(MemberRole::Owner),
-            // Admins can do what curators do.
-            Rule::Curator => user.has_role(Role::Curator) || user.has_role(Role::Admin),
-            Rule::Admin => user.has_role(Role::Admin),
-        };
-        if allowed {
+        if user.allows(rule) {
             Ok(user)
         } else {
             Err(ApiError::Forbidden(

@@ -192,6 +192,7 @@ impl From<crate::app::AppError> for ApiError {
             AppError::NotFound => ApiError::NotFound,
             AppError::Conflict { code, message } => ApiError::Conflict { code, message },
             AppError::OutOfStock(items) => ApiError::OutOfStock(items),
+            AppError::Upload(error) => error.into(),
             AppError::Internal(cause) => ApiError::Internal(cause),
         }
     }

@@ -191,7 +191,7 @@ pub(crate) async fn place_order(
                 .map_err(|_| ApiError::BadRequest("Idempotency-Key must be ASCII".into()))
         })
         .transpose()?;
-    let orders = app::orders::place(
+    let orders = app::checkout::place(
         &state,
         requester.user.as_ref(),
         owner(&requester).await,

@@ -103,6 +103,8 @@ async fn finish(
         AppError::Forbidden(message) | AppError::Conflict { message, .. } => Some(message),
         AppError::NotFound => Some("không tìm thấy mục này (có thể đã bị xoá)".to_owned()),
         AppError::OutOfStock(items) => Some(shortage_message(&items)),
+        // Buying uploads nothing; a photo refusal would come from another form.
+        AppError::Upload(_) => Some("tệp không hợp lệ".to_owned()),
         AppError::Internal(error) => {
             tracing::error!(%error, "buying form post failed");
             Some("có lỗi ở máy chủ, chưa có gì được lưu; hãy thử lại".to_owned())
@@ -216,7 +218,7 @@ fn checkout_request(fields: &[(String, String)]) -> CheckoutRequest {
             province_code: if other {
                 Some(OTHER_PROVINCE.to_owned())
             } else {
-                Some(app::orders::THAI_NGUYEN.to_owned())
+                Some(app::checkout::THAI_NGUYEN.to_owned())
             },
             commune_code: commune.filter(|_| !other),
             note: optional(fields, "note"),
@@ -232,7 +234,7 @@ fn checkout_request(fields: &[(String, String)]) -> CheckoutRequest {
 async fn checkout(State(state): State<AppState>, requester: Requester, fields: Fields) -> Response {
     let request = checkout_request(&fields);
     let token = optional(&fields, "token");
-    let placed = app::orders::place(
+    let placed = app::checkout::place(
         &state,
         requester.user.as_ref(),
         owner(&requester).await,
