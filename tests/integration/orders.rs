@@ -554,6 +554,9 @@ async fn sales_settings_are_the_owners_and_checked() {
     // No settings yet: nothing can be ordered.
     let (_, body) = app.send_json(&buyer, Method::GET, &path, None).await;
     assert_eq!(body["configured"], json!(false));
+    let (status, body) = app.put_cart(&buyer, &che.id, "1").await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(body["error"]["code"], json!("not_selling"));
     let (status, body) = app
         .checkout(&buyer, json!({ "items": [{ "product_id": che.id, "quantity": "1" }], "delivery": ship_to(), "payment": "cod" }), None)
         .await;

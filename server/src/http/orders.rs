@@ -70,7 +70,7 @@ pub(crate) struct QuantityBody {
         (status = 400, description = "Malformed JSON", body = ErrorBody),
         (status = 403, description = "Cross-site request", body = ErrorBody),
         (status = 404, description = "No product on sale has this id", body = ErrorBody),
-        (status = 409, description = "More than the stock left (`out_of_stock`, with `items`)", body = ErrorBody),
+        (status = 409, description = "More than the stock left (`out_of_stock`, with `items`), or its producer takes no orders yet (`not_selling`)", body = ErrorBody),
         (status = 415, description = "Not `application/json`", body = ErrorBody),
         (status = 422, description = "Not a quantity for this unit", body = ErrorBody),
     ),

@@ -114,12 +114,12 @@ fn typed_values(fields: &[(String, String)]) -> std::collections::BTreeMap<Strin
 }
 
 /// Where the browser goes after a post.
-struct Outcome {
+pub(super) struct Outcome {
     to: String,
     notice: Option<&'static str>,
 }
 
-fn go(to: impl Into<String>, notice: Option<&'static str>) -> Outcome {
+pub(super) fn go(to: impl Into<String>, notice: Option<&'static str>) -> Outcome {
     Outcome {
         to: to.into(),
         notice,
@@ -139,7 +139,7 @@ fn login_redirect(back: &str) -> Response {
 
 /// Turns a handler's answer into a redirect. A failure goes back to `back` with the typed values
 /// and the reasons in Vietnamese (upload errors belong to the `file` field).
-async fn finish(
+pub(super) async fn finish(
     session: &Session,
     result: Result<Outcome, ApiError>,
     back: &str,
