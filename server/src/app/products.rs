@@ -12,7 +12,7 @@ use super::workspace::{free_slug, producer_id};
 use super::{AppError, AppResult, require};
 use crate::db;
 use crate::db::audit::AuditEntry;
-use crate::db::catalog::ProductKey;
+use crate::db::product_page::ProductKey;
 use crate::db::products::{NewImage, NewProduct};
 use crate::domain::FieldErrors;
 use crate::domain::account::{Rule, User};
@@ -187,7 +187,7 @@ async fn check_gi_claim(
 
 /// The product as its members see it (drafts included).
 pub async fn product_detail(state: &AppState, id: Uuid) -> AppResult<ProductDetail> {
-    db::catalog::product_detail(
+    db::product_page::product_detail(
         &state.db,
         ProductKey::AnyId(id),
         state.clock.now(),

@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use super::error::ApiError;
 use super::extract::{AppJson, AppPath};
-use super::openapi::{ErrorBody, MeResponse, UserEnvelope};
+use super::schemas::{ErrorBody, MeResponse, UserEnvelope};
 use crate::auth::{self, Requester, Role, Rule, User};
 use crate::db;
 use crate::db::audit::AuditEntry;

@@ -220,6 +220,26 @@ impl From<UploadError> for ApiError {
     }
 }
 
+/// Who-is-asking refusals: 401, 403, or the cause of a failure (a pool timeout stays a 503).
+impl From<crate::auth::AuthError> for ApiError {
+    fn from(error: crate::auth::AuthError) -> Self {
+        use crate::auth::AuthError;
+        match error {
+            AuthError::Unauthorized => ApiError::Unauthorized,
+            AuthError::Forbidden(message) => ApiError::Forbidden(message),
+            AuthError::Session(cause) => ApiError::Internal(cause),
+            AuthError::Database(error) => error.into(),
+        }
+    }
+}
+
+/// A request refused by the `Requester` extractor answers in the API's shape.
+impl IntoResponse for crate::auth::AuthError {
+    fn into_response(self) -> Response {
+        ApiError::from(self).into_response()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use super::error::ApiError;
 use super::extract::{AppJson, AppPath};
-use super::openapi::ErrorBody;
+use super::schemas::ErrorBody;
 use crate::app;
 use crate::app::cart::CartOwner;
 use crate::auth::Requester;

@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use super::error::ApiError;
 use super::extract::{AppJson, AppPath};
-use super::openapi::{ErrorBody, ImageUpload, ImageUploaded, MemberAdded, ProducerEnvelope};
+use super::schemas::{ErrorBody, ImageUpload, ImageUploaded, MemberAdded, ProducerEnvelope};
 use crate::app;
 use crate::app::products::ProductInput;
 use crate::app::workspace::ProducerInput;
