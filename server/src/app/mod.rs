@@ -3,6 +3,7 @@
 //! The surfaces (JSON API in `http/`, form posts and server functions in `web/`) only parse,
 //! call and present; they never call each other. Nothing here knows about HTTP.
 
+pub mod accounts;
 pub mod cart;
 pub mod checkout;
 pub mod orders;
@@ -34,6 +35,9 @@ pub enum AppError {
     /// Some items could not be reserved; nothing was written.
     #[error("không đủ hàng cho một số sản phẩm")]
     OutOfStock(Vec<Shortage>),
+    /// Too many failed attempts; try again after this many seconds.
+    #[error("too many requests")]
+    TooManyRequests { retry_after_secs: u64 },
     /// A photo refused by its bytes or size.
     #[error(transparent)]
     Upload(crate::media::UploadError),

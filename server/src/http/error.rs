@@ -193,6 +193,9 @@ impl From<crate::app::AppError> for ApiError {
             AppError::Conflict { code, message } => ApiError::Conflict { code, message },
             AppError::OutOfStock(items) => ApiError::OutOfStock(items),
             AppError::Upload(error) => error.into(),
+            AppError::TooManyRequests { retry_after_secs } => {
+                ApiError::TooManyRequests { retry_after_secs }
+            }
             AppError::Internal(cause) => ApiError::Internal(cause),
         }
     }

@@ -18,10 +18,11 @@ use uuid::Uuid;
 
 use super::workspace::FLASH_KEY;
 use crate::app;
+use crate::app::AppError;
 use crate::app::products::ProductInput;
 use crate::app::workspace::ProducerInput;
 use crate::auth::Requester;
-use crate::http::auth::{ClientIp, LoginBody, RegisterBody, login, logout, register};
+use crate::http::auth::ClientIp;
 use crate::http::curation::{ApplicationBody, create_application};
 use crate::http::error::ApiError;
 use crate::http::extract::{AppJson, AppPath};
@@ -211,47 +212,56 @@ fn safe_next(fields: &[(String, String)]) -> String {
 }
 
 async fn login_form(
-    state: State<AppState>,
-    ip: ClientIp,
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     requester: Requester,
     fields: Fields,
 ) -> Response {
-    let session = requester.session.clone();
     let next = safe_next(&fields);
     let back = format!(
         "/dang-nhap?next={}",
         form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
     );
-    let result = async {
-        let body: LoginBody = json_body(&fields, &[], &[])?;
-        login(state, ip, requester, AppJson(body)).await?;
-        Ok(go(next, None))
-    }
-    .await;
+    let result = app::accounts::login(
+        &state,
+        &requester.session,
+        ip,
+        field(&fields, "email").unwrap_or_default(),
+        field(&fields, "password").unwrap_or_default().to_owned(),
+    )
+    .await
+    .map(|_| go(next, None))
     // A wrong password is "unauthorized" to the API, but to this form it is a message, not a
     // detour to the login page it came from.
-    let result = result.map_err(|error| match error {
-        ApiError::Unauthorized => ApiError::Forbidden("email hoặc mật khẩu không đúng".into()),
-        other => other,
+    .map_err(|error| match error {
+        AppError::Unauthorized => ApiError::Forbidden("email hoặc mật khẩu không đúng".into()),
+        other => other.into(),
     });
-    finish(&session, result, &back, &fields).await
+    finish(&requester.session, result, &back, &fields).await
 }
 
-async fn register_form(state: State<AppState>, requester: Requester, fields: Fields) -> Response {
-    let session = requester.session.clone();
+async fn register_form(
+    State(state): State<AppState>,
+    requester: Requester,
+    fields: Fields,
+) -> Response {
     let next = safe_next(&fields);
-    let result = async {
-        let body: RegisterBody = json_body(&fields, &[], &[])?;
-        register(state, requester, AppJson(body)).await?;
-        Ok(go(next, None))
-    }
-    .await;
-    finish(&session, result, "/dang-ky", &fields).await
+    let result = app::accounts::register(
+        &state,
+        &requester.session,
+        field(&fields, "email").unwrap_or_default(),
+        field(&fields, "password").unwrap_or_default(),
+        field(&fields, "display_name").unwrap_or_default(),
+    )
+    .await
+    .map(|_| go(next, None))
+    .map_err(ApiError::from);
+    finish(&requester.session, result, "/dang-ky", &fields).await
 }
 
 async fn logout_form(requester: Requester) -> Response {
     // Signing out twice (say, from two tabs) is not an error worth a page.
-    let _ = logout(requester).await;
+    let _ = app::accounts::logout(requester.user.as_ref(), &requester.session).await;
     Redirect::to("/").into_response()
 }
 
