@@ -51,6 +51,15 @@ pub struct OrderPage {
     pub form: FormState,
 }
 
+/// What "Thêm vào giỏ" did when sent in the background (once hydrated).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CartAddition {
+    /// Added; the cart now holds `count` lines (the header's badge).
+    Added { count: i64 },
+    /// Nothing changed, for this reason (in Vietnamese, to show beside the button).
+    Refused { message: String },
+}
+
 /// `/quan-ly/{slug}/ban-hang`: the owner's sales settings form.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SalesForm {
@@ -93,6 +102,13 @@ mod port {
         async fn cart_page(&self, req: &Request) -> Result<CartPage, BackendError>;
         /// How many lines the session's cart holds (the header's badge).
         async fn cart_count(&self, req: &Request) -> Result<i64, BackendError>;
+        /// Adds `quantity` to what the session's cart holds of a product, as the form post does.
+        async fn add_to_cart(
+            &self,
+            req: &Request,
+            product_id: String,
+            quantity: String,
+        ) -> Result<CartAddition, BackendError>;
         async fn checkout_page(&self, req: &Request) -> Result<CheckoutPage, BackendError>;
         async fn placed_orders(&self, req: &Request) -> Result<Vec<PlacedLink>, BackendError>;
         async fn order_page(
@@ -159,6 +175,18 @@ pub async fn get_cart_page() -> Answer<CartPage> {
 pub async fn get_cart_count() -> Answer<i64> {
     let req = port::request()?;
     port::answer(port::backend()?.cart_count(&req).await)
+}
+
+/// "Thêm vào giỏ" without a page load: the same addition as the `/gio-hang/them` form post.
+/// A POST like any server function, so the cross-site check applies to it too.
+#[server(prefix = "/_fn", endpoint = "add_cart_item")]
+pub async fn add_cart_item(product_id: String, quantity: String) -> Answer<CartAddition> {
+    let req = port::request()?;
+    port::answer(
+        port::backend()?
+            .add_to_cart(&req, product_id, quantity)
+            .await,
+    )
 }
 
 #[server(prefix = "/_fn", endpoint = "checkout_page")]

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_query_map};
 
 use crate::api::{ProductSuggestion, get_suggestions};
-use crate::components::cart::CartLink;
+use crate::components::cart::{CartChanged, CartLink};
 
 use crate::i18n::{Locale, use_texts};
 
@@ -26,6 +26,8 @@ pub fn Layout(children: Children) -> impl IntoView {
         format!("/ngon-ngu?lang={}&next={}", other.code(), next)
     };
     let (menu_open, set_menu_open) = signal(false);
+    // Shared by the header's cart count and every "Thêm vào giỏ" below it.
+    provide_context(CartChanged(RwSignal::new(0)));
     let hydrated = RwSignal::new(false);
     // Effects run only in the browser, after hydration: the page then marks itself enhanced.
     Effect::new(move |_| hydrated.set(true));

@@ -2,8 +2,8 @@
 //! settings and inbox, read through the same `app::` commands the JSON API calls.
 
 use frontend::api::{
-    BackendError, BuyingBackend, CartPage, CheckoutPage, Choice, FormState, Order, OrderInbox,
-    OrderPage, PlacedLink, ProducerRef, Request, SalesForm, SellerOrder,
+    BackendError, BuyingBackend, CartAddition, CartPage, CheckoutPage, Choice, FormState, Order,
+    OrderInbox, OrderPage, PlacedLink, ProducerRef, Request, SalesForm, SellerOrder,
 };
 use tower_sessions::Session;
 use uuid::Uuid;
@@ -45,6 +45,24 @@ fn refused(error: AppError) -> BackendError {
         AppError::NotFound => BackendError::NotFound,
         other => internal(other),
     }
+}
+
+/// Why "Thêm vào giỏ" added nothing, in a few words to show beside the button (the product is
+/// the one on screen, so it is not named). A server failure stays an error (logged).
+fn addition_refused(error: AppError) -> Result<String, BackendError> {
+    Ok(match error {
+        AppError::Validation(fields) => fields.into_values().collect::<Vec<_>>().join("; "),
+        AppError::OutOfStock(items) => match items.first() {
+            Some(item) => format!(
+                "Không đủ hàng: chỉ còn {} (bạn đặt {})",
+                item.available, item.requested
+            ),
+            None => "Không đủ hàng".to_owned(),
+        },
+        AppError::Forbidden(message) | AppError::Conflict { message, .. } => message,
+        AppError::NotFound => "Sản phẩm này không còn bán".to_owned(),
+        other => return Err(refused(other)),
+    })
 }
 
 async fn who(state: &AppState, req: &Request) -> Result<(Requester, CartOwner), BackendError> {
@@ -112,6 +130,19 @@ impl BuyingBackend for PgBackend {
             .await
             .map_err(refused)?
             .count)
+    }
+
+    async fn add_to_cart(
+        &self,
+        req: &Request,
+        product_id: String,
+        quantity: String,
+    ) -> Result<CartAddition, BackendError> {
+        let requester = requester(&self.state, req).await?;
+        match super::buying::add(&self.state, &requester, &product_id, &quantity).await {
+            Ok(cart) => Ok(CartAddition::Added { count: cart.count }),
+            Err(error) => addition_refused(error).map(|message| CartAddition::Refused { message }),
+        }
     }
 
     async fn checkout_page(&self, req: &Request) -> Result<CheckoutPage, BackendError> {
