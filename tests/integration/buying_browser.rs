@@ -1,6 +1,7 @@
 //! The buying journey in headless Chromium at a phone's width (412 px), hydrated: add two
 //! products from two producers, check out as a guest (VietQR for one, COD for the other), see the
-//! QR code, then the seller confirms and ships and the buyer's page shows the timeline.
+//! QR code, then the seller confirms and ships and the buyer's page shows the timeline. Also:
+//! once hydrated, "Thêm vào giỏ" adds without a page load and answers beside the button.
 
 use std::time::Duration;
 
@@ -56,6 +57,159 @@ async fn wait_text(client: &Client, needle: &str) -> String {
     panic!("{needle:?} never appeared in: {}", page_text(client).await);
 }
 
+/// Marks the current document: the mark survives only if the page is not loaded again.
+async fn mark_page(client: &Client) {
+    client
+        .execute("window.__stayed = true;", vec![])
+        .await
+        .unwrap();
+}
+
+async fn still_marked(client: &Client) -> bool {
+    client
+        .execute("return window.__stayed === true;", vec![])
+        .await
+        .unwrap()
+        .as_bool()
+        .unwrap_or(false)
+}
+
+/// The header's "(N)" (its menu is collapsed on a phone, so read the DOM rather than what shows).
+async fn header_count(client: &Client) -> String {
+    client
+        .execute(
+            "const c = document.querySelector('.cart-link .cart-count'); return c ? c.textContent : '';",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+async fn wait_header_count(client: &Client, expected: &str) {
+    for _ in 0..100 {
+        if header_count(client).await == expected {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!(
+        "header count {:?}, not {expected:?}",
+        header_count(client).await
+    );
+}
+
+/// Clicks the first "Thêm vào giỏ" under `scope` and returns what appears beside it, after
+/// checking the page did not load again (same URL, the mark kept).
+async fn add_in_place(client: &Client, scope: &str, answer: &str) -> String {
+    let url = client.current_url().await.unwrap();
+    mark_page(client).await;
+    click(
+        client,
+        &format!("{scope} form.add-to-cart button[type='submit']"),
+    )
+    .await;
+    let text = wait_for(client, &format!("{scope} .add-to-cart-status {answer}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(client.current_url().await.unwrap(), url);
+    assert!(still_marked(client).await, "the page was loaded again");
+    text
+}
+
+async fn cart_quantity(client: &Client, product_id: &str) -> String {
+    wait_for(
+        client,
+        &format!("form[action='/gio-hang/{product_id}'] [name='quantity']"),
+    )
+    .await
+    .prop("value")
+    .await
+    .unwrap()
+    .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn hydrated_add_to_cart_buttons_answer_in_place_without_a_page_load() {
+    let app = TestApp::spawn().await;
+    let tea = app.seller("tea@example.vn", "HTX Chè Tân Cương").await;
+    // No sales settings: its products can be seen but not ordered.
+    let idle = app.seller("idle@example.vn", "HTX Miến Dong").await;
+    app.set_sales(&tea, full_sales()).await;
+    let che = app
+        .product(&tea, "Chè tôm nõn", "250000", "hop", "40")
+        .await;
+    let bup = app.product(&tea, "Chè búp", "150000", "hop", "2").await;
+    app.product(&idle, "Miến dong", "60000", "hop", "10").await;
+
+    let browser = Browser::launch_phone(412, 915).await;
+    let client = &browser.client;
+
+    // A product card on the producer's page (cards have no quantity box: one more each time).
+    client
+        .goto(&app.url(&format!("/co-so/{}", tea.slug)))
+        .await
+        .unwrap();
+    hydrated(client).await;
+    assert_eq!(header_count(client).await, "");
+    let card = format!(".product-card:has(a[href='/san-pham/{}'])", che.slug);
+    let text = add_in_place(client, &card, ".added").await;
+    assert!(text.contains("Đã thêm vào giỏ"), "{text}");
+    wait_for(
+        client,
+        &format!("{card} .add-to-cart-status a[href='/gio-hang']"),
+    )
+    .await;
+    wait_header_count(client, "(1)").await;
+
+    // A product page with a quantity: it adds to what the cart holds.
+    client
+        .goto(&app.url(&format!("/san-pham/{}", che.slug)))
+        .await
+        .unwrap();
+    hydrated(client).await;
+    fill(client, "quantity", "2").await;
+    add_in_place(client, "", ".added").await;
+    // The same line: still one line.
+    wait_header_count(client, "(1)").await;
+
+    client
+        .goto(&app.url(&format!("/san-pham/{}", bup.slug)))
+        .await
+        .unwrap();
+    hydrated(client).await;
+    fill(client, "quantity", "5").await;
+    let text = add_in_place(client, "", ".error").await;
+    assert!(text.contains("chỉ còn 2"), "{text}");
+    wait_header_count(client, "(1)").await;
+    fill(client, "quantity", "2").await;
+    add_in_place(client, "", ".added").await;
+    wait_header_count(client, "(2)").await;
+
+    // A producer without sales settings: refused where the button is, nothing added.
+    client
+        .goto(&app.url(&format!("/co-so/{}", idle.slug)))
+        .await
+        .unwrap();
+    hydrated(client).await;
+    let text = add_in_place(client, ".product-card", ".error").await;
+    assert!(text.contains("chưa nhận đặt hàng"), "{text}");
+    assert_eq!(header_count(client).await, "(2)");
+
+    client.goto(&app.url("/gio-hang")).await.unwrap();
+    hydrated(client).await;
+    assert_eq!(cart_quantity(client, &che.id).await, "3");
+    assert_eq!(cart_quantity(client, &bup.id).await, "2");
+    let text = page_text(client).await;
+    assert!(!text.contains("Miến dong"), "{text}");
+
+    browser.close().await;
+}
+
 #[tokio::test]
 async fn a_guest_buys_from_two_producers_in_a_hydrated_phone_browser() {
     let app = TestApp::spawn().await;
@@ -81,8 +235,8 @@ async fn a_guest_buys_from_two_producers_in_a_hydrated_phone_browser() {
             .unwrap();
         hydrated(client).await;
         click(client, "form.add-to-cart button[type='submit']").await;
-        // The post comes back to the product page.
-        wait_for(client, "form.add-to-cart").await;
+        // Hydrated, the addition is answered in place (the next page load must not cut it off).
+        wait_for(client, ".add-to-cart-status .added").await;
     }
 
     client.goto(&app.url("/gio-hang")).await.unwrap();
