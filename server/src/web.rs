@@ -194,8 +194,9 @@ impl Backend for PgBackend {
         &self,
         req: &Request,
         slug: String,
+        id: Option<String>,
     ) -> Result<LivestreamForm, BackendError> {
-        workspace::livestream_form(&self.state, req, slug).await
+        workspace::livestream_form(&self.state, req, slug, id).await
     }
 
     async fn gi(&self, slug: String) -> Result<GiPage, BackendError> {

@@ -152,6 +152,8 @@ pub struct ProductEditor {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LivestreamForm {
     pub producer: ProducerRef,
+    /// The livestream being edited; `None` when scheduling a new one.
+    pub livestream: Option<LivestreamDto>,
     pub products: Vec<Choice>,
     pub form: FormState,
 }
@@ -202,7 +204,11 @@ pub async fn get_product_editor(slug: String, id: String) -> Answer<ProductEdito
 }
 
 #[server(prefix = "/_fn", endpoint = "livestream_form")]
-pub async fn get_livestream_form(slug: String) -> Answer<LivestreamForm> {
+pub async fn get_livestream_form(slug: String, id: Option<String>) -> Answer<LivestreamForm> {
     let parts = request()?;
-    super::port::answer(super::port::backend()?.livestream_form(&parts, slug).await)
+    super::port::answer(
+        super::port::backend()?
+            .livestream_form(&parts, slug, id)
+            .await,
+    )
 }

@@ -295,7 +295,25 @@ pub fn ProducerDeskPage() -> impl IntoView {
                     } else {
                         view! {
                             <div class="live-strip">
-                                {desk.livestreams.into_iter().map(|stream| view! { <LivestreamCard stream show_products=true/> }).collect_view()}
+                                {desk.livestreams.into_iter().map(|stream| {
+                                    // Past and cancelled streams stay as they were; the rest can change.
+                                    let changeable = matches!(stream.status.as_str(), "upcoming" | "live");
+                                    let base = format!("/quan-ly/{slug}/livestream/{}", stream.id);
+                                    let id = stream.id.clone();
+                                    view! {
+                                        <div class="live-item" data-livestream=id>
+                                            <LivestreamCard stream show_products=true/>
+                                            {changeable.then(|| view! {
+                                                <div class="live-actions">
+                                                    <a class="button small" href=base.clone()>"Sửa"</a>
+                                                    <form method="post" action=format!("{base}/huy")>
+                                                        <button type="submit" class="button small danger">"Huỷ buổi live"</button>
+                                                    </form>
+                                                </div>
+                                            })}
+                                        </div>
+                                    }
+                                }).collect_view()}
                             </div>
                         }.into_any()
                     }}
@@ -528,11 +546,21 @@ fn chosen_photo_url(ev: &leptos::ev::Event) -> Option<String> {
     web_sys::Url::create_object_url_with_blob(&file).ok()
 }
 
-/// `/quan-ly/:slug/livestream-moi`.
+/// "2026-12-01T19:30:00+07:00" (Vietnam time, as the server writes it) → "2026-12-01T19:30",
+/// what a `datetime-local` box holds.
+fn local_input(rfc3339: &str) -> String {
+    rfc3339.get(0..16).unwrap_or_default().to_owned()
+}
+
+/// `/quan-ly/:slug/livestream-moi`, and `/quan-ly/:slug/livestream/:id` to edit one.
 #[component]
 pub fn LivestreamFormPage() -> impl IntoView {
     let slug = param("slug");
-    let data = Resource::new(slug, get_livestream_form);
+    let id = param("id");
+    let data = Resource::new(
+        move || (slug(), id()),
+        |(slug, id)| get_livestream_form(slug, (!id.is_empty()).then_some(id)),
+    );
     view! {
         <Suspense fallback=|| view! { <p class="muted">{LOADING}</p> }>
             {move || Suspend::new(async move {
@@ -553,29 +581,42 @@ pub fn LivestreamFormPage() -> impl IntoView {
                 .into_iter()
                 .map(|(value, label)| Choice { value: value.into(), label: label.into() })
                 .collect::<Vec<_>>();
-                let pinned: Vec<String> = form
-                    .values
-                    .get("product_ids")
-                    .map(|v| v.split(',').map(str::to_owned).collect())
-                    .unwrap_or_default();
+                let current = page.livestream.clone();
+                let pinned: Vec<String> = match (form.values.get("product_ids"), &current) {
+                    (Some(v), _) => v.split(',').map(str::to_owned).collect(),
+                    // A failed post with nothing ticked posts no product_ids at all: it keeps
+                    // the typed title, so an empty pin list is what was typed.
+                    (None, _) if form.values.contains_key("title") => Vec::new(),
+                    (None, Some(l)) => l.products.iter().map(|p| p.id.clone()).collect(),
+                    (None, None) => Vec::new(),
+                };
+                let had = |f: fn(&crate::api::LivestreamDto) -> String| current.as_ref().map(f).unwrap_or_default();
+                let (title, action, submit) = match &current {
+                    Some(l) => ("Sửa livestream", format!("/quan-ly/{slug}/livestream/{}", l.id), "Lưu"),
+                    None => ("Lên lịch livestream", format!("/quan-ly/{slug}/livestream-moi"), "Lên lịch"),
+                };
+                let cancelled = current.as_ref().is_some_and(|l| l.status == "cancelled");
                 view! {
-                    <PageMeta title="Lên lịch livestream".to_owned() description=page.producer.name.clone()/>
+                    <PageMeta title=title.to_owned() description=page.producer.name.clone()/>
                     <p><a href=format!("/quan-ly/{slug}")>{format!("← {}", page.producer.name)}</a></p>
-                    <h1>"Lên lịch livestream"</h1>
-                    <form class="stack-form" method="post" action=format!("/quan-ly/{slug}/livestream-moi")>
+                    <h1>{title}</h1>
+                    {cancelled.then(|| view! { <p class="form-error" role="alert">"Buổi livestream này đã huỷ; không sửa được nữa."</p> })}
+                    <form class="stack-form" method="post" action=action>
                         <FormMessages form=form.clone()/>
                         <TextField name="title" label="Tiêu đề" required=true
-                            value=form.value_or("title", "") error=form.error("title")/>
+                            value=form.value_or("title", had(|l| l.title.clone())) error=form.error("title")/>
                         <SelectField name="platform" label="Nền tảng" required=true choices=platforms
-                            value=form.value_or("platform", "facebook") error=form.error("platform")/>
+                            value=form.value_or("platform", current.as_ref().map_or("facebook".to_owned(), |l| l.platform.clone()))
+                            error=form.error("platform")/>
                         <TextField name="url" label="Đường dẫn buổi live" kind="url" required=true
                             hint="Ví dụ: https://www.facebook.com/… hoặc https://www.youtube.com/watch?v=…"
-                            value=form.value_or("url", "") error=form.error("url")/>
+                            value=form.value_or("url", had(|l| l.url.clone())) error=form.error("url")/>
                         <div class="field-row">
                             <TextField name="starts_at" label="Bắt đầu (giờ Việt Nam)" kind="datetime-local" required=true
-                                value=form.value_or("starts_at", "") error=form.error("starts_at")/>
+                                value=form.value_or("starts_at", had(|l| local_input(&l.starts_at))) error=form.error("starts_at")/>
                             <TextField name="ends_at" label="Kết thúc (không bắt buộc)" kind="datetime-local"
-                                value=form.value_or("ends_at", "") error=form.error("ends_at")/>
+                                value=form.value_or("ends_at", had(|l| l.ends_at.as_deref().map(local_input).unwrap_or_default()))
+                                error=form.error("ends_at")/>
                         </div>
                         <fieldset class="field" class:invalid=form.error("product_ids").is_some()>
                             <legend>"Ghim sản phẩm"</legend>
@@ -587,7 +628,7 @@ pub fn LivestreamFormPage() -> impl IntoView {
                             }).collect_view()}
                             {form.error("product_ids").map(|e| view! { <p class="field-error">{e}</p> })}
                         </fieldset>
-                        <button type="submit" class="button primary">"Lên lịch"</button>
+                        <button type="submit" class="button primary">{submit}</button>
                     </form>
                 }.into_any()
             })}

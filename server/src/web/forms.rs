@@ -21,7 +21,9 @@ use crate::http::auth::{ClientIp, LoginBody, RegisterBody, login, logout, regist
 use crate::http::curation::{ApplicationBody, create_application};
 use crate::http::error::ApiError;
 use crate::http::extract::{AppJson, AppPath};
-use crate::http::livestreams::{LivestreamBody, create_livestream};
+use crate::http::livestreams::{
+    LivestreamBody, cancel_livestream, create_livestream, update_livestream,
+};
 use crate::http::workspace::{
     ImageOrder, MemberBody, ProducerBody, ProductBody, add_member, archive_product,
     create_producer, create_product, delete_image, reorder_images, update_producer, update_product,
@@ -62,6 +64,14 @@ pub fn router() -> Router<AppState> {
         .route(
             "/quan-ly/{slug}/livestream-moi",
             post(create_livestream_form),
+        )
+        .route(
+            "/quan-ly/{slug}/livestream/{id}",
+            post(update_livestream_form),
+        )
+        .route(
+            "/quan-ly/{slug}/livestream/{id}/huy",
+            post(cancel_livestream_form),
         )
         .route(
             "/quan-ly/{slug}/san-pham/{id}/ocop",
@@ -436,13 +446,7 @@ async fn create_livestream_form(
 ) -> Response {
     let session = requester.session.clone();
     let back = format!("/quan-ly/{slug}/livestream-moi");
-    let posted: Vec<(String, String)> = fields
-        .iter()
-        .map(|(name, value)| match name.as_str() {
-            "starts_at" | "ends_at" => (name.clone(), vietnam_time(value)),
-            _ => (name.clone(), value.clone()),
-        })
-        .collect();
+    let posted = livestream_fields(&fields);
     let result = async {
         let body: LivestreamBody = json_body(&posted, &["product_ids"], &["ends_at"])?;
         create_livestream(state, requester, Path(slug.clone()), AppJson(body)).await?;
@@ -454,6 +458,48 @@ async fn create_livestream_form(
     .await;
     // Put back what was typed, not the converted times.
     finish(&session, result, &back, &fields).await
+}
+
+/// The livestream form's times in Vietnam time, as the API reads them.
+fn livestream_fields(fields: &[(String, String)]) -> Vec<(String, String)> {
+    fields
+        .iter()
+        .map(|(name, value)| match name.as_str() {
+            "starts_at" | "ends_at" => (name.clone(), vietnam_time(value)),
+            _ => (name.clone(), value.clone()),
+        })
+        .collect()
+}
+
+async fn update_livestream_form(
+    state: State<AppState>,
+    requester: Requester,
+    Path((slug, id)): Path<(String, Uuid)>,
+    fields: Fields,
+) -> Response {
+    let session = requester.session.clone();
+    let back = format!("/quan-ly/{slug}/livestream/{id}");
+    let posted = livestream_fields(&fields);
+    let result = async {
+        let body: LivestreamBody = json_body(&posted, &["product_ids"], &["ends_at"])?;
+        update_livestream(state, requester, AppPath(id), AppJson(body)).await?;
+        Ok(go(format!("/quan-ly/{slug}"), Some("Đã lưu livestream.")))
+    }
+    .await;
+    finish(&session, result, &back, &fields).await
+}
+
+async fn cancel_livestream_form(
+    state: State<AppState>,
+    requester: Requester,
+    Path((slug, id)): Path<(String, Uuid)>,
+) -> Response {
+    let session = requester.session.clone();
+    let back = format!("/quan-ly/{slug}");
+    let result = cancel_livestream(state, requester, AppPath(id))
+        .await
+        .map(|_| go(back.clone(), Some("Đã huỷ livestream.")));
+    finish(&session, result, &back, &[]).await
 }
 
 /// The self-assessment inputs are named `self_score.a|b|c`, as the API keys their errors; left
@@ -528,7 +574,12 @@ async fn apply_for_ocop_form(
 pub(crate) fn shortage_message(items: &[frontend::api::Shortage]) -> String {
     let lines: Vec<String> = items
         .iter()
-        .map(|i| format!("{}: chỉ còn {} (bạn đặt {})", i.name, i.available, i.requested))
+        .map(|i| {
+            format!(
+                "{}: chỉ còn {} (bạn đặt {})",
+                i.name, i.available, i.requested
+            )
+        })
         .collect();
     format!("Không đủ hàng — {}", lines.join("; "))
 }

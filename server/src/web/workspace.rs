@@ -168,6 +168,7 @@ pub async fn producer_desk(
     let now = state.clock.now();
     let filter = LivestreamFilter {
         producer: Some(id),
+        include_cancelled: true,
         ..LivestreamFilter::default()
     };
     let rows = db::livestreams::list(&state.db, &filter, now, 50)
@@ -269,15 +270,41 @@ pub async fn livestream_form(
     state: &AppState,
     req: &Request,
     slug: String,
+    id: Option<String>,
 ) -> Result<LivestreamForm, BackendError> {
     let requester = requester(state, req).await?;
     let (producer_id, _) = membership(state, &requester, &slug).await?;
     let producer = profile(state, &slug).await?;
+    let livestream = match id {
+        None => None,
+        Some(raw) => {
+            let id: Uuid = raw.parse().map_err(|_| BackendError::NotFound)?;
+            // Only this producer's own livestreams are found under its workspace.
+            let filter = LivestreamFilter {
+                id: Some(id),
+                producer: Some(producer_id),
+                include_cancelled: true,
+                ..LivestreamFilter::default()
+            };
+            let now = state.clock.now();
+            let rows = db::livestreams::list(&state.db, &filter, now, 1)
+                .await
+                .map_err(internal)?;
+            let found =
+                db::livestreams::cards(&state.db, rows, now, state.today(), state.media_base())
+                    .await
+                    .map_err(internal)?
+                    .pop()
+                    .ok_or(BackendError::NotFound)?;
+            Some(found)
+        }
+    };
     Ok(LivestreamForm {
         producer: ProducerRef {
             slug: producer.slug,
             name: producer.name,
         },
+        livestream,
         products: db::workspace::pinnable_products(&state.db, producer_id)
             .await
             .map_err(internal)?,
