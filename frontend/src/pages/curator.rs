@@ -41,40 +41,95 @@ fn escape(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// A horizontal bar chart as plain SVG markup: labels, bars scaled to the largest count, counts.
+/// Bars a chart shows before the rest are summed into one "khác" bar: 96 communes would be a
+/// scroll of hair-thin rows on a phone.
+const TOP_BARS: usize = 8;
+
+/// The largest counts (the rows come largest first), then one row summing the others.
+fn top_rows(rows: &[CountRow], other_label: &str) -> Vec<CountRow> {
+    if rows.len() <= TOP_BARS + 1 {
+        return rows.to_vec();
+    }
+    let mut top = rows[..TOP_BARS].to_vec();
+    let rest = &rows[TOP_BARS..];
+    top.push(CountRow {
+        key: "khac".into(),
+        label: fill(other_label, &[("n", &rest.len().to_string())]),
+        count: rest.iter().map(|r| r.count).sum(),
+    });
+    top
+}
+
+/// Splits a label into lines of at most `width` characters at spaces (a longer word is cut).
+fn wrap(label: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in label.split_whitespace() {
+        match lines.last_mut() {
+            Some(line) if line.chars().count() + 1 + word.chars().count() <= width => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.chars().take(width).collect()),
+        }
+    }
+    lines
+}
+
+/// The chart's drawing width: about a phone's card, so text is drawn near its own size at 412 px.
+const CHART_W: usize = 340;
+/// Room kept right of the longest bar for its count: bars never reach the numbers.
+const COUNT_W: usize = 48;
+const FONT: usize = 15;
+const LINE: usize = 19;
+const BAR_H: usize = 16;
+const LABEL_CHARS: usize = 36;
+
+/// A horizontal bar chart as plain SVG markup, drawn for a narrow screen: each label on its own
+/// line(s) above its bar (wrapped, never cut short), the bar scaled to the largest count, and the
+/// count just after the bar.
 fn bar_chart_svg(title: &str, rows: &[CountRow]) -> String {
-    const ROW: usize = 26;
-    const LABEL_W: usize = 190;
-    const BAR_W: i64 = 300;
     let max = rows.iter().map(|r| r.count).max().unwrap_or(0).max(1);
-    let height = (rows.len().max(1)) * ROW + 4;
-    let mut svg = format!(
-        r#"<svg xmlns="http://www.w3.org/2000/svg" class="bar-chart" viewBox="0 0 560 {height}" width="100%" role="img" aria-label="{}">"#,
-        escape(title)
-    );
-    for (i, row) in rows.iter().enumerate() {
-        let y = i * ROW;
-        let width = (row.count * BAR_W / max).max(1);
-        let label: String = row.label.chars().take(30).collect();
-        svg.push_str(&format!(
-            r##"<g data-key="{key}" data-count="{count}"><text x="0" y="{ty}" font-size="13">{label}</text><rect x="{LABEL_W}" y="{ry}" width="{width}" height="18" rx="3" fill="#2e7d32"></rect><text x="{tx}" y="{ty}" font-size="13">{count}</text></g>"##,
+    let bar_max = (CHART_W - COUNT_W) as i64;
+    let mut body = String::new();
+    let mut y = 0;
+    for row in rows {
+        let lines = wrap(&row.label, LABEL_CHARS);
+        let width = (row.count * bar_max / max).max(1);
+        body.push_str(&format!(
+            r##"<g data-key="{key}" data-count="{count}"><text x="0" y="{ty}" font-size="{FONT}" fill="#1d2320">"##,
             key = escape(&row.key),
             count = row.count,
-            ty = y + 17,
-            ry = y + 4,
-            tx = LABEL_W as i64 + width + 6,
-            label = escape(&label),
+            ty = y + LINE - 4,
         ));
+        for (i, line) in lines.iter().enumerate() {
+            let dy = if i == 0 { 0 } else { LINE };
+            body.push_str(&format!(
+                r#"<tspan x="0" dy="{dy}">{}</tspan>"#,
+                escape(line)
+            ));
+        }
+        body.push_str("</text>");
+        let bar_y = y + lines.len().max(1) * LINE + 2;
+        body.push_str(&format!(
+            r##"<rect x="0" y="{bar_y}" width="{width}" height="{BAR_H}" rx="3" fill="#2e7d32"></rect><text x="{tx}" y="{ny}" font-size="{FONT}" font-weight="600" fill="#1d2320">{count}</text></g>"##,
+            tx = width + 6,
+            ny = bar_y + BAR_H - 3,
+            count = row.count,
+        ));
+        y = bar_y + BAR_H + 10;
     }
-    svg.push_str("</svg>");
-    svg
+    let height = y.max(LINE) + 2;
+    format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" class="bar-chart" viewBox="0 0 {CHART_W} {height}" width="100%" role="img" aria-label="{}">{body}</svg>"#,
+        escape(title)
+    )
 }
 
 #[component]
 fn Chart(title: &'static str, rows: Vec<CountRow>) -> impl IntoView {
     let texts = use_texts();
     let empty = rows.is_empty();
-    let svg = bar_chart_svg(title, &rows);
+    let svg = bar_chart_svg(title, &top_rows(&rows, texts.curator_other));
     view! {
         <section class="card chart-card">
             <h2>{title}</h2>
@@ -455,9 +510,80 @@ mod tests {
         ];
         let svg = bar_chart_svg("Số sao", &rows);
         assert!(svg.contains(r#"data-key="4" data-count="2""#));
-        assert!(svg.contains(r#"width="300""#));
-        assert!(svg.contains(r#"width="150""#));
+        let full = CHART_W - COUNT_W;
+        assert!(svg.contains(&format!(r#"width="{full}""#)));
+        assert!(svg.contains(&format!(r#"width="{}""#, full / 2)));
         assert!(svg.contains("4★ &lt;b&gt;"));
         assert!(!svg.contains("<b>"));
+    }
+
+    /// Issue 13, item 10: 96 communes drew 96 bars with 8 px text at 412 px, labels cut at 30
+    /// characters and running into the numbers.
+    #[test]
+    fn a_phone_sees_the_top_communes_and_the_rest_as_one_bar_with_readable_text() {
+        let rows: Vec<CountRow> = (0..96)
+            .map(|i| CountRow {
+                key: format!("{i:05}"),
+                label: format!("Xã Phú Lương mở rộng số {i} (thành phố Thái Nguyên cũ)"),
+                count: 200 - i,
+            })
+            .collect();
+        let shown = top_rows(&rows, "Khác ({n} mục)");
+        assert_eq!(shown.len(), TOP_BARS + 1);
+        let other = shown.last().unwrap();
+        assert_eq!(other.label, format!("Khác ({} mục)", 96 - TOP_BARS));
+        assert_eq!(
+            other.count,
+            rows[TOP_BARS..].iter().map(|r| r.count).sum::<i64>()
+        );
+        let svg = bar_chart_svg("Theo xã", &shown);
+        assert_eq!(svg.matches("<g data-key").count(), TOP_BARS + 1);
+        // Drawn about as wide as a phone's card: text keeps (nearly) its size at 412 px.
+        let view_w: usize = svg
+            .split(r#"viewBox="0 0 "#)
+            .nth(1)
+            .and_then(|v| v.split(' ').next())
+            .and_then(|w| w.parse().ok())
+            .unwrap();
+        assert!(view_w <= 380, "viewBox {view_w} wide");
+        for size in svg.split(r#"font-size=""#).skip(1) {
+            let px: usize = size.split('"').next().unwrap().parse().unwrap();
+            assert!(
+                px * 360 / view_w >= 14,
+                "{px} px text is too small on a phone"
+            );
+        }
+        // Every word of every label is there (wrapped onto lines, not cut).
+        for row in &shown {
+            let text: Vec<String> = wrap(&row.label, LABEL_CHARS);
+            assert_eq!(text.join(" "), row.label);
+            assert!(text.iter().all(|l| l.chars().count() <= LABEL_CHARS));
+        }
+        // Counts sit right of their bars and inside the drawing.
+        for group in svg.split("<rect ").skip(1) {
+            let attr = |name: &str| -> usize {
+                group
+                    .split(&format!(r#"{name}=""#))
+                    .nth(1)
+                    .unwrap()
+                    .split('"')
+                    .next()
+                    .unwrap()
+                    .parse()
+                    .unwrap()
+            };
+            let bar_end = attr("width");
+            let number_x: usize = group
+                .split(r#"<text x=""#)
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap();
+            assert!(number_x > bar_end, "count overlaps its bar");
+            assert!(number_x + 4 * 9 <= view_w, "count runs off the chart");
+        }
     }
 }
