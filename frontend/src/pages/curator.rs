@@ -9,11 +9,11 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::{
-    BackendError, CountRow, CuratorDashboard, ReviewQueuePage, ReviewQueueQuery,
-    get_curator_dashboard, get_review_queue,
+    ApplicationDto, BackendError, CountRow, CuratorDashboard, FormState, ReviewQueuePage,
+    ReviewQueueQuery, get_curator_dashboard, get_review_queue,
 };
 use crate::components::seo::PageMeta;
-use crate::format::date_vi;
+use crate::format::{date_vi, vi_sort_key};
 use crate::i18n::{Texts, fill, use_texts};
 
 #[component]
@@ -246,41 +246,133 @@ pub fn ReviewQueueRoute() -> impl IntoView {
     }
 }
 
-/// A plain HTML form posting one decision to the server (303 back to this page).
+/// A plain HTML form posting one decision to the server (303 back to this page). After a refused
+/// post (`flash`), it opens with what was typed and each reason beside its field.
 #[component]
-fn DecisionForm(id: String) -> impl IntoView {
+fn DecisionForm(id: String, flash: Option<FormState>) -> impl IntoView {
     let texts = use_texts();
+    let open = flash.is_some();
+    let form = flash.unwrap_or_default();
+    let value = |key: &str| form.values.get(key).cloned().unwrap_or_default();
+    let error = |key: &str| {
+        form.error(key)
+            .map(|e| view! { <span class="field-error" role="alert">{e}</span> })
+    };
+    let invalid = |key: &str| form.errors.contains_key(key);
+    let chosen = |key: &str, option: &str| form.values.get(key).is_some_and(|v| v == option);
+    let outcome = value("outcome");
+    let level = value("issuer_level");
+    let stars = value("stars");
     view! {
-        <details class="decision">
+        <details class="decision" open=open>
             <summary>{texts.decide_title}</summary>
             <form method="post" action=format!("{QUEUE_PATH}/{id}/quyet-dinh")>
-                <label>{texts.decide_outcome}" "
+                {form.error("_form").map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+                <label class:invalid=invalid("outcome")>{texts.decide_outcome}
                     <select name="outcome">
-                        <option value="approved">{texts.decide_approve}</option>
-                        <option value="rejected">{texts.decide_reject}</option>
+                        <option value="approved" selected=outcome != "rejected">{texts.decide_approve}</option>
+                        <option value="rejected" selected=outcome == "rejected">{texts.decide_reject}</option>
                     </select>
+                    {error("outcome")}
                 </label>
-                <label>{texts.decide_stars}" "
+                <label class:invalid=invalid("stars")>{texts.decide_stars}
                     <select name="stars">
-                        <option value="3">"3★"</option>
-                        <option value="4">"4★"</option>
-                        <option value="5">"5★"</option>
+                        {["3", "4", "5"].into_iter().map(|n| view! {
+                            <option value=n selected=stars == n>{format!("{n}★")}</option>
+                        }).collect_view()}
                     </select>
+                    {error("stars")}
                 </label>
-                <label>{texts.decide_number}" "<input name="decision_no" maxlength="100"/></label>
-                <label>{texts.decide_date}" "<input type="date" name="decided_on"/></label>
-                <label>{texts.decide_level}" "
+                <label class:invalid=invalid("decision_no")>{texts.decide_number}
+                    <input name="decision_no" maxlength="100" value=value("decision_no")/>
+                    {error("decision_no")}
+                </label>
+                <label class:invalid=invalid("decided_on")>{texts.decide_date}
+                    <input type="date" name="decided_on" value=value("decided_on")/>
+                    {error("decided_on")}
+                </label>
+                <label class:invalid=invalid("issuer_level")>{texts.decide_level}
                     <select name="issuer_level">
-                        <option value="">{texts.decide_level_auto}</option>
-                        <option value="province">{texts.level_province}</option>
-                        <option value="central">{texts.level_central}</option>
-                        <option value="district">{texts.level_district}</option>
+                        <option value="" selected=level.is_empty()>{texts.decide_level_auto}</option>
+                        <option value="province" selected=chosen("issuer_level", "province")>{texts.level_province}</option>
+                        <option value="central" selected=chosen("issuer_level", "central")>{texts.level_central}</option>
+                        <option value="district" selected=chosen("issuer_level", "district")>{texts.level_district}</option>
                     </select>
+                    {error("issuer_level")}
                 </label>
-                <label>{texts.decide_reason}" "<input name="reason" maxlength="2000"/></label>
-                <button type="submit">{texts.decide_submit}</button>
+                <label class:invalid=invalid("reason")>{texts.decide_reason}
+                    <textarea name="reason" maxlength="2000" rows="2">{value("reason")}</textarea>
+                    {error("reason")}
+                </label>
+                <button type="submit" class="button primary">{texts.decide_submit}</button>
             </form>
         </details>
+    }
+}
+
+/// Filter choices by their labels in Vietnamese order ("Xã"/"Phường" aside: by the name).
+fn sorted_choices(labels: &std::collections::BTreeMap<String, String>) -> Vec<(String, String)> {
+    let mut choices: Vec<(String, String)> =
+        labels.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    choices.sort_by_cached_key(|(_, label)| {
+        let name = ["Xã ", "Phường ", "Thị trấn "]
+            .iter()
+            .find_map(|p| label.strip_prefix(p))
+            .unwrap_or(label);
+        vi_sort_key(name)
+    });
+    choices
+}
+
+/// One application as a card on a phone and a table row on a wide screen: the product (linked),
+/// producer, the seller's note, self-scores per part, documents and, when approved, the
+/// certificate's code with its QR.
+fn application_row(
+    a: &ApplicationDto,
+    texts: &'static Texts,
+    flash: Option<FormState>,
+) -> impl IntoView {
+    let scores = a.self_score.map(|s| {
+        format!(
+            "A {} · B {} · C {} = {}/100 ({}★)",
+            s.a,
+            s.b,
+            s.c,
+            s.a + s.b + s.c,
+            a.indicated_stars.unwrap_or(0)
+        )
+    });
+    let waiting = matches!(a.status.as_str(), "submitted" | "under_review");
+    let certificate = a.certificate_verify_code.clone();
+    view! {
+        <tr data-application=a.id.clone() id=format!("ho-so-{}", a.id)>
+            <td data-label=texts.verify_product>
+                <a href=format!("/san-pham/{}", a.product.slug)><strong>{a.product.name.clone()}</strong></a>
+                {(!a.notes.trim().is_empty()).then(|| view! {
+                    <p class="seller-note"><span class="muted">{texts.queue_note}": "</span>{a.notes.clone()}</p>
+                })}
+            </td>
+            <td data-label=texts.verify_producer>{a.producer.name.clone()}{a.commune.clone().map(|c| view! { " · "{c} })}</td>
+            <td data-label=texts.verify_category>{a.category.clone()}</td>
+            <td data-label=texts.curator_col_rule_set>{a.rule_set.replace('-', "/")}</td>
+            <td data-label=texts.queue_score class="scores">{scores}</td>
+            <td data-label=texts.curator_col_status>
+                {application_status(texts, &a.status)}
+                {certificate.map(|code| view! {
+                    <span class="certificate-code">
+                        <a href=format!("/xac-minh/{code}")>{code.clone()}</a>
+                        " · "<a href=format!("/xac-minh/{code}/qr.svg")>{texts.queue_qr}</a>
+                    </span>
+                })}
+            </td>
+            <td data-label=texts.curator_col_waiting>{a.waiting_days.map(|d| fill(texts.curator_waiting_days, &[("n", &d.to_string())]))}</td>
+            <td data-label=texts.queue_documents class="documents">
+                {a.documents.iter().map(|d| view! {
+                    <a href=d.url.clone()>{d.file_name.clone()}</a>
+                }).collect_view()}
+            </td>
+            <td class="decide-cell">{waiting.then(|| view! { <DecisionForm id=a.id.clone() flash/> })}</td>
+        </tr>
     }
 }
 
@@ -305,45 +397,48 @@ fn QueueView(
     let has_next = i64::from(page.page) * i64::from(page.per_page) < page.total;
     let prev = (page.page > 1).then(|| queue_href(&query, page.page - 1));
     let next = has_next.then(|| queue_href(&query, page.page + 1));
+    let communes = sorted_choices(&page.labels.commune);
+    let categories = sorted_choices(&page.labels.category);
+    let decision = page.decision.clone();
     view! {
         <article class="review-queue" data-total=page.total>
             <h1>{texts.queue_title}</h1>
             <form method="get" action=QUEUE_PATH class="filters">
-                <label>{texts.queue_status}" "
+                <label class="field"><span>{texts.queue_status}</span>
                     <select name="status">
                         {statuses.iter().map(|(value, label)| view! {
                             <option value=*value selected=selected(&query.status, value)>{*label}</option>
                         }).collect_view()}
                     </select>
                 </label>
-                <label>{texts.filter_commune}" "
+                <label class="field"><span>{texts.filter_commune}</span>
                     <select name="commune">
                         <option value="">{texts.filter_any}</option>
-                        {page.labels.commune.iter().map(|(code, label)| view! {
-                            <option value=code.clone() selected=selected(&query.commune, code)>{label.clone()}</option>
+                        {communes.into_iter().map(|(code, label)| view! {
+                            <option value=code.clone() selected=selected(&query.commune, &code)>{label}</option>
                         }).collect_view()}
                     </select>
                 </label>
-                <label>{texts.filter_category}" "
+                <label class="field"><span>{texts.filter_category}</span>
                     <select name="category">
                         <option value="">{texts.filter_any}</option>
-                        {page.labels.category.iter().map(|(code, label)| view! {
-                            <option value=code.clone() selected=selected(&query.category, code)>{label.clone()}</option>
+                        {categories.into_iter().map(|(code, label)| view! {
+                            <option value=code.clone() selected=selected(&query.category, &code)>{label}</option>
                         }).collect_view()}
                     </select>
                 </label>
-                <label>{texts.curator_col_rule_set}" "
+                <label class="field"><span>{texts.curator_col_rule_set}</span>
                     <select name="rule_set">
                         <option value="">{texts.filter_any}</option>
                         <option value="148/2023" selected=selected(&query.rule_set, "148/2023")>"QĐ 148/2023"</option>
                         <option value="26/2026" selected=selected(&query.rule_set, "26/2026")>"QĐ 26/2026"</option>
                     </select>
                 </label>
-                <label>{texts.queue_min_waiting}" "
-                    <input type="number" name="min_waiting_days" min="0" inputmode="numeric"
+                <label class="field"><span>{texts.queue_min_waiting}</span>
+                    <input type="text" name="min_waiting_days" inputmode="numeric"
                         value=query.min_waiting_days.clone().unwrap_or_default()/>
                 </label>
-                <button type="submit">{texts.filter_button}</button>
+                <button type="submit" class="button">{texts.filter_button}</button>
             </form>
             {done.then(|| view! { <p class="notice success" role="status">{texts.decide_done}</p> })}
             {problem.map(|p| view! { <p class="notice error" role="alert">{p}</p> })}
@@ -352,7 +447,7 @@ fn QueueView(
                 view! { <p class="muted">{texts.curator_none}</p> }.into_any()
             } else {
                 view! {
-                    <table>
+                    <table class="queue-table">
                         <thead><tr>
                             <th>{texts.verify_product}</th><th>{texts.verify_producer}</th>
                             <th>{texts.verify_category}</th><th>{texts.curator_col_rule_set}</th>
@@ -361,21 +456,12 @@ fn QueueView(
                             <th>{texts.decide_title}</th>
                         </tr></thead>
                         <tbody>
-                            {page.items.iter().map(|a| view! {
-                                <tr data-application=a.id.clone()>
-                                    <td>{a.product.name.clone()}</td>
-                                    <td>{a.producer.name.clone()}{a.commune.clone().map(|c| view! { " · "{c} })}</td>
-                                    <td>{a.category.clone()}</td>
-                                    <td>{a.rule_set.clone()}</td>
-                                    <td>{a.self_score_total.map(|t| format!("{t}/100 ({}★)", a.indicated_stars.unwrap_or(0)))}</td>
-                                    <td>{application_status(texts, &a.status)}</td>
-                                    <td>{a.waiting_days.map(|d| fill(texts.curator_waiting_days, &[("n", &d.to_string())]))}</td>
-                                    <td>{a.documents.iter().map(|d| view! {
-                                        <a href=d.url.clone()>{d.file_name.clone()}</a>" "
-                                    }).collect_view()}</td>
-                                    <td>{matches!(a.status.as_str(), "submitted" | "under_review")
-                                        .then(|| view! { <DecisionForm id=a.id.clone()/> })}</td>
-                                </tr>
+                            {page.items.iter().map(|a| {
+                                let flash = decision
+                                    .as_ref()
+                                    .filter(|d| d.application_id == a.id)
+                                    .map(|d| d.form.clone());
+                                application_row(a, texts, flash)
                             }).collect_view()}
                         </tbody>
                     </table>

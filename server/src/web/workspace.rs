@@ -20,7 +20,7 @@ use crate::state::AppState;
 /// The session key of a failed post's typed values and errors, read once by the next page.
 pub const FLASH_KEY: &str = "form_flash";
 
-fn session(req: &Request) -> Result<Session, BackendError> {
+pub(super) fn session(req: &Request) -> Result<Session, BackendError> {
     // The session layer wraps every route; a missing session is a wiring bug.
     req.extensions
         .get::<Session>()
