@@ -1420,3 +1420,122 @@ async fn the_review_queue_shows_the_dossier_and_keeps_a_refused_decision() {
             .unwrap();
     assert_eq!(categories, expected);
 }
+
+/// Issue 13, item 8: after approval the seller's product page shows the certificate (stars,
+/// decision, expiry, verification link, QR to download) and no "Nộp hồ sơ" until renewal is due
+/// (within 180 days of expiry); the web form attaches dossier documents with the API's checks.
+#[tokio::test]
+async fn sellers_see_their_certificate_and_attach_documents_with_the_web_form() {
+    let s = story().await;
+    let page_path = format!("/quan-ly/{}/san-pham/{}", s.producer_slug, s.product_id);
+    let page = |client: &Client| {
+        let request = client
+            .get(s.app.url(&page_path))
+            .header("accept", "text/html")
+            .send();
+        async move { request.await.unwrap().text().await.unwrap() }
+    };
+
+    // Apply with the form, then attach a PDF; an HTML file is refused beside the box.
+    let applied = s
+        .owner
+        .post(s.app.url(&format!("{page_path}/ocop")))
+        .form(&[("rule_set", "148/2023"), ("notes", "Mẫu 01")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(applied.status(), StatusCode::SEE_OTHER);
+    let html = page(&s.owner).await;
+    let (_, list) = s
+        .send(
+            &s.owner,
+            Method::GET,
+            &format!("/api/v1/producers/{}/ocop-applications", s.producer_slug),
+            None,
+        )
+        .await;
+    let id = list["items"][0]["id"].as_str().unwrap().to_owned();
+    let action = format!("{page_path}/ocop/{id}/tai-lieu");
+    assert!(html.contains(&format!(r#"action="{action}""#)), "{html}");
+    assert!(html.contains(r#"enctype="multipart/form-data""#));
+    let pdf = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n".to_vec();
+    let sent = s
+        .owner
+        .post(s.app.url(&action))
+        .multipart(multipart_file(pdf, "giay-phep-kinh-doanh.pdf"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    assert_eq!(sent.headers()["location"], page_path.as_str());
+    let html = page(&s.owner).await;
+    assert!(html.contains("giay-phep-kinh-doanh.pdf"), "{html}");
+    let sent = s
+        .owner
+        .post(s.app.url(&action))
+        .multipart(multipart_file(b"<html>x</html>".to_vec(), "x.pdf"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    let html = page(&s.owner).await;
+    let beside = html
+        .split(&format!(r#"id="f-document-{id}""#))
+        .nth(1)
+        .unwrap();
+    let beside = &beside[..beside.find("</form>").unwrap()];
+    assert!(beside.contains("PDF, JPEG hoặc PNG"), "{beside}");
+    // Someone else's member cannot attach.
+    let sent = s
+        .other_member
+        .post(s.app.url(&action))
+        .multipart(multipart_file(b"%PDF-1.4\n".to_vec(), "a.pdf"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    let count: i64 = sqlx::query_scalar(
+        "select count(*) from ocop_application_documents where application_id = $1::uuid",
+    )
+    .bind(&id)
+    .fetch_one(&s.app.db)
+    .await
+    .unwrap();
+    assert_eq!(count, 1);
+
+    // Approved: the certificate, its link and QR; no new application offered.
+    let (status, body) = s
+        .send(
+            &s.curator,
+            Method::POST,
+            &format!("/api/v1/ocop-applications/{id}/decision"),
+            Some(
+                json!({ "outcome": "approved", "stars": 4, "decision_no": "QĐ 2361/QĐ-UBND",
+                         "decided_on": "2026-11-20" }),
+            ),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let code = body["certificate"]["verify_code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let html = page(&s.owner).await;
+    assert!(html.contains("QĐ 2361/QĐ-UBND"), "{html}");
+    assert!(html.contains("4 sao"));
+    assert!(html.contains("20/11/2029"), "expiry, 36 months on");
+    assert!(html.contains(&format!("/xac-minh/{code}\"")));
+    assert!(html.contains(&format!(r#"href="/xac-minh/{code}/qr.svg""#)));
+    assert!(html.contains(&format!(r#"href="/xac-minh/{code}/qr.png""#)));
+    assert!(
+        !html.contains(">Nộp hồ sơ<"),
+        "no new application while in force"
+    );
+    assert!(!html.contains(&format!("{page_path}/ocop\"")));
+
+    // Within 180 days of expiry, renewal is offered.
+    s.clock.set(at("2029-06-01T03:00:00Z"));
+    let html = page(&s.owner).await;
+    assert!(html.contains("Nộp hồ sơ đánh giá lại"), "{html}");
+    assert!(html.contains(&format!(r#"action="{page_path}/ocop""#)));
+}

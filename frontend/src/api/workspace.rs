@@ -145,7 +145,20 @@ pub struct ProductEditor {
     pub gis: Vec<Choice>,
     /// This product's OCOP applications, newest first (an open one blocks a new application).
     pub applications: Vec<ApplicationDto>,
+    /// The certificate in force for this product, if any.
+    #[serde(default)]
+    pub certificate: Option<SellerCertificate>,
     pub form: FormState,
+}
+
+/// A product's certificate in force as its seller sees it: what to print on the packaging.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SellerCertificate {
+    pub detail: super::OcopDetail,
+    /// The code of `/xac-minh/{code}` and of its QR (`qr.svg`, `qr.png`).
+    pub verify_code: String,
+    /// Days until it expires (a renewal is offered within 180).
+    pub days_left: i64,
 }
 
 /// The schedule-a-livestream form: the producer's products to pin.

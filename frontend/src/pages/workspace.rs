@@ -10,12 +10,13 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api::{
     ApplicationDto, Choice, EditableProduct, FormState, ProducerForm, ProducerProfile,
-    get_livestream_form, get_producer_desk, get_producer_form, get_product_editor, get_viewer,
+    SellerCertificate, get_livestream_form, get_producer_desk, get_producer_form,
+    get_product_editor, get_viewer,
 };
 use crate::components::form::{FormMessages, SelectField, TextArea, TextField, refusal};
 use crate::components::livestream::LivestreamCard;
 use crate::components::seo::PageMeta;
-use crate::format::{group_thousands, plain_dong, plain_quantity, quantity_vi, vnd};
+use crate::format::{date_vi, group_thousands, plain_dong, plain_quantity, quantity_vi, vnd};
 
 fn param(name: &'static str) -> impl Fn() -> String + Copy + Send + Sync + 'static {
     let params = use_params_map();
@@ -422,7 +423,7 @@ pub fn ProductEditorPage() -> impl IntoView {
                         <button type="submit" class="button primary">{if creating { "Tạo sản phẩm" } else { "Lưu" }}</button>
                     </form>
                     {(!creating).then(|| photos(&slug, &p, &form))}
-                    {(!creating).then(|| ocop_section(&slug, &p, editor.applications.clone(), &form))}
+                    {(!creating).then(|| ocop_section(&slug, &p, editor.applications.clone(), editor.certificate.clone(), &form))}
                     {(!creating && p.status != "archived").then(|| view! {
                         <form method="post" action=format!("/quan-ly/{slug}/san-pham/{}/luu-tru", p.id) class="danger-zone">
                             <h2>"Lưu trữ"</h2>
@@ -484,16 +485,78 @@ fn photos(slug: &str, p: &EditableProduct, form: &FormState) -> impl IntoView {
     }
 }
 
-/// The product's OCOP applications, and the form to apply when none is open.
+/// Within this many days of expiry a product with a certificate is offered renewal.
+const RENEWAL_DAYS: i64 = 180;
+
+/// The certificate in force: what the seller prints on the packaging (stars, decision, expiry,
+/// the verification link and its QR to download).
+fn certificate_card(c: SellerCertificate) -> impl IntoView {
+    let code = c.verify_code.clone();
+    let svg = format!("/xac-minh/{code}/qr.svg");
+    let png = format!("/xac-minh/{code}/qr.png");
+    let issuer = if c.detail.issuer.is_empty() {
+        String::new()
+    } else {
+        format!(" · {}", c.detail.issuer)
+    };
+    view! {
+        <div class="card ocop-card seller-certificate">
+            <h3>
+                <span class="ocop-badge"><span class="ocop-label">"OCOP"</span>
+                    <span class="ocop-stars">{"★".repeat(usize::from(c.detail.stars))}</span></span>
+                {format!(" {} sao", c.detail.stars)}
+            </h3>
+            <dl>
+                <dt>"Quyết định"</dt><dd>{format!("{}{issuer}", c.detail.decision_no)}</dd>
+                <dt>"Ngày cấp"</dt><dd>{date_vi(&c.detail.issued_on)}</dd>
+                <dt>"Hết hạn"</dt><dd>{format!("{} (còn {} ngày)", date_vi(&c.detail.expires_on), c.days_left)}</dd>
+                <dt>"Mã xác minh"</dt><dd><a href=c.detail.verify_url.clone()>{c.detail.verify_url.clone()}</a></dd>
+            </dl>
+            <p class="verify-qr"><img src=svg.clone() alt="Mã QR xác minh chứng nhận" width="160" height="160"/></p>
+            <p class="desk-actions">
+                <a class="button small" href=svg download=format!("ocop-{code}.svg")>"Tải QR (SVG)"</a>
+                <a class="button small" href=png download=format!("ocop-{code}.png")>"Tải QR (PNG)"</a>
+            </p>
+            <p class="hint">"In mã QR lên bao bì: người mua quét để xác minh sao OCOP."</p>
+        </div>
+    }
+}
+
+/// A multipart form attaching a dossier document to an application that is still open.
+fn document_form(action: String, a: ApplicationDto, error: Option<String>) -> impl IntoView {
+    let invalid = error.is_some();
+    view! {
+        <form class="stack-form document-upload" method="post" action=action enctype="multipart/form-data">
+            <h3>"Tài liệu hồ sơ"</h3>
+            {(!a.documents.is_empty()).then(|| view! {
+                <ul class="desk-list documents">
+                    {a.documents.iter().map(|d| view! { <li><a href=d.url.clone()>{d.file_name.clone()}</a></li> }).collect_view()}
+                </ul>
+            })}
+            <div class="field" class:invalid=invalid>
+                <label for=format!("f-document-{}", a.id)>"Đính kèm tài liệu (PDF, JPEG, PNG; tối đa 10 MB)"</label>
+                <input id=format!("f-document-{}", a.id) type="file" name="file" required=true
+                    accept="application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png"/>
+                {error.map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
+            </div>
+            <button type="submit" class="button">"Tải tài liệu lên"</button>
+        </form>
+    }
+}
+
+/// The product's OCOP applications and certificate, and the form to apply when no application is
+/// open and no certificate is in force (or it expires within 180 days: renewal).
 fn ocop_section(
     slug: &str,
     p: &EditableProduct,
     applications: Vec<ApplicationDto>,
+    certificate: Option<SellerCertificate>,
     form: &FormState,
 ) -> impl IntoView {
     let open = applications
         .iter()
         .any(|a| matches!(a.status.as_str(), "draft" | "submitted" | "under_review"));
+    let renewal = certificate.as_ref().map(|c| c.days_left <= RENEWAL_DAYS);
     let rule_sets = vec![
         Choice {
             value: "148/2023".into(),
@@ -505,18 +568,37 @@ fn ocop_section(
         },
     ];
     let action = format!("/quan-ly/{slug}/san-pham/{}/ocop", p.id);
+    // Documents go to the application still open to them (not yet under review).
+    let attachable: Vec<ApplicationDto> = applications
+        .iter()
+        .filter(|a| matches!(a.status.as_str(), "draft" | "submitted"))
+        .cloned()
+        .collect();
+    let product_id = p.id.clone();
     view! {
         <section class="ocop-apply">
             <h2>"Đánh giá OCOP"</h2>
+            {certificate.clone().map(certificate_card)}
             {(!applications.is_empty()).then(|| view! {
                 <ul class="desk-list">{applications.into_iter().map(|a| application_line(a, false)).collect_view()}</ul>
             })}
+            {attachable.into_iter().map(|a| {
+                let action = format!("/quan-ly/{slug}/san-pham/{product_id}/ocop/{}/tai-lieu", a.id);
+                document_form(action, a, form.error("document"))
+            }).collect_view()}
             {if open {
                 view! { <p class="muted">"Sản phẩm đang có hồ sơ chờ xử lý; cán bộ Sở sẽ thẩm định."</p> }.into_any()
+            } else if renewal == Some(false) {
+                view! { <p class="muted">{format!("Chứng nhận còn hiệu lực; có thể nộp hồ sơ đánh giá lại khi còn dưới {RENEWAL_DAYS} ngày.")}</p> }.into_any()
             } else {
+                let (heading, button) = if renewal == Some(true) {
+                    ("Nộp hồ sơ đánh giá lại (chứng nhận sắp hết hạn)", "Nộp hồ sơ đánh giá lại")
+                } else {
+                    ("Nộp hồ sơ đánh giá", "Nộp hồ sơ")
+                };
                 view! {
                     <form class="stack-form" method="post" action=action>
-                        <h3>"Nộp hồ sơ đánh giá"</h3>
+                        <h3>{heading}</h3>
                         {form.error("product").map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
                         <SelectField name="rule_set" label="Bộ tiêu chí" required=true choices=rule_sets
                             value=form.value_or("rule_set", "148/2023") error=form.error("rule_set")/>
@@ -531,7 +613,8 @@ fn ocop_section(
                         </div>
                         <TextArea name="notes" label="Ghi chú cho hội đồng"
                             value=form.value_or("notes", "") error=form.error("notes")/>
-                        <button type="submit" class="button primary">"Nộp hồ sơ"</button>
+                        <p class="hint">"Sau khi nộp, đính kèm tài liệu hồ sơ (phiếu đăng ký, giấy phép, phiếu kiểm nghiệm) ở ô hiện ra phía trên."</p>
+                        <button type="submit" class="button primary">{button}</button>
                     </form>
                 }.into_any()
             }}

@@ -1174,7 +1174,7 @@ struct DocumentUpload {
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
-struct DocumentUploaded {
+pub(crate) struct DocumentUploaded {
     id: Uuid,
     file_name: String,
     content_type: String,
@@ -1203,7 +1203,7 @@ struct DocumentUploaded {
         (status = 422, description = "No `file` field", body = ErrorBody),
     ),
 )]
-async fn upload_document(
+pub(crate) async fn upload_document(
     State(state): State<AppState>,
     requester: Requester,
     AppPath(id): AppPath<Uuid>,

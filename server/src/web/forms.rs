@@ -18,7 +18,9 @@ use super::workspace::FLASH_KEY;
 use crate::auth::Requester;
 use crate::db;
 use crate::http::auth::{ClientIp, LoginBody, RegisterBody, login, logout, register};
-use crate::http::curation::{ApplicationBody, create_application};
+use crate::http::curation::{
+    ApplicationBody, MAX_DOCUMENT_BYTES, create_application, upload_document,
+};
 use crate::http::error::ApiError;
 use crate::http::extract::{AppJson, AppPath};
 use crate::http::livestreams::{
@@ -76,6 +78,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/quan-ly/{slug}/san-pham/{id}/ocop",
             post(apply_for_ocop_form),
+        )
+        .route(
+            "/quan-ly/{slug}/san-pham/{id}/ocop/{application}/tai-lieu",
+            post(upload_document_form).layer(DefaultBodyLimit::max(MAX_DOCUMENT_BYTES + 64 * 1024)),
         )
 }
 
@@ -568,6 +574,31 @@ async fn apply_for_ocop_form(
     }
     .await;
     finish(&session, result, &back, &fields).await
+}
+
+/// A member attaches a dossier document (PDF, JPEG or PNG, at most 10 MB) to the product's open
+/// application: the API's handler, its checks and audit entry. Its refusals are worded for a
+/// document (not a photo) and shown beside the document box.
+async fn upload_document_form(
+    state: State<AppState>,
+    requester: Requester,
+    Path((slug, id, application)): Path<(String, Uuid, Uuid)>,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let session = requester.session.clone();
+    let back = format!("/quan-ly/{slug}/san-pham/{id}");
+    let beside = |message: String| ApiError::Validation([("document".to_owned(), message)].into());
+    let result = upload_document(state, requester, AppPath(application), multipart)
+        .await
+        .map(|_| go(back.clone(), Some("Đã đính kèm tài liệu.")))
+        .map_err(|error| match error {
+            ApiError::PayloadTooLarge => beside("tệp lớn hơn 10 MB".into()),
+            ApiError::UnsupportedMediaType(_) => beside("chỉ nhận tệp PDF, JPEG hoặc PNG".into()),
+            ApiError::Validation(_) => beside("hãy chọn một tệp".into()),
+            ApiError::Conflict { message, .. } => beside(message),
+            other => other,
+        });
+    finish(&session, result, &back, &[]).await
 }
 
 /// "Chè tôm nõn: còn 3 (bạn đặt 5)" for each item that ran out, as the cart and checkout say it.

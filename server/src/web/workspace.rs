@@ -3,7 +3,7 @@
 
 use frontend::api::{
     ApplicationDto, BackendError, EditableProduct, FormState, LivestreamForm, ProducerDesk,
-    ProducerForm, ProducerProfile, ProducerRef, ProductEditor, Request, Viewer,
+    ProducerForm, ProducerProfile, ProducerRef, ProductEditor, Request, SellerCertificate, Viewer,
 };
 use tower_sessions::Session;
 use uuid::Uuid;
@@ -209,6 +209,7 @@ pub async fn product_editor(
 ) -> Result<ProductEditor, BackendError> {
     let requester = requester(state, req).await?;
     let (producer_id, _) = membership(state, &requester, &slug).await?;
+    let mut certificate = None;
     let product = match id {
         None => None,
         Some(raw) => {
@@ -228,6 +229,23 @@ pub async fn product_editor(
             if detail.producer.id != producer_id.to_string() {
                 return Err(BackendError::NotFound);
             }
+            certificate = detail.ocop.clone().map(|ocop| {
+                let days_left = ocop
+                    .expires_on
+                    .parse::<chrono::NaiveDate>()
+                    .map(|end| (end - state.today()).num_days())
+                    .unwrap_or(0);
+                SellerCertificate {
+                    verify_code: ocop
+                        .verify_url
+                        .rsplit('/')
+                        .next()
+                        .unwrap_or_default()
+                        .to_owned(),
+                    days_left,
+                    detail: ocop,
+                }
+            });
             Some(EditableProduct {
                 id: detail.id,
                 slug: detail.slug,
@@ -262,6 +280,7 @@ pub async fn product_editor(
         units: db::workspace::unit_choices(db).await.map_err(internal)?,
         gis: db::workspace::gi_choices(db).await.map_err(internal)?,
         applications,
+        certificate,
         form: take_flash(&requester.session).await,
     })
 }
