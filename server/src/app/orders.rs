@@ -11,12 +11,12 @@ use uuid::Uuid;
 
 use super::cart::{CartOwner, line_total};
 use super::{AppError, AppResult};
+use crate::domain::account::User;
 use crate::db;
 use crate::db::audit::AuditEntry;
 use crate::db::orders::{LockedProduct, NewOrder, OrderHead, OrderLine};
 use crate::domain::FieldErrors;
 use crate::domain::account::Email;
-use crate::domain::account::User;
 use crate::domain::catalog::Quantity;
 use crate::domain::order::{
     DeliveryMethod, OrderActor, OrderStatus, PaymentMethod, Phone, order_code,

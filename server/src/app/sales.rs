@@ -7,10 +7,10 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::{AppError, AppResult};
+use crate::domain::account::{MemberRole, User};
 use crate::db;
 use crate::db::audit::AuditEntry;
 use crate::domain::FieldErrors;
-use crate::domain::account::{MemberRole, User};
 use crate::domain::catalog::PriceVnd;
 use crate::domain::order::{BankAccount, SalesTerms};
 use crate::state::AppState;
