@@ -26,8 +26,8 @@ mod forms;
 mod workspace;
 
 use crate::db;
-use crate::db::catalog::ProductKey;
 use crate::db::livestreams::LivestreamFilter;
+use crate::db::product_page::ProductKey;
 use crate::domain::listing::{MAX_PER_PAGE, ProductFilter};
 use crate::state::AppState;
 
@@ -120,7 +120,7 @@ impl Backend for PgBackend {
 
     async fn product(&self, slug: String) -> Result<ProductDetail, BackendError> {
         let s = &self.state;
-        db::catalog::product_detail(
+        db::product_page::product_detail(
             &s.db,
             ProductKey::VisibleSlug(&slug),
             s.clock.now(),

@@ -57,6 +57,7 @@ async fn fill(client: &fantoccini::Client, name: &str, value: &str) {
 }
 
 async fn submit(client: &fantoccini::Client, form: &str) {
+    let page = client.find(Locator::Css("html")).await.unwrap();
     client
         .find(Locator::Css(&format!("{form} button[type='submit']")))
         .await
@@ -64,6 +65,12 @@ async fn submit(client: &fantoccini::Client, form: &str) {
         .click()
         .await
         .unwrap();
+    // A plain form post replaces the document: wait until it has, so that what the test reads
+    // next is the answer, not the page it just left (a loaded machine answers slowly).
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while page.tag_name().await.is_ok() && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 async fn wait_for(client: &fantoccini::Client, css: &str) -> fantoccini::elements::Element {

@@ -323,14 +323,15 @@ async fn a_guest_orders_from_two_producers_and_the_sellers_work_the_orders_witho
     assert!(html.contains("Đã huỷ"));
     assert!(!html.contains("<svg"), "no QR code for a cancelled order");
 
-    // Without the token, the order does not exist for a stranger.
-    let (status, _, _) = page(
-        &app,
-        &TestApp::new_client(),
-        &format!("/don-hang/{tea_code}"),
-    )
-    .await;
+    // Without the token a stranger is asked to sign in; a wrong token finds nothing.
+    let stranger = TestApp::new_client();
+    let (status, _, html) = page(&app, &stranger, &format!("/don-hang/{tea_code}")).await;
+    assert!(status.is_redirection(), "{status}");
+    assert!(!html.contains("HTX Chè Tân Cương"));
+    let wrong = format!("/don-hang/{tea_code}?token=0123456789abcdef");
+    let (status, _, html) = page(&app, &stranger, &wrong).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(!html.contains("HTX Chè Tân Cương"));
 }
 
 #[tokio::test]
@@ -466,4 +467,116 @@ async fn an_owner_sets_how_the_producer_sells_with_the_form() {
     // Members who are not signed in are sent to the login page.
     let (status, _, _) = page(&app, &TestApp::new_client(), &path).await;
     assert!(status.is_redirection(), "{status}");
+}
+
+#[tokio::test]
+async fn running_out_before_checkout_goes_back_to_the_cart_with_what_is_left() {
+    let app = TestApp::spawn().await;
+    let s = shop(&app).await;
+    let buyer = TestApp::new_client();
+    add(&app, &buyer, &s.tea_id, "3", "/san-pham").await;
+    let (_, _, html) = page(&app, &buyer, "/thanh-toan").await;
+    let token = values_of(&html, "token").pop().unwrap();
+    let item = values_of(&html, "item").pop().unwrap();
+    // Someone else buys meanwhile: one box left.
+    let (status, _) = app
+        .send_json(
+            &s.tea.client,
+            reqwest::Method::PATCH,
+            &format!("/api/v1/products/{}", s.tea_id),
+            Some(serde_json::json!({ "stock": "1" })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let delivery = format!("delivery.{}", s.tea.slug);
+    let payment = format!("payment.{}", s.tea.slug);
+    let (status, to) = post_form(
+        &app,
+        &buyer,
+        "/thanh-toan",
+        &[
+            ("token", &token),
+            ("item", &item),
+            ("name", "Trần Văn Bình"),
+            ("phone", "0987654321"),
+            (&delivery, "pickup"),
+            (&payment, "cod"),
+        ],
+    )
+    .await;
+    assert_eq!((status, to.as_str()), (StatusCode::SEE_OTHER, "/gio-hang"));
+    let (_, _, html) = page(&app, &buyer, "/gio-hang").await;
+    assert!(
+        html.contains("Chè tôm nõn: chỉ còn 1 (bạn đặt 3)"),
+        "{html}"
+    );
+    assert!(html.contains("Chỉ còn 1 hộp"), "beside the line: {html}");
+    assert!(
+        !html.contains(r#"href="/thanh-toan""#),
+        "no checkout until fixed"
+    );
+    assert_eq!(app.stock(&s.tea_id).await, "1", "nothing was taken");
+
+    // Lowering the line through its form fixes it.
+    let (status, _) = post_form(
+        &app,
+        &buyer,
+        &format!("/gio-hang/{}", s.tea_id),
+        &[("quantity", "1")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, _, html) = page(&app, &buyer, "/gio-hang").await;
+    assert!(html.contains(r#"href="/thanh-toan""#), "{html}");
+}
+
+#[tokio::test]
+async fn a_signed_in_buyer_is_prefilled_and_finds_the_orders_listed() {
+    let app = TestApp::spawn().await;
+    let s = shop(&app).await;
+    let (status, _, _) = page(&app, &TestApp::new_client(), "/don-hang").await;
+    assert!(status.is_redirection(), "{status}");
+
+    let (buyer, _) = app.signed_in_client("lan@example.vn").await;
+    add(&app, &buyer, &s.honey_id, "2", "/san-pham").await;
+    let (_, _, html) = page(&app, &buyer, "/thanh-toan").await;
+    assert!(
+        html.contains(r#"value="lan@example.vn""#),
+        "pre-filled: {html}"
+    );
+    let token = values_of(&html, "token").pop().unwrap();
+    let item = values_of(&html, "item").pop().unwrap();
+    let delivery = format!("delivery.{}", s.honey.slug);
+    let payment = format!("payment.{}", s.honey.slug);
+    let (status, to) = post_form(
+        &app,
+        &buyer,
+        "/thanh-toan",
+        &[
+            ("token", &token),
+            ("item", &item),
+            ("name", "Nguyễn Thị Lan"),
+            ("phone", "0912345678"),
+            ("commune_code", "khac"),
+            ("address", "12 Hàng Bông, Hoàn Kiếm, Hà Nội"),
+            (&delivery, "ship"),
+            (&payment, "bank_transfer"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        (status, to.as_str()),
+        (StatusCode::SEE_OTHER, "/dat-hang/xong")
+    );
+    let (_, _, html) = page(&app, &buyer, "/don-hang").await;
+    assert!(html.contains("HTX Mật ong Võ Nhai"), "{html}");
+    let code = {
+        let at = html.find(r#"href="/don-hang/"#).expect("an order link") + 16;
+        html[at..at + html[at..].find('"').unwrap()].to_owned()
+    };
+    // Signed in, the buyer's own order opens without the token; the address is as typed.
+    let (status, _, html) = page(&app, &buyer, &format!("/don-hang/{code}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("12 Hàng Bông, Hoàn Kiếm, Hà Nội"), "{html}");
+    assert!(html.contains("<svg"));
 }

@@ -554,6 +554,9 @@ async fn sales_settings_are_the_owners_and_checked() {
     // No settings yet: nothing can be ordered.
     let (_, body) = app.send_json(&buyer, Method::GET, &path, None).await;
     assert_eq!(body["configured"], json!(false));
+    let (status, body) = app.put_cart(&buyer, &che.id, "1").await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(body["error"]["code"], json!("not_selling"));
     let (status, body) = app
         .checkout(&buyer, json!({ "items": [{ "product_id": che.id, "quantity": "1" }], "delivery": ship_to(), "payment": "cod" }), None)
         .await;
@@ -748,11 +751,39 @@ async fn orders_touch_search_only_when_a_product_sells_out() {
         before,
         "3 → 1 in stock: the document shows the same, nothing to rebuild or send"
     );
-    let (_, listed) = app.get_json("/api/v1/products?in_stock=true&q=tom+non").await;
+    let (_, listed) = app
+        .get_json("/api/v1/products?in_stock=true&q=tom+non")
+        .await;
     assert_eq!(listed["total"], json!(1));
 
     app.place(&buyer, buy("1")).await;
-    assert!(count(&app, version).await > before, "sold out: the document changes");
-    let (_, listed) = app.get_json("/api/v1/products?in_stock=true&q=tom+non").await;
+    assert!(
+        count(&app, version).await > before,
+        "sold out: the document changes"
+    );
+    let (_, listed) = app
+        .get_json("/api/v1/products?in_stock=true&q=tom+non")
+        .await;
     assert_eq!(listed["total"], json!(0), "{listed}");
+}
+
+#[tokio::test]
+async fn a_retried_checkout_of_the_whole_cart_returns_the_first_orders() {
+    let app = TestApp::spawn().await;
+    let tea = app.seller("che@example.vn", "HTX Chè Hảo Đạt").await;
+    app.set_sales(&tea, full_sales()).await;
+    let che = app
+        .product(&tea, "Chè tôm nõn", "250000", "hop", "40")
+        .await;
+    let buyer = TestApp::new_client();
+    let (status, _) = app.put_cart(&buyer, &che.id, "2").await;
+    assert_eq!(status, StatusCode::OK);
+    // No `items`: the whole cart, which the first answer empties.
+    let body = json!({ "delivery": ship_to(), "payment": "cod" });
+    let (status, first) = app.checkout(&buyer, body.clone(), Some("cart-1")).await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    let (status, again) = app.checkout(&buyer, body, Some("cart-1")).await;
+    assert_eq!(status, StatusCode::CREATED, "{again}");
+    assert_eq!(again["orders"][0]["code"], first["orders"][0]["code"]);
+    assert_eq!(app.stock(&che.id).await, "38");
 }

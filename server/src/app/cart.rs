@@ -90,6 +90,12 @@ pub async fn set_quantity(
         if !product.active {
             return Err(AppError::NotFound);
         }
+        if !product.sells {
+            return Err(AppError::Conflict {
+                code: "not_selling",
+                message: "Cơ sở này chưa nhận đặt hàng trực tuyến".into(),
+            });
+        }
         if quantity > product.stock {
             return Err(AppError::OutOfStock(vec![frontend::api::Shortage {
                 product_id: product_id.to_string(),

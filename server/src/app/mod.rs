@@ -3,15 +3,20 @@
 //! The surfaces (JSON API in `http/`, form posts and server functions in `web/`) only parse,
 //! call and present; they never call each other. Nothing here knows about HTTP.
 
+pub mod accounts;
 pub mod cart;
+pub mod checkout;
 pub mod orders;
+pub mod products;
 pub mod sales;
+pub mod workspace;
 
 use std::collections::BTreeMap;
 
 use frontend::api::Shortage;
 
 use crate::domain::FieldErrors;
+use crate::domain::account::{Rule, User};
 
 /// Why a command refused or failed. Surfaces map it to a status code or a message on the page.
 #[derive(Debug, thiserror::Error)]
@@ -30,6 +35,12 @@ pub enum AppError {
     /// Some items could not be reserved; nothing was written.
     #[error("không đủ hàng cho một số sản phẩm")]
     OutOfStock(Vec<Shortage>),
+    /// Too many failed attempts; try again after this many seconds.
+    #[error("too many requests")]
+    TooManyRequests { retry_after_secs: u64 },
+    /// A photo refused by its bytes or size.
+    #[error(transparent)]
+    Upload(crate::media::UploadError),
     #[error("internal error")]
     Internal(#[from] anyhow::Error),
 }
@@ -61,3 +72,22 @@ impl AppError {
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+/// The signed-in user if `rule` lets them through: `Unauthorized` for nobody, `Forbidden` for the
+/// wrong person — the same answers every surface gives.
+pub fn require(user: Option<&User>, rule: Rule) -> AppResult<&User> {
+    let user = user.ok_or(AppError::Unauthorized)?;
+    if user.allows(rule) {
+        Ok(user)
+    } else {
+        Err(AppError::forbidden())
+    }
+}
+
+/// Text as people type it: whitespace folded, empty as none, at most `max` characters.
+pub fn clean_text(raw: &Option<String>, max: usize) -> Option<String> {
+    raw.as_deref()
+        .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|s| !s.is_empty())
+        .map(|s| s.chars().take(max).collect())
+}

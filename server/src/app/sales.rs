@@ -7,10 +7,10 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::{AppError, AppResult};
-use crate::domain::account::{MemberRole, User};
 use crate::db;
 use crate::db::audit::AuditEntry;
 use crate::domain::FieldErrors;
+use crate::domain::account::{MemberRole, User};
 use crate::domain::catalog::PriceVnd;
 use crate::domain::order::{BankAccount, SalesTerms};
 use crate::state::AppState;
@@ -182,7 +182,7 @@ pub async fn update(
     let before = db::sales::terms_of(&mut *tx, &[producer]).await?;
     db::sales::upsert(&mut *tx, producer, &terms).await?;
     let snapshot = |t: Option<&SalesTerms>| {
-        serde_json::to_value(present(t, true, &banks)).unwrap_or_else(|_| json!(null))
+        serde_json::to_value(present(t, true, &banks)).unwrap_or(json!(null))
     };
     db::audit::record(
         &mut *tx,

@@ -50,11 +50,14 @@ pub struct CartProduct {
     pub stock: Decimal,
     pub allows_fraction: bool,
     pub active: bool,
+    /// Whether its producer has sales settings (takes orders at all).
+    pub sells: bool,
 }
 
 pub async fn product(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Option<CartProduct>> {
     sqlx::query_as(
-        "select p.name, p.stock, u.allows_fraction, p.status = 'active' as active
+        "select p.name, p.stock, u.allows_fraction, p.status = 'active' as active,
+                exists (select 1 from sales_settings s where s.producer_id = p.producer_id) as sells
            from products p join units u on u.code = p.unit
           where p.id = $1",
     )

@@ -9,6 +9,7 @@ pub mod livestreams;
 pub mod ocop_applications;
 pub mod orders;
 pub mod producers;
+pub mod product_page;
 pub mod products;
 pub mod sales;
 pub mod search_docs;

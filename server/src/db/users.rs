@@ -4,8 +4,8 @@ use chrono::{DateTime, Utc};
 use sqlx::{PgExecutor, PgPool};
 use uuid::Uuid;
 
-use crate::domain::account::{MemberRole, Membership, Role, User};
 use crate::domain::account::Email;
+use crate::domain::account::{MemberRole, Membership, Role, User};
 
 /// Creates an account; `None` when the email is already registered.
 pub async fn create(

@@ -117,7 +117,31 @@ pub struct User {
     pub memberships: Vec<Membership>,
 }
 
+/// Every access rule in the app. A handler or service command states its rule once, first.
+#[derive(Debug, Clone, Copy)]
+pub enum Rule {
+    SignedIn,
+    /// Owner or member of this producer.
+    MemberOf(Uuid),
+    /// Owner of this producer.
+    OwnerOf(Uuid),
+    Curator,
+    Admin,
+}
+
 impl User {
+    /// Whether this user passes `rule`.
+    pub fn allows(&self, rule: Rule) -> bool {
+        match rule {
+            Rule::SignedIn => true,
+            Rule::MemberOf(producer) => self.membership(producer).is_some(),
+            Rule::OwnerOf(producer) => self.membership(producer) == Some(MemberRole::Owner),
+            // Admins can do what curators do.
+            Rule::Curator => self.has_role(Role::Curator) || self.has_role(Role::Admin),
+            Rule::Admin => self.has_role(Role::Admin),
+        }
+    }
+
     pub fn has_role(&self, role: Role) -> bool {
         self.roles.contains(&role)
     }

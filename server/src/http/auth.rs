@@ -1,7 +1,6 @@
 //! Accounts: register, log in (throttled), log out, `me`, and admin role grants.
 
 use std::net::{IpAddr, SocketAddr};
-use std::time::Duration;
 
 use axum::Router;
 use axum::extract::{ConnectInfo, FromRequestParts, State};
@@ -9,25 +8,16 @@ use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
-use chrono::Utc;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::error::ApiError;
 use super::extract::{AppJson, AppPath};
-use super::openapi::{ErrorBody, MeResponse, UserEnvelope};
-use crate::auth::{self, Requester, Role, Rule, User};
-use crate::db;
-use crate::db::audit::AuditEntry;
-use crate::domain::FieldErrors;
-use crate::domain::account::{Email, Password, parse_display_name};
+use super::schemas::{ErrorBody, MeResponse, UserEnvelope};
+use crate::app;
+use crate::auth::{Requester, Rule, User};
 use crate::state::AppState;
-
-/// Failed logins counted over this window.
-const THROTTLE_WINDOW: Duration = Duration::from_secs(15 * 60);
-const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
-const MAX_FAILURES_PER_IP: i64 = 20;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -99,24 +89,14 @@ pub(crate) async fn register(
     requester: Requester,
     AppJson(body): AppJson<RegisterBody>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let mut errors = FieldErrors::default();
-    let email = errors.check("email", Email::parse(&body.email));
-    let password = errors.check("password", Password::parse(&body.password));
-    let display_name = errors.check("display_name", parse_display_name(&body.display_name));
-    let (Some(email), Some(password), Some(display_name)) = (email, password, display_name) else {
-        return Err(ApiError::Validation(errors.0));
-    };
-    let hash = auth::password::hash(password.expose()).await?;
-    let id = db::users::create(&state.db, &email, &hash, &display_name)
-        .await?
-        .ok_or_else(|| ApiError::Conflict {
-            code: "email_taken",
-            message: "email này đã được đăng ký".into(),
-        })?;
-    sign_in(&state, &requester, id).await?;
-    let user = db::users::load_user(&state.db, id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let user = app::accounts::register(
+        &state,
+        &requester.session,
+        &body.email,
+        &body.password,
+        &body.display_name,
+    )
+    .await?;
     Ok((
         StatusCode::CREATED,
         AppJson(json!({ "user": user_json(&user) })),
@@ -157,57 +137,9 @@ pub(crate) async fn login(
     requester: Requester,
     AppJson(body): AppJson<LoginBody>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let Ok(email) = Email::parse(&body.email) else {
-        return Err(ApiError::Unauthorized);
-    };
-    let window = chrono::Duration::from_std(THROTTLE_WINDOW).unwrap_or_default();
-    let since = Utc::now() - window;
-    let (by_account, by_ip, oldest) =
-        db::users::recent_failures(&state.db, &email, ip, since).await?;
-    if by_account >= MAX_FAILURES_PER_ACCOUNT || by_ip >= MAX_FAILURES_PER_IP {
-        let retry_after = oldest
-            .map(|at| (at + window - Utc::now()).num_seconds())
-            .unwrap_or(60)
-            .max(1) as u64;
-        return Err(ApiError::TooManyRequests {
-            retry_after_secs: retry_after,
-        });
-    }
-
-    let credentials = db::users::credentials(&state.db, &email).await?;
-    // Unknown emails are checked against a dummy hash so both failures take equally long.
-    let (user_id, stored) = match credentials {
-        Some((id, hash)) => (Some(id), hash),
-        None => (None, auth::password::dummy_hash().await.to_owned()),
-    };
-    let matches = auth::password::verify(body.password, stored).await?;
-    let Some(user_id) = user_id.filter(|_| matches) else {
-        db::users::record_failure(&state.db, &email, ip).await?;
-        return Err(ApiError::Unauthorized);
-    };
-    db::users::clear_failures(&state.db, &email).await?;
-    sign_in(&state, &requester, user_id).await?;
-    let user = db::users::load_user(&state.db, user_id)
-        .await?
-        .ok_or(ApiError::Unauthorized)?;
+    let user =
+        app::accounts::login(&state, &requester.session, ip, &body.email, body.password).await?;
     Ok(AppJson(json!({ "user": user_json(&user) })))
-}
-
-/// A new session id at every sign-in, so an id planted before login is worthless after it.
-/// The anonymous cart comes along: it joins the buyer's own cart.
-async fn sign_in(state: &AppState, requester: &Requester, user_id: Uuid) -> Result<(), ApiError> {
-    let session = &requester.session;
-    let cart = crate::app::cart::CartOwner::from_session(session, None).await;
-    crate::app::cart::adopt(state, cart.session_cart, user_id).await?;
-    session
-        .cycle_id()
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))?;
-    session
-        .insert(auth::USER_ID_KEY, user_id)
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))?;
-    Ok(())
 }
 
 /// Ends the session everywhere it is stored.
@@ -223,12 +155,7 @@ async fn sign_in(state: &AppState, requester: &Requester, user_id: Uuid) -> Resu
     ),
 )]
 pub(crate) async fn logout(requester: Requester) -> Result<StatusCode, ApiError> {
-    requester.require(Rule::SignedIn)?;
-    requester
-        .session
-        .flush()
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))?;
+    app::accounts::logout(requester.user.as_ref(), &requester.session).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -283,30 +210,7 @@ async fn grant_role(
     AppPath(user_id): AppPath<Uuid>,
     AppJson(body): AppJson<RoleBody>,
 ) -> Result<AppJson<Value>, ApiError> {
-    let admin = requester.require(Rule::Admin)?;
-    let role = Role::parse(&body.role)
-        .map_err(|message| ApiError::Validation([("role".to_owned(), message)].into()))?;
-    let mut tx = state.db.begin().await?;
-    db::users::load_user(&state.db, user_id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    db::users::grant_role(&mut *tx, user_id, role, Some(admin.id)).await?;
-    db::audit::record(
-        &mut *tx,
-        AuditEntry {
-            actor: Some(admin.id),
-            action: "user.grant_role",
-            entity: "user",
-            entity_id: user_id.to_string(),
-            reason: None,
-            before: None,
-            after: Some(json!({ "role": role.as_str() })),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    let user = db::users::load_user(&state.db, user_id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let user =
+        app::accounts::grant_role(&state, requester.user.as_ref(), user_id, &body.role).await?;
     Ok(AppJson(json!({ "user": user_json(&user) })))
 }

@@ -9,12 +9,13 @@ use frontend::api::{CatalogQuery, GiCard, GiPage, Page, ProducerPage, ProductDet
 
 use super::error::ApiError;
 use super::extract::AppJson;
-use super::openapi::ErrorBody;
+use super::schemas::ErrorBody;
 use crate::auth::{Requester, Rule};
 use crate::db;
 use crate::db::audit::AuditEntry;
-use crate::db::catalog::{GiKey, ProductKey};
+use crate::db::catalog::GiKey;
 use crate::db::gis::NewGi;
+use crate::db::product_page::ProductKey;
 use crate::domain::FieldErrors;
 use crate::domain::listing::ProductFilter;
 use crate::domain::slug::Slug;
@@ -77,7 +78,7 @@ pub async fn get_product(
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> Result<AppJson<ProductDetail>, ApiError> {
-    let product = db::catalog::product_detail(
+    let product = db::product_page::product_detail(
         &state.db,
         ProductKey::VisibleSlug(&slug),
         state.clock.now(),

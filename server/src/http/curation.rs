@@ -24,9 +24,9 @@ use uuid::Uuid;
 
 use super::error::ApiError;
 use super::extract::{AppJson, AppPath};
-use super::openapi::ErrorBody;
+use super::schemas::ErrorBody;
 use super::workspace::multipart_error;
-use crate::auth::{Requester, Rule, User};
+use crate::auth::{AuthError, Requester, Rule, User};
 use crate::db;
 use crate::db::audit::AuditEntry;
 use crate::db::certificates::NewCertificate;
@@ -432,8 +432,8 @@ async fn producer_reminders(
 fn may_read(requester: &Requester, head: &ApplicationHead) -> Result<(), ApiError> {
     match requester.require(Rule::MemberOf(head.producer_id)) {
         Ok(_) => Ok(()),
-        Err(ApiError::Forbidden(_)) => requester.require(Rule::Curator).map(|_| ()),
-        Err(other) => Err(other),
+        Err(AuthError::Forbidden(_)) => Ok(requester.require(Rule::Curator).map(|_| ())?),
+        Err(other) => Err(other.into()),
     }
 }
 
@@ -1680,7 +1680,7 @@ async fn decide_form(
     const BACK: &str = "/can-bo/ho-so";
     let user = match requester.require(Rule::Curator) {
         Ok(user) => user,
-        Err(ApiError::Unauthorized) => return see_other(&format!("/dang-nhap?next={BACK}")),
+        Err(AuthError::Unauthorized) => return see_other(&format!("/dang-nhap?next={BACK}")),
         Err(other) => return other.into_response(),
     };
     // What was typed, to put back in the form if the decision is refused.

@@ -192,6 +192,10 @@ impl From<crate::app::AppError> for ApiError {
             AppError::NotFound => ApiError::NotFound,
             AppError::Conflict { code, message } => ApiError::Conflict { code, message },
             AppError::OutOfStock(items) => ApiError::OutOfStock(items),
+            AppError::Upload(error) => error.into(),
+            AppError::TooManyRequests { retry_after_secs } => {
+                ApiError::TooManyRequests { retry_after_secs }
+            }
             AppError::Internal(cause) => ApiError::Internal(cause),
         }
     }
@@ -216,6 +220,26 @@ impl From<UploadError> for ApiError {
                 ApiError::Internal(other.into())
             }
         }
+    }
+}
+
+/// Who-is-asking refusals: 401, 403, or the cause of a failure (a pool timeout stays a 503).
+impl From<crate::auth::AuthError> for ApiError {
+    fn from(error: crate::auth::AuthError) -> Self {
+        use crate::auth::AuthError;
+        match error {
+            AuthError::Unauthorized => ApiError::Unauthorized,
+            AuthError::Forbidden(message) => ApiError::Forbidden(message),
+            AuthError::Session(cause) => ApiError::Internal(cause),
+            AuthError::Database(error) => error.into(),
+        }
+    }
+}
+
+/// A request refused by the `Requester` extractor answers in the API's shape.
+impl IntoResponse for crate::auth::AuthError {
+    fn into_response(self) -> Response {
+        ApiError::from(self).into_response()
     }
 }
 

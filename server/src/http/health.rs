@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
-use super::openapi::{Health, Readiness};
+use super::schemas::{Health, Readiness};
 use crate::state::AppState;
 
 /// The process is up and serving; says nothing about dependencies on purpose.

@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use super::error::ApiError;
 use super::extract::{AppJson, AppPath};
-use super::openapi::ErrorBody;
+use super::schemas::ErrorBody;
 use crate::auth::{Requester, Rule};
 use crate::db;
 use crate::db::audit::AuditEntry;

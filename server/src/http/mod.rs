@@ -12,6 +12,7 @@ pub mod media;
 pub mod metrics;
 pub mod openapi;
 pub mod orders;
+pub mod schemas;
 pub mod seo;
 pub mod workspace;
 

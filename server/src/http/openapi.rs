@@ -1,19 +1,16 @@
 //! The OpenAPI 3.1 document of the public API, generated from the handlers' `#[utoipa::path]`
 //! attributes and the DTOs' schemas, and served at `GET /api/openapi.json`.
 
-use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use axum::http::header;
 use axum::response::IntoResponse;
-use serde::Serialize;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
-use utoipa::{Modify, OpenApi, ToSchema};
-use uuid::Uuid;
+use utoipa::{Modify, OpenApi};
 
+use super::schemas::{ErrorBody, ErrorDetail};
 use super::{auth, catalog, curation, health, livestreams, orders, workspace};
-use frontend::api::ProducerCard;
 
 /// The name the session cookie travels under (set in `startup.rs`).
 pub const SESSION_COOKIE: &str = "cho_ocop_sid";
@@ -138,155 +135,6 @@ pub async fn openapi_json() -> impl IntoResponse {
 )]
 #[allow(dead_code)]
 fn metrics() {}
-
-/// Every error the API returns: `{"error": {"code", "message", "fields"?}}`.
-// Mirrors what `error::ApiError` serialises; the integration tests compare the two.
-#[derive(Serialize, ToSchema)]
-#[schema(example = json!({"error": {"code": "validation_failed", "message": "Dữ liệu không hợp lệ", "fields": {"price_vnd": "phải lớn hơn 0"}}}))]
-pub struct ErrorBody {
-    pub error: ErrorDetail,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct ErrorDetail {
-    /// Stable, machine-readable: `validation_failed`, `bad_request`, `unauthorized`, `forbidden`,
-    /// `not_found`, `payload_too_large`, `unsupported_media_type`, `too_many_requests`,
-    /// `service_unavailable`, `internal_error`, or a conflict's own code (`email_taken`,
-    /// `slug_taken`, `already_member`, `out_of_stock`, `illegal_transition`, `already_paid`,
-    /// `idempotency_key_reused`).
-    #[schema(example = "not_found")]
-    pub code: String,
-    /// For people (mostly Vietnamese); never carries internals.
-    pub message: String,
-    /// Only on `validation_failed` (422): field name → what is wrong with it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false)]
-    pub fields: Option<BTreeMap<String, String>>,
-    /// Only on `out_of_stock` (409): each item that could not be reserved and what is left.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false)]
-    pub items: Option<Vec<frontend::api::Shortage>>,
-}
-
-/// Roles a user holds: everyone is a buyer; curator and admin are granted.
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum UserRole {
-    Buyer,
-    Curator,
-    Admin,
-}
-
-/// A role in a producer.
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum MemberRoleName {
-    Owner,
-    Member,
-}
-
-/// An account as the API shows it.
-// Mirrors `auth::user_json`.
-#[derive(Serialize, ToSchema)]
-pub struct UserDto {
-    pub id: Uuid,
-    pub email: String,
-    pub display_name: String,
-    pub roles: Vec<UserRole>,
-}
-
-/// `{"user": User}`: register, login and role grants answer with this.
-#[derive(Serialize, ToSchema)]
-pub struct UserEnvelope {
-    pub user: UserDto,
-}
-
-/// A producer the user belongs to.
-#[derive(Serialize, ToSchema)]
-pub struct MembershipDto {
-    pub producer_id: Uuid,
-    pub producer_slug: String,
-    pub role: MemberRoleName,
-}
-
-/// `GET /api/v1/me`.
-#[derive(Serialize, ToSchema)]
-pub struct MeResponse {
-    pub user: UserDto,
-    pub memberships: Vec<MembershipDto>,
-}
-
-/// `{"producer": Producer}` after creating or editing one.
-#[derive(Serialize, ToSchema)]
-pub struct ProducerEnvelope {
-    pub producer: ProducerCard,
-}
-
-/// A member added to a producer.
-#[derive(Serialize, ToSchema)]
-pub struct MemberAdded {
-    pub producer_id: Uuid,
-    pub user_id: Uuid,
-    pub role: MemberRoleName,
-}
-
-/// A stored product photo and its thumbnail.
-#[derive(Serialize, ToSchema)]
-pub struct ImageUploaded {
-    pub id: Uuid,
-    pub url: String,
-    pub thumb_url: String,
-}
-
-/// The multipart form of a photo upload.
-#[derive(ToSchema)]
-#[allow(dead_code)] // A schema only: the handler reads the fields from `Multipart`.
-pub struct ImageUpload {
-    /// JPEG, PNG or WebP, at most 10 MB (checked by its bytes, not its name).
-    #[schema(value_type = String, format = Binary)]
-    pub file: Vec<u8>,
-    /// Alternative text, at most 300 characters.
-    pub alt: Option<String>,
-}
-
-/// `GET /healthz`.
-#[derive(Serialize, ToSchema)]
-pub struct Health {
-    #[schema(example = "ok")]
-    pub status: String,
-}
-
-/// A backend in use, e.g. `postgres` for search, `local` or `s3` for media.
-#[derive(Serialize, ToSchema)]
-pub struct Backend {
-    pub backend: String,
-}
-
-/// The search engine: `backend` names the one answering now, with the configured one in
-/// brackets when it is down (`postgres (meilisearch down)`).
-#[derive(Serialize, ToSchema)]
-pub struct SearchReadiness {
-    pub backend: String,
-    /// `postgres` or `meilisearch`: what the settings ask for.
-    pub configured: String,
-    /// Changes not yet pushed to Meilisearch (always drained quickly with Postgres).
-    pub outbox: i64,
-}
-
-/// `GET /readyz`: 200 when the database answers, 503 (with `error`) when it does not.
-#[derive(Serialize, ToSchema)]
-pub struct Readiness {
-    /// `ready` or `unavailable`.
-    pub status: String,
-    /// `ok` or `unreachable`.
-    pub database: String,
-    pub search: SearchReadiness,
-    pub media: Backend,
-    /// Only on 503.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false)]
-    pub error: Option<ErrorDetail>,
-}
 
 /// The session cookie set by register and login.
 struct SessionCookie;

@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use super::error::ApiError;
 use super::extract::{AppJson, AppPath};
-use super::openapi::ErrorBody;
+use super::schemas::ErrorBody;
 use crate::app;
 use crate::app::cart::CartOwner;
 use crate::auth::Requester;
@@ -70,7 +70,7 @@ pub(crate) struct QuantityBody {
         (status = 400, description = "Malformed JSON", body = ErrorBody),
         (status = 403, description = "Cross-site request", body = ErrorBody),
         (status = 404, description = "No product on sale has this id", body = ErrorBody),
-        (status = 409, description = "More than the stock left (`out_of_stock`, with `items`)", body = ErrorBody),
+        (status = 409, description = "More than the stock left (`out_of_stock`, with `items`), or its producer takes no orders yet (`not_selling`)", body = ErrorBody),
         (status = 415, description = "Not `application/json`", body = ErrorBody),
         (status = 422, description = "Not a quantity for this unit", body = ErrorBody),
     ),
@@ -191,7 +191,7 @@ pub(crate) async fn place_order(
                 .map_err(|_| ApiError::BadRequest("Idempotency-Key must be ASCII".into()))
         })
         .transpose()?;
-    let orders = app::orders::place(
+    let orders = app::checkout::place(
         &state,
         requester.user.as_ref(),
         owner(&requester).await,

@@ -7,10 +7,10 @@ use std::collections::BTreeMap;
 
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::post;
 use frontend::api::{
-    BankAccountDto, CheckoutDelivery, CheckoutItem, CheckoutRequest, DeliverySettings, FormState,
+    BankAccountDto, Cart, CheckoutDelivery, CheckoutItem, CheckoutRequest, DeliverySettings,
     PaymentSettings, PlacedLink, ProducerChoice, SalesSettings, StatusChange,
 };
 use rust_decimal::Decimal;
@@ -18,11 +18,11 @@ use tower_sessions::Session;
 use uuid::Uuid;
 
 use super::buying_pages::PLACED_KEY;
-use super::forms::shortage_message;
-use super::workspace::FLASH_KEY;
+use super::forms;
 use crate::app::cart::CartOwner;
 use crate::app::{self, AppError, AppResult};
 use crate::auth::Requester;
+use crate::http::error::ApiError;
 use crate::state::AppState;
 
 /// `name=value` pairs as posted, in order (item lists repeat a name).
@@ -56,63 +56,18 @@ fn optional(fields: &[(String, String)], name: &str) -> Option<String> {
     Some(field(fields, name).trim().to_owned()).filter(|v| !v.is_empty())
 }
 
-async fn flash(session: &Session, state: FormState) {
-    if let Err(error) = session.insert(FLASH_KEY, state).await {
-        tracing::warn!(%error, "could not keep the form state for the next page");
-    }
-}
-
 /// Where to go after a post: `to` when the command worked (with an optional notice), else back
-/// to `back` with the typed values and the reasons.
+/// to `back` with the typed values and the reasons — the same answers as every other form.
 async fn finish(
     session: &Session,
-    result: AppResult<(String, Option<&str>)>,
+    result: AppResult<(String, Option<&'static str>)>,
     back: &str,
     fields: &[(String, String)],
 ) -> Response {
-    let error = match result {
-        Ok((to, notice)) => {
-            if let Some(notice) = notice {
-                let state = FormState {
-                    notice: Some(notice.to_owned()),
-                    ..FormState::default()
-                };
-                flash(session, state).await;
-            }
-            return Redirect::to(&to).into_response();
-        }
-        Err(error) => error,
-    };
-    let mut values = BTreeMap::<String, String>::new();
-    for (name, value) in fields {
-        values.entry(name.clone()).or_insert_with(|| value.clone());
-    }
-    let mut state = FormState {
-        values,
-        ..FormState::default()
-    };
-    let message = match error {
-        AppError::Validation(errors) => {
-            state.errors = errors;
-            None
-        }
-        AppError::Unauthorized => {
-            let next: String = form_urlencoded::byte_serialize(back.as_bytes()).collect();
-            return Redirect::to(&format!("/dang-nhap?next={next}")).into_response();
-        }
-        AppError::Forbidden(message) | AppError::Conflict { message, .. } => Some(message),
-        AppError::NotFound => Some("không tìm thấy mục này (có thể đã bị xoá)".to_owned()),
-        AppError::OutOfStock(items) => Some(shortage_message(&items)),
-        AppError::Internal(error) => {
-            tracing::error!(%error, "buying form post failed");
-            Some("có lỗi ở máy chủ, chưa có gì được lưu; hãy thử lại".to_owned())
-        }
-    };
-    if let Some(message) = message {
-        state.errors.insert("_form".to_owned(), message);
-    }
-    flash(session, state).await;
-    Redirect::to(back).into_response()
+    let result = result
+        .map(|(to, notice)| forms::go(to, notice))
+        .map_err(ApiError::from);
+    forms::finish(session, result, back, fields).await
 }
 
 async fn owner(requester: &Requester) -> CartOwner {
@@ -134,33 +89,45 @@ async fn add_to_cart(
     let next = optional(&fields, "next")
         .filter(|n| frontend::api::is_local_path(n))
         .unwrap_or_else(|| "/gio-hang".to_owned());
-    let result = async {
-        let id =
-            Uuid::parse_str(field(&fields, "product_id").trim()).map_err(|_| AppError::NotFound)?;
-        let typed = optional(&fields, "quantity").unwrap_or_else(|| "1".to_owned());
-        let owner = owner(&requester).await;
-        let cart = app::cart::view(&state, owner).await?;
-        let held = cart
-            .groups
-            .iter()
-            .flat_map(|g| &g.items)
-            .find(|i| i.product.id == id.to_string())
-            .and_then(|i| decimal(&i.quantity));
-        // An unreadable quantity goes to the command as typed, for its own message.
-        let quantity = match (held, decimal(&typed)) {
-            (Some(held), Some(more)) if more > Decimal::ZERO => {
-                (held + more).normalize().to_string()
-            }
-            _ => typed,
-        };
-        let (_, created) = app::cart::set_quantity(&state, owner, id, &quantity).await?;
-        if let Some(cart) = created {
-            CartOwner::remember(&requester.session, cart).await?;
-        }
-        Ok((next.clone(), None))
-    }
-    .await;
+    let result = add(
+        &state,
+        &requester,
+        field(&fields, "product_id"),
+        field(&fields, "quantity"),
+    )
+    .await
+    .map(|_| (next.clone(), None));
     finish(&requester.session, result, "/gio-hang", &fields).await
+}
+
+/// Adds `typed` (1 when blank) to what the requester's cart holds of a product: the form post
+/// and the hydrated button (a server function) share this, so both add rather than set.
+pub(super) async fn add(
+    state: &AppState,
+    requester: &Requester,
+    product_id: &str,
+    typed: &str,
+) -> AppResult<Cart> {
+    let id = Uuid::parse_str(product_id.trim()).map_err(|_| AppError::NotFound)?;
+    let typed = Some(typed.trim()).filter(|t| !t.is_empty()).unwrap_or("1");
+    let owner = owner(requester).await;
+    let cart = app::cart::view(state, owner).await?;
+    let held = cart
+        .groups
+        .iter()
+        .flat_map(|g| &g.items)
+        .find(|i| i.product.id == id.to_string())
+        .and_then(|i| decimal(&i.quantity));
+    // An unreadable quantity goes to the command as typed, for its own message.
+    let quantity = match (held, decimal(typed)) {
+        (Some(held), Some(more)) if more > Decimal::ZERO => (held + more).normalize().to_string(),
+        _ => typed.to_owned(),
+    };
+    let (cart, created) = app::cart::set_quantity(state, owner, id, &quantity).await?;
+    if let Some(created) = created {
+        CartOwner::remember(&requester.session, created).await?;
+    }
+    Ok(cart)
 }
 
 /// A cart line's quantity form (`0`, or the "Xoá" button, removes it).
@@ -216,7 +183,7 @@ fn checkout_request(fields: &[(String, String)]) -> CheckoutRequest {
             province_code: if other {
                 Some(OTHER_PROVINCE.to_owned())
             } else {
-                Some(app::orders::THAI_NGUYEN.to_owned())
+                Some(app::checkout::THAI_NGUYEN.to_owned())
             },
             commune_code: commune.filter(|_| !other),
             note: optional(fields, "note"),
@@ -232,7 +199,7 @@ fn checkout_request(fields: &[(String, String)]) -> CheckoutRequest {
 async fn checkout(State(state): State<AppState>, requester: Requester, fields: Fields) -> Response {
     let request = checkout_request(&fields);
     let token = optional(&fields, "token");
-    let placed = app::orders::place(
+    let placed = app::checkout::place(
         &state,
         requester.user.as_ref(),
         owner(&requester).await,

@@ -1,7 +1,9 @@
-//! Plain HTML form posts from the UI (sign-in and the producer workspace). Each one is handed to
-//! the very handler the JSON API uses — same access rule, checks, transaction and audit entry —
-//! and answered with a 303 redirect: to the next page when it worked, or back to the form with the
-//! typed values and the Vietnamese errors left in the session for the form to show once.
+//! Plain HTML form posts from the UI (sign-in and the producer workspace). Producer and product
+//! forms call the same `app` commands as the JSON API (same access rule, checks, transaction and
+//! audit entry); sign-in, livestream and OCOP forms still go through their API handlers until
+//! those workflows move into `app/`. Every post is answered with a 303 redirect: to the next page
+//! when it worked, or back to the form with the typed values and the Vietnamese errors left in
+//! the session for the form to show once.
 
 use axum::Router;
 use axum::extract::multipart::MultipartRejection;
@@ -15,9 +17,12 @@ use tower_sessions::Session;
 use uuid::Uuid;
 
 use super::workspace::FLASH_KEY;
+use crate::app;
+use crate::app::AppError;
+use crate::app::products::ProductInput;
+use crate::app::workspace::ProducerInput;
 use crate::auth::Requester;
-use crate::db;
-use crate::http::auth::{ClientIp, LoginBody, RegisterBody, login, logout, register};
+use crate::http::auth::ClientIp;
 use crate::http::curation::{
     ApplicationBody, MAX_DOCUMENT_BYTES, create_application, upload_document,
 };
@@ -26,11 +31,7 @@ use crate::http::extract::{AppJson, AppPath};
 use crate::http::livestreams::{
     LivestreamBody, cancel_livestream, create_livestream, update_livestream,
 };
-use crate::http::workspace::{
-    ImageOrder, MemberBody, ProducerBody, ProductBody, add_member, archive_product,
-    create_producer, create_product, delete_image, reorder_images, update_producer, update_product,
-    upload_image,
-};
+use crate::http::workspace::read_image_form;
 use crate::media::MAX_UPLOAD_BYTES;
 use crate::state::AppState;
 
@@ -130,12 +131,12 @@ fn typed_values(fields: &[(String, String)]) -> std::collections::BTreeMap<Strin
 }
 
 /// Where the browser goes after a post.
-struct Outcome {
+pub(super) struct Outcome {
     to: String,
     notice: Option<&'static str>,
 }
 
-fn go(to: impl Into<String>, notice: Option<&'static str>) -> Outcome {
+pub(super) fn go(to: impl Into<String>, notice: Option<&'static str>) -> Outcome {
     Outcome {
         to: to.into(),
         notice,
@@ -155,7 +156,7 @@ fn login_redirect(back: &str) -> Response {
 
 /// Turns a handler's answer into a redirect. A failure goes back to `back` with the typed values
 /// and the reasons in Vietnamese (upload errors belong to the `file` field).
-async fn finish(
+pub(super) async fn finish(
     session: &Session,
     result: Result<Outcome, ApiError>,
     back: &str,
@@ -227,155 +228,211 @@ fn safe_next(fields: &[(String, String)]) -> String {
 }
 
 async fn login_form(
-    state: State<AppState>,
-    ip: ClientIp,
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     requester: Requester,
     fields: Fields,
 ) -> Response {
-    let session = requester.session.clone();
     let next = safe_next(&fields);
     let back = format!(
         "/dang-nhap?next={}",
         form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
     );
-    let result = async {
-        let body: LoginBody = json_body(&fields, &[], &[])?;
-        login(state, ip, requester, AppJson(body)).await?;
-        Ok(go(next, None))
-    }
-    .await;
+    let result = app::accounts::login(
+        &state,
+        &requester.session,
+        ip,
+        field(&fields, "email").unwrap_or_default(),
+        field(&fields, "password").unwrap_or_default().to_owned(),
+    )
+    .await
+    .map(|_| go(next, None))
     // A wrong password is "unauthorized" to the API, but to this form it is a message, not a
     // detour to the login page it came from.
-    let result = result.map_err(|error| match error {
-        ApiError::Unauthorized => ApiError::Forbidden("email hoặc mật khẩu không đúng".into()),
-        other => other,
+    .map_err(|error| match error {
+        AppError::Unauthorized => ApiError::Forbidden("email hoặc mật khẩu không đúng".into()),
+        other => other.into(),
     });
-    finish(&session, result, &back, &fields).await
+    finish(&requester.session, result, &back, &fields).await
 }
 
-async fn register_form(state: State<AppState>, requester: Requester, fields: Fields) -> Response {
-    let session = requester.session.clone();
+async fn register_form(
+    State(state): State<AppState>,
+    requester: Requester,
+    fields: Fields,
+) -> Response {
     let next = safe_next(&fields);
-    let result = async {
-        let body: RegisterBody = json_body(&fields, &[], &[])?;
-        register(state, requester, AppJson(body)).await?;
-        Ok(go(next, None))
-    }
-    .await;
-    finish(&session, result, "/dang-ky", &fields).await
+    let result = app::accounts::register(
+        &state,
+        &requester.session,
+        field(&fields, "email").unwrap_or_default(),
+        field(&fields, "password").unwrap_or_default(),
+        field(&fields, "display_name").unwrap_or_default(),
+    )
+    .await
+    .map(|_| go(next, None))
+    .map_err(ApiError::from);
+    finish(&requester.session, result, "/dang-ky", &fields).await
 }
 
 async fn logout_form(requester: Requester) -> Response {
     // Signing out twice (say, from two tabs) is not an error worth a page.
-    let _ = logout(requester).await;
+    let _ = app::accounts::logout(requester.user.as_ref(), &requester.session).await;
     Redirect::to("/").into_response()
 }
 
 async fn create_producer_form(
-    state: State<AppState>,
+    State(state): State<AppState>,
     requester: Requester,
     fields: Fields,
 ) -> Response {
-    let session = requester.session.clone();
-    let result = async {
-        let body: ProducerBody = json_body(&fields, &[], &[])?;
-        let (_, AppJson(created)) = create_producer(state, requester, AppJson(body)).await?;
-        let slug = created["producer"]["slug"].as_str().unwrap_or_default();
-        Ok(go(format!("/quan-ly/{slug}"), Some("Đã tạo cơ sở.")))
-    }
-    .await;
-    finish(&session, result, "/quan-ly/co-so-moi", &fields).await
+    let result =
+        app::workspace::create_producer(&state, requester.user.as_ref(), producer_input(&fields))
+            .await
+            .map(|card| go(format!("/quan-ly/{}", card.slug), Some("Đã tạo cơ sở.")))
+            .map_err(ApiError::from);
+    finish(&requester.session, result, "/quan-ly/co-so-moi", &fields).await
 }
 
 async fn update_producer_form(
-    state: State<AppState>,
+    State(state): State<AppState>,
     requester: Requester,
     Path(slug): Path<String>,
     fields: Fields,
 ) -> Response {
-    let session = requester.session.clone();
     let back = format!("/quan-ly/{slug}/ho-so");
-    let result = async {
-        let body: ProducerBody = json_body(&fields, &[], &[])?;
-        update_producer(state, requester, Path(slug.clone()), AppJson(body)).await?;
-        Ok(go(format!("/quan-ly/{slug}"), Some("Đã lưu hồ sơ.")))
-    }
-    .await;
-    finish(&session, result, &back, &fields).await
+    let result = app::workspace::update_producer(
+        &state,
+        requester.user.as_ref(),
+        &slug,
+        producer_input(&fields),
+    )
+    .await
+    .map(|_| go(format!("/quan-ly/{slug}"), Some("Đã lưu hồ sơ.")))
+    .map_err(ApiError::from);
+    finish(&requester.session, result, &back, &fields).await
 }
 
 async fn add_member_form(
-    state: State<AppState>,
+    State(state): State<AppState>,
     requester: Requester,
     Path(slug): Path<String>,
     fields: Fields,
 ) -> Response {
-    let session = requester.session.clone();
     let back = format!("/quan-ly/{slug}");
-    let result = async {
-        let body: MemberBody = json_body(&fields, &[], &[])?;
-        add_member(state, requester, Path(slug.clone()), AppJson(body)).await?;
-        Ok(go(back.clone(), Some("Đã thêm thành viên.")))
-    }
-    .await;
-    finish(&session, result, &back, &fields).await
+    let result = app::workspace::add_member(
+        &state,
+        requester.user.as_ref(),
+        &slug,
+        field(&fields, "email").unwrap_or_default(),
+        field(&fields, "role"),
+    )
+    .await
+    .map(|_| go(back.clone(), Some("Đã thêm thành viên.")))
+    .map_err(ApiError::from);
+    finish(&requester.session, result, &back, &fields).await
 }
 
-/// A product form's selects: left on their blank option they mean "not chosen" (and, for the GI,
-/// "no claim"), which the API words as "hãy chọn…" rather than "no such code".
-const PRODUCT_SELECTS: &[&str] = &["gi_slug", "category_code", "unit"];
+/// The last value posted under `name`, if any.
+fn field<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    fields
+        .iter()
+        .rev()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.as_str())
+}
+
+fn owned(fields: &[(String, String)], name: &str) -> Option<String> {
+    field(fields, name).map(str::to_owned)
+}
+
+/// A select left on its blank option: "not chosen".
+fn chosen(fields: &[(String, String)], name: &str) -> Option<String> {
+    field(fields, name)
+        .filter(|v| !v.trim().is_empty())
+        .map(str::to_owned)
+}
+
+fn producer_input(fields: &[(String, String)]) -> ProducerInput {
+    ProducerInput {
+        name: owned(fields, "name"),
+        kind: owned(fields, "kind"),
+        commune_code: owned(fields, "commune_code"),
+        old_commune: owned(fields, "old_commune"),
+        old_district: owned(fields, "old_district"),
+        address: owned(fields, "address"),
+        phone: owned(fields, "phone"),
+        description: owned(fields, "description"),
+    }
+}
+
+/// A product form's selects left on their blank option mean "not chosen" (and, for the GI, "no
+/// claim"), which the command words as "hãy chọn…" rather than "no such code".
+fn product_input(fields: &[(String, String)]) -> ProductInput {
+    ProductInput {
+        name: owned(fields, "name"),
+        category_code: chosen(fields, "category_code"),
+        description: owned(fields, "description"),
+        story: owned(fields, "story"),
+        price_vnd: field(fields, "price_vnd").map(|v| Some(v.to_owned())),
+        unit: chosen(fields, "unit"),
+        stock: owned(fields, "stock"),
+        status: owned(fields, "status"),
+        gi_slug: field(fields, "gi_slug").map(|_| chosen(fields, "gi_slug")),
+    }
+}
 
 async fn create_product_form(
-    state: State<AppState>,
+    State(state): State<AppState>,
     requester: Requester,
     Path(slug): Path<String>,
     fields: Fields,
 ) -> Response {
-    let session = requester.session.clone();
     let back = format!("/quan-ly/{slug}/san-pham-moi");
-    let result = async {
-        let body: ProductBody = json_body(&fields, &[], PRODUCT_SELECTS)?;
-        let (_, AppJson(created)) =
-            create_product(state, requester, Path(slug.clone()), AppJson(body)).await?;
-        let id = created["id"].as_str().unwrap_or_default();
-        // Straight to the product's page in the workspace, where photos are added.
-        Ok(go(
-            format!("/quan-ly/{slug}/san-pham/{id}"),
+    let result = app::products::create_product(
+        &state,
+        requester.user.as_ref(),
+        &slug,
+        product_input(&fields),
+    )
+    .await
+    // Straight to the product's page in the workspace, where photos are added.
+    .map(|created| {
+        go(
+            format!("/quan-ly/{slug}/san-pham/{}", created.id),
             Some("Đã tạo sản phẩm. Thêm ảnh bên dưới."),
-        ))
-    }
-    .await;
-    finish(&session, result, &back, &fields).await
+        )
+    })
+    .map_err(ApiError::from);
+    finish(&requester.session, result, &back, &fields).await
 }
 
 async fn update_product_form(
-    state: State<AppState>,
+    State(state): State<AppState>,
     requester: Requester,
     Path((slug, id)): Path<(String, Uuid)>,
     fields: Fields,
 ) -> Response {
-    let session = requester.session.clone();
     let back = format!("/quan-ly/{slug}/san-pham/{id}");
-    let result = async {
-        let body: ProductBody = json_body(&fields, &[], PRODUCT_SELECTS)?;
-        update_product(state, requester, AppPath(id), AppJson(body)).await?;
-        Ok(go(back.clone(), Some("Đã lưu.")))
-    }
-    .await;
-    finish(&session, result, &back, &fields).await
+    let result =
+        app::products::update_product(&state, requester.user.as_ref(), id, product_input(&fields))
+            .await
+            .map(|_| go(back.clone(), Some("Đã lưu.")))
+            .map_err(ApiError::from);
+    finish(&requester.session, result, &back, &fields).await
 }
 
 async fn archive_product_form(
-    state: State<AppState>,
+    State(state): State<AppState>,
     requester: Requester,
     Path((slug, id)): Path<(String, Uuid)>,
 ) -> Response {
-    let session = requester.session.clone();
-    let result = archive_product(state, requester, AppPath(id))
+    let result = app::products::archive_product(&state, requester.user.as_ref(), id)
         .await
-        .map(|_| go(format!("/quan-ly/{slug}"), Some("Đã lưu trữ sản phẩm.")));
+        .map(|_| go(format!("/quan-ly/{slug}"), Some("Đã lưu trữ sản phẩm.")))
+        .map_err(ApiError::from);
     finish(
-        &session,
+        &requester.session,
         result,
         &format!("/quan-ly/{slug}/san-pham/{id}"),
         &[],
@@ -384,54 +441,48 @@ async fn archive_product_form(
 }
 
 async fn upload_image_form(
-    state: State<AppState>,
+    State(state): State<AppState>,
     requester: Requester,
     Path((slug, id)): Path<(String, Uuid)>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    let session = requester.session.clone();
     let back = format!("/quan-ly/{slug}/san-pham/{id}");
-    let result = upload_image(state, requester, AppPath(id), multipart)
-        .await
-        .map(|_| go(back.clone(), Some("Đã thêm ảnh.")));
-    finish(&session, result, &back, &[]).await
+    let user = requester.user.as_ref();
+    let result = async {
+        app::products::may_add_image(&state, user, id).await?;
+        let (file, alt) = read_image_form(multipart).await?;
+        app::products::add_image(&state, user, id, file, &alt).await?;
+        Ok(go(back.clone(), Some("Đã thêm ảnh.")))
+    }
+    .await;
+    finish(&requester.session, result, &back, &[]).await
 }
 
 /// Swaps a photo with the one before it (the first photo is the cover).
 async fn move_image_up_form(
-    state: State<AppState>,
+    State(state): State<AppState>,
     requester: Requester,
     Path((slug, id, image)): Path<(String, Uuid, Uuid)>,
 ) -> Response {
-    let session = requester.session.clone();
     let back = format!("/quan-ly/{slug}/san-pham/{id}");
-    let result = async {
-        let mut order = db::products::image_ids(&state.db, id).await?;
-        if let Some(at) = order.iter().position(|i| *i == image)
-            && at > 0
-        {
-            order.swap(at, at - 1);
-        }
-        let body: ImageOrder = serde_json::from_value(serde_json::json!({ "image_ids": order }))
-            .map_err(anyhow::Error::from)?;
-        reorder_images(state, requester, AppPath(id), AppJson(body)).await?;
-        Ok(go(back.clone(), None))
-    }
-    .await;
-    finish(&session, result, &back, &[]).await
+    let result = app::products::move_image_up(&state, requester.user.as_ref(), id, image)
+        .await
+        .map(|_| go(back.clone(), None))
+        .map_err(ApiError::from);
+    finish(&requester.session, result, &back, &[]).await
 }
 
 async fn delete_image_form(
-    state: State<AppState>,
+    State(state): State<AppState>,
     requester: Requester,
     Path((slug, id, image)): Path<(String, Uuid, Uuid)>,
 ) -> Response {
-    let session = requester.session.clone();
     let back = format!("/quan-ly/{slug}/san-pham/{id}");
-    let result = delete_image(state, requester, AppPath((id, image)))
+    let result = app::products::delete_image(&state, requester.user.as_ref(), id, image)
         .await
-        .map(|_| go(back.clone(), Some("Đã xoá ảnh.")));
-    finish(&session, result, &back, &[]).await
+        .map(|_| go(back.clone(), Some("Đã xoá ảnh.")))
+        .map_err(ApiError::from);
+    finish(&requester.session, result, &back, &[]).await
 }
 
 /// `datetime-local` inputs send "2026-12-01T19:30" with no zone; our producers mean Vietnam

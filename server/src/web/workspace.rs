@@ -9,12 +9,11 @@ use tower_sessions::Session;
 use uuid::Uuid;
 
 use super::internal;
-use crate::auth::{MemberRole, Requester, Role, Rule, User};
+use crate::auth::{AuthError, MemberRole, Requester, Role, Rule, User};
 use crate::db;
-use crate::db::catalog::ProductKey;
 use crate::db::livestreams::LivestreamFilter;
 use crate::db::ocop_applications::ApplicationFilter;
-use crate::http::error::ApiError;
+use crate::db::product_page::ProductKey;
 use crate::state::AppState;
 
 /// The session key of a failed post's typed values and errors, read once by the next page.
@@ -37,8 +36,8 @@ pub(super) async fn requester(state: &AppState, req: &Request) -> Result<Request
 /// The same rules the JSON API states, answered in the UI's terms.
 pub(super) fn allowed(requester: &Requester, rule: Rule) -> Result<&User, BackendError> {
     requester.require(rule).map_err(|error| match error {
-        ApiError::Unauthorized => BackendError::Unauthorized,
-        ApiError::Forbidden(_) => BackendError::Forbidden,
+        AuthError::Unauthorized => BackendError::Unauthorized,
+        AuthError::Forbidden(_) => BackendError::Forbidden,
         other => internal(other),
     })
 }
@@ -214,7 +213,7 @@ pub async fn product_editor(
         None => None,
         Some(raw) => {
             let id: Uuid = raw.parse().map_err(|_| BackendError::NotFound)?;
-            let detail = db::catalog::product_detail(
+            let detail = db::product_page::product_detail(
                 &state.db,
                 ProductKey::AnyId(id),
                 state.clock.now(),

@@ -197,7 +197,9 @@ async fn prepare_shop(pool: &PgPool) -> anyhow::Result<()> {
     sqlx::query("update products set stock = 1000000 where status = 'active'")
         .execute(pool)
         .await?;
-    sqlx::query("vacuum analyze").execute(pool).await?;
+    sqlx::query("vacuum analyze products, producers, sales_settings, search_documents")
+        .execute(pool)
+        .await?;
     Ok(())
 }
 

@@ -1,0 +1,154 @@
+//! Accounts: register, sign in (throttled per account and per address), sign out, and admins
+//! granting roles. Signing in cycles the session id and brings the anonymous cart along.
+
+use std::net::IpAddr;
+use std::time::Duration;
+
+use chrono::Utc;
+use serde_json::json;
+use tower_sessions::Session;
+use uuid::Uuid;
+
+use super::{AppError, AppResult, require};
+use crate::auth::{self, USER_ID_KEY};
+use crate::db;
+use crate::db::audit::AuditEntry;
+use crate::domain::FieldErrors;
+use crate::domain::account::{Email, Password, Role, Rule, User, parse_display_name};
+use crate::state::AppState;
+
+/// Failed logins counted over this window.
+const THROTTLE_WINDOW: Duration = Duration::from_secs(15 * 60);
+const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
+const MAX_FAILURES_PER_IP: i64 = 20;
+
+/// Creates an account and signs this session in as it. `email_taken` when the email is used,
+/// and nothing more is said.
+pub async fn register(
+    state: &AppState,
+    session: &Session,
+    email: &str,
+    password: &str,
+    display_name: &str,
+) -> AppResult<User> {
+    let mut errors = FieldErrors::default();
+    let email = errors.check("email", Email::parse(email));
+    let password = errors.check("password", Password::parse(password));
+    let display_name = errors.check("display_name", parse_display_name(display_name));
+    let (Some(email), Some(password), Some(display_name)) = (email, password, display_name) else {
+        return Err(errors.into());
+    };
+    let hash = auth::password::hash(password.expose()).await?;
+    let id = db::users::create(&state.db, &email, &hash, &display_name)
+        .await?
+        .ok_or_else(|| AppError::Conflict {
+            code: "email_taken",
+            message: "email này đã được đăng ký".into(),
+        })?;
+    sign_in(state, session, id).await?;
+    db::users::load_user(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Signs in with email and password. Too many recent failures for the account or the address
+/// answer `TooManyRequests` before the password is even checked.
+pub async fn login(
+    state: &AppState,
+    session: &Session,
+    ip: Option<IpAddr>,
+    email: &str,
+    password: String,
+) -> AppResult<User> {
+    let Ok(email) = Email::parse(email) else {
+        return Err(AppError::Unauthorized);
+    };
+    let window = chrono::Duration::from_std(THROTTLE_WINDOW).unwrap_or_default();
+    let since = Utc::now() - window;
+    let (by_account, by_ip, oldest) =
+        db::users::recent_failures(&state.db, &email, ip, since).await?;
+    if by_account >= MAX_FAILURES_PER_ACCOUNT || by_ip >= MAX_FAILURES_PER_IP {
+        let retry_after = oldest
+            .map(|at| (at + window - Utc::now()).num_seconds())
+            .unwrap_or(60)
+            .max(1) as u64;
+        return Err(AppError::TooManyRequests {
+            retry_after_secs: retry_after,
+        });
+    }
+
+    let credentials = db::users::credentials(&state.db, &email).await?;
+    // Unknown emails are checked against a dummy hash so both failures take equally long.
+    let (user_id, stored) = match credentials {
+        Some((id, hash)) => (Some(id), hash),
+        None => (None, auth::password::dummy_hash().await.to_owned()),
+    };
+    let matches = auth::password::verify(password, stored).await?;
+    let Some(user_id) = user_id.filter(|_| matches) else {
+        db::users::record_failure(&state.db, &email, ip).await?;
+        return Err(AppError::Unauthorized);
+    };
+    db::users::clear_failures(&state.db, &email).await?;
+    sign_in(state, session, user_id).await?;
+    db::users::load_user(&state.db, user_id)
+        .await?
+        .ok_or(AppError::Unauthorized)
+}
+
+/// A new session id at every sign-in, so an id planted before login is worthless after it; the
+/// anonymous cart joins the buyer's own.
+async fn sign_in(state: &AppState, session: &Session, user_id: Uuid) -> AppResult<()> {
+    let cart = super::cart::CartOwner::from_session(session, None).await;
+    super::cart::adopt(state, cart.session_cart, user_id).await?;
+    session
+        .cycle_id()
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?;
+    session
+        .insert(USER_ID_KEY, user_id)
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?;
+    Ok(())
+}
+
+/// Ends the session everywhere it is stored.
+pub async fn logout(user: Option<&User>, session: &Session) -> AppResult<()> {
+    require(user, Rule::SignedIn)?;
+    session
+        .flush()
+        .await
+        .map_err(|e| AppError::Internal(e.into()))
+}
+
+/// Admins grant curator or admin to another account; audited.
+pub async fn grant_role(
+    state: &AppState,
+    user: Option<&User>,
+    user_id: Uuid,
+    role: &str,
+) -> AppResult<User> {
+    let admin = require(user, Rule::Admin)?;
+    let role = Role::parse(role).map_err(|message| AppError::field("role", message))?;
+    let mut tx = state.db.begin().await?;
+    db::users::load_user(&state.db, user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    db::users::grant_role(&mut *tx, user_id, role, Some(admin.id)).await?;
+    db::audit::record(
+        &mut *tx,
+        AuditEntry {
+            actor: Some(admin.id),
+            action: "user.grant_role",
+            entity: "user",
+            entity_id: user_id.to_string(),
+            reason: None,
+            before: None,
+            after: Some(json!({ "role": role.as_str() })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    db::users::load_user(&state.db, user_id)
+        .await?
+        .ok_or(AppError::NotFound)
+}

@@ -1,0 +1,154 @@
+//! A product's whole page: the product, its photos, the certificate in force, its producer and
+//! GI, and the livestreams pinning it. Kept apart from `catalog` (cards and lists) so that
+//! `livestreams`, which shows product cards, and this page, which shows livestreams, do not
+//! import each other.
+
+use chrono::NaiveDate;
+use frontend::api::{CategoryRef, ImageDto, OcopDetail, ProductDetail};
+use rust_decimal::Decimal;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use super::catalog::{GiKey, gi_card, media_url, producer_card};
+use super::livestreams;
+use crate::domain::ocop::CertificateStatus;
+
+/// Which product, and whether drafts and archived ones count (they do for their producer).
+pub enum ProductKey<'a> {
+    VisibleSlug(&'a str),
+    AnyId(Uuid),
+}
+
+/// A product with everything its page shows. Buyers look up visible products by slug: draft and
+/// archived ones are absent for them.
+pub async fn product_detail(
+    db: &PgPool,
+    key: ProductKey<'_>,
+    now: chrono::DateTime<chrono::Utc>,
+    today: NaiveDate,
+    media_base: &str,
+    base_url: &str,
+) -> sqlx::Result<Option<ProductDetail>> {
+    let (slug, id) = match key {
+        ProductKey::VisibleSlug(slug) => (Some(slug), None),
+        ProductKey::AnyId(id) => (None, Some(id)),
+    };
+    let Some(row) = sqlx::query!(
+        r#"
+        select p.id, p.slug, p.name, p.description, p.story, p.price_vnd, p.unit, u.name_vi as unit_name,
+               p.stock, p.status, p.created_at, p.updated_at, p.gi_id, p.producer_id,
+               c.code as category_code, c.name_vi as category_name
+          from products p
+          join categories c on c.code = p.category_code
+          join units u on u.code = p.unit
+         where (p.slug = $1 and p.status = 'active') or p.id = $2
+        "#,
+        slug,
+        id
+    )
+    .fetch_optional(db)
+    .await?
+    else {
+        return Ok(None);
+    };
+
+    let images = sqlx::query!(
+        "select id, object_key, thumb_key, alt from product_images
+          where product_id = $1 order by position, created_at",
+        row.id
+    )
+    .fetch_all(db)
+    .await?
+    .into_iter()
+    .map(|img| ImageDto {
+        id: img.id.to_string(),
+        url: media_url(media_base, &img.object_key),
+        thumb_url: media_url(media_base, &img.thumb_key),
+        alt: img.alt,
+    })
+    .collect();
+
+    let ocop = current_certificate(db, row.id, today, base_url).await?;
+    let pinned_in = livestreams::LivestreamFilter {
+        product: Some(row.id),
+        current: true,
+        ..Default::default()
+    };
+    let streams = livestreams::list(db, &pinned_in, now, 10).await?;
+    let livestreams = livestreams::cards(db, streams, now, today, media_base).await?;
+    let producer = producer_card(db, row.producer_id).await?;
+    let gi = match row.gi_id {
+        Some(id) => gi_card(db, GiKey::Id(id)).await?,
+        None => None,
+    };
+    let sells_online: bool =
+        sqlx::query_scalar("select exists (select 1 from sales_settings where producer_id = $1)")
+            .bind(row.producer_id)
+            .fetch_one(db)
+            .await?;
+    Ok(Some(ProductDetail {
+        id: row.id.to_string(),
+        slug: row.slug,
+        name: row.name,
+        description: row.description,
+        story: row.story,
+        category: CategoryRef {
+            code: row.category_code,
+            name: row.category_name,
+        },
+        price_vnd: row.price_vnd.normalize().to_string(),
+        unit: row.unit,
+        unit_name: row.unit_name,
+        stock: row.stock.normalize().to_string(),
+        in_stock: row.stock > Decimal::ZERO,
+        status: row.status,
+        images,
+        livestreams,
+        ocop,
+        gi,
+        commune: producer.commune.clone(),
+        producer,
+        created_at: row.created_at.to_rfc3339(),
+        updated_at: row.updated_at.to_rfc3339(),
+        sells_online,
+    }))
+}
+
+/// The newest certificate of a product that is in force on `today`, if any.
+async fn current_certificate(
+    db: &PgPool,
+    product_id: Uuid,
+    today: NaiveDate,
+    base_url: &str,
+) -> sqlx::Result<Option<OcopDetail>> {
+    let row = sqlx::query!(
+        r#"
+        select stars, decision_no, issuer, issuer_level, rule_set, issued_on, expires_on, verify_code
+          from ocop_certificates
+         where product_id = $1 and revoked_at is null and superseded_by is null and expires_on >= $2
+         order by issued_on desc
+         limit 1
+        "#,
+        product_id,
+        today
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|c| OcopDetail {
+        stars: c.stars as u8,
+        decision_no: c.decision_no,
+        issuer: c.issuer,
+        issuer_level: c.issuer_level,
+        rule_set: c.rule_set,
+        issued_on: c.issued_on.to_string(),
+        expires_on: c.expires_on.to_string(),
+        status: CertificateStatus::derive(c.expires_on, false, today)
+            .as_str()
+            .to_owned(),
+        verify_url: format!(
+            "{}/xac-minh/{}",
+            base_url.trim_end_matches('/'),
+            c.verify_code
+        ),
+    }))
+}
