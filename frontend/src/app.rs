@@ -85,6 +85,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/quan-ly/:slug/san-pham-moi") view=ProductEditorPage ssr=SsrMode::Async/>
                     <Route path=path!("/quan-ly/:slug/san-pham/:id") view=ProductEditorPage ssr=SsrMode::Async/>
                     <Route path=path!("/quan-ly/:slug/livestream-moi") view=LivestreamFormPage ssr=SsrMode::Async/>
+                    <Route path=path!("/quan-ly/:slug/livestream/:id") view=LivestreamFormPage ssr=SsrMode::Async/>
                     <Route path=path!("/quan-ly/:slug/ban-hang") view=SalesSettingsRoute ssr=SsrMode::Async/>
                     <Route path=path!("/quan-ly/:slug/don-hang") view=OrderInboxRoute ssr=SsrMode::Async/>
                     <Route path=path!("/quan-ly/:slug/don-hang/:code") view=SellerOrderRoute ssr=SsrMode::Async/>

@@ -195,3 +195,79 @@ mod tests {
         assert_eq!(vnd("45000.00"), "45.000 ₫");
     }
 }
+
+/// Vietnamese dictionary order for labels: letters by the Vietnamese alphabet (a ă â b c d đ e ê
+/// … ư v x y, so "Đại Từ" follows every "D…"), then tones (none, huyền, hỏi, ngã, sắc, nặng) only
+/// to break ties. Case is ignored. Sort with `sort_by_key(|l| vi_sort_key(l))`.
+pub fn vi_sort_key(label: &str) -> (Vec<u32>, Vec<u8>) {
+    const ALPHABET: &str = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz";
+    // Each vowel with its tones, in the order above.
+    const TONED: [&str; 12] = [
+        "aàảãáạ",
+        "ăằẳẵắặ",
+        "âầẩẫấậ",
+        "eèẻẽéẹ",
+        "êềểễếệ",
+        "iìỉĩíị",
+        "oòỏõóọ",
+        "ôồổỗốộ",
+        "ơờởỡớợ",
+        "uùủũúụ",
+        "ưừửữứự",
+        "yỳỷỹýỵ",
+    ];
+    let mut letters = Vec::new();
+    let mut tones = Vec::new();
+    for c in label.chars().flat_map(char::to_lowercase) {
+        let (base, tone) = TONED
+            .iter()
+            .find_map(|row| {
+                row.chars()
+                    .position(|t| t == c)
+                    .map(|tone| (row.chars().next().unwrap_or(c), tone as u8))
+            })
+            .unwrap_or((c, 0));
+        let rank = match ALPHABET.chars().position(|a| a == base) {
+            // Letters after digits, spaces and punctuation (which keep their code order).
+            Some(i) => 0x1_0000 + i as u32,
+            None => base as u32,
+        };
+        letters.push(rank);
+        tones.push(tone);
+    }
+    (letters, tones)
+}
+
+#[cfg(test)]
+mod vi_order_tests {
+    use super::vi_sort_key;
+
+    #[test]
+    fn vietnamese_letters_and_tones_sort_as_in_a_dictionary() {
+        let mut names = vec![
+            "Đồng Hỷ",
+            "Yên Bình",
+            "Dân Tiến",
+            "Ắc",
+            "Bá Xuyên",
+            "An Khánh",
+            "Đại Từ",
+        ];
+        names.sort_by_key(|n| vi_sort_key(n));
+        assert_eq!(
+            names,
+            [
+                "An Khánh",
+                "Ắc",
+                "Bá Xuyên",
+                "Dân Tiến",
+                "Đại Từ",
+                "Đồng Hỷ",
+                "Yên Bình"
+            ]
+        );
+        let mut tones = vec!["má", "mà", "ma", "mạ"];
+        tones.sort_by_key(|n| vi_sort_key(n));
+        assert_eq!(tones, ["ma", "mà", "má", "mạ"]);
+    }
+}

@@ -194,8 +194,9 @@ impl Backend for PgBackend {
         &self,
         req: &Request,
         slug: String,
+        id: Option<String>,
     ) -> Result<LivestreamForm, BackendError> {
-        workspace::livestream_form(&self.state, req, slug).await
+        workspace::livestream_form(&self.state, req, slug, id).await
     }
 
     async fn gi(&self, slug: String) -> Result<GiPage, BackendError> {
@@ -249,12 +250,19 @@ impl Backend for PgBackend {
             .await
             .map_err(internal)?;
         let labels = db::catalog::facet_labels(&s.db).await.map_err(internal)?;
+        // A refused decision's form comes back once, beside its application.
+        let decision = workspace::session(&request)?
+            .remove::<frontend::api::DecisionFlash>(crate::http::curation::DECISION_FLASH_KEY)
+            .await
+            .ok()
+            .flatten();
         Ok(ReviewQueuePage {
             items,
             total,
             page,
             per_page,
             labels,
+            decision,
         })
     }
 }

@@ -405,3 +405,80 @@ async fn the_price_box_echoes_the_amount_while_typing() {
     );
     browser.close().await;
 }
+
+/// Issue 13, item 5: without JavaScript the header took ~190 of 915 px on a 412 px phone, and
+/// the commune filter cut its labels ("Xã Tân Cương (7"). The header must stay compact and every
+/// commune label fit its box.
+#[tokio::test]
+async fn without_javascript_the_phone_header_is_compact_and_filter_labels_fit() {
+    let app = TestApp::spawn().await;
+    // A product from the commune with the longest name, so the filter offers that label.
+    let (commune,): (String,) =
+        sqlx::query_as("select code from communes order by char_length(name) desc, code limit 1")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    let (owner, _) = app.signed_in_client("chu@htx-xa-xa.vn").await;
+    let (status, body) = app
+        .send_json(
+            &owner,
+            reqwest::Method::POST,
+            "/api/v1/producers",
+            Some(
+                serde_json::json!({ "name": "HTX Xa Xa", "kind": "htx", "commune_code": commune }),
+            ),
+        )
+        .await;
+    assert_eq!(status, reqwest::StatusCode::CREATED, "{body}");
+    let slug = body["producer"]["slug"].as_str().unwrap().to_owned();
+    let (status, body) = app
+        .send_json(
+            &owner,
+            reqwest::Method::POST,
+            &format!("/api/v1/producers/{slug}/products"),
+            Some(
+                serde_json::json!({ "name": "Chè xanh", "category_code": "che",
+                                      "price_vnd": "120000", "unit": "hop", "stock": "5" }),
+            ),
+        )
+        .await;
+    assert_eq!(status, reqwest::StatusCode::CREATED, "{body}");
+    let browser = Browser::launch_phone_without_js(412, 915).await;
+    let client = &browser.client;
+    client.goto(&app.url("/san-pham")).await.unwrap();
+    wait_for(client, "select[name='commune']").await;
+    let measured = client
+        .execute(
+            "const header = document.querySelector('.site-header').getBoundingClientRect(); \
+             const select = document.querySelector(\"select[name='commune']\"); \
+             const style = getComputedStyle(select); \
+             const ctx = document.createElement('canvas').getContext('2d'); \
+             ctx.font = style.fontSize + ' ' + style.fontFamily; \
+             const widest = Math.max(...Array.from(select.options).map(o => ctx.measureText(o.text).width)); \
+             const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 24; \
+             return [header.height, widest, room, window.innerWidth, \
+                     document.querySelector('.page').hasAttribute('data-hydrated'), \
+                     document.documentElement.scrollWidth, select.options.length];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let png = client.screenshot().await.unwrap();
+    std::fs::write(
+        std::env::temp_dir().join("cho-ocop-catalog-nojs-412.png"),
+        &png,
+    )
+    .ok();
+    assert_eq!(measured[3], 412, "{measured}");
+    assert_eq!(measured[4], false, "JavaScript is off: {measured}");
+    let header = measured[0].as_f64().unwrap();
+    assert!(header <= 120.0, "the header takes {header} px of 915");
+    let (widest, room) = (measured[1].as_f64().unwrap(), measured[2].as_f64().unwrap());
+    assert!(measured[6].as_u64().unwrap() > 1, "{measured}");
+    assert!(
+        widest <= room,
+        "the widest commune label needs {widest} px, the box shows {room}"
+    );
+    assert!(measured[5].as_f64().unwrap() <= 412.0, "no sideways scroll");
+    browser.close().await;
+}

@@ -1257,3 +1257,285 @@ async fn curators_decide_with_a_plain_html_form() {
         .unwrap();
     assert!(page.contains("Đã ghi quyết định."));
 }
+
+/// The `<option>` labels of the select named `name`, in page order (the first, "any", left out).
+fn option_labels(page: &str, name: &str) -> Vec<String> {
+    let select = page
+        .split(&format!(r#"<select name="{name}""#))
+        .nth(1)
+        .unwrap();
+    let select = &select[..select.find("</select>").unwrap()];
+    select
+        .split("<option")
+        .skip(2)
+        .map(|o| {
+            let text = &o[o.find('>').unwrap() + 1..];
+            text[..text.find("</option>").unwrap()].replace("&amp;", "&")
+        })
+        .collect()
+}
+
+/// Issue 13, item 9: the review queue shows what a curator needs on the card (product link,
+/// the seller's note, self-scores per part, documents); a refused decision comes back beside
+/// its field in Vietnamese with everything typed kept; approved ones show the certificate code
+/// and QR; the commune and category filters are in Vietnamese order.
+#[tokio::test]
+async fn the_review_queue_shows_the_dossier_and_keeps_a_refused_decision() {
+    let s = story().await;
+    let (_, created) = s.apply(&s.member, &s.product_id).await;
+    let id = created["id"].as_str().unwrap().to_owned();
+    // A submitted application still takes documents (until review starts).
+    let pdf = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n".to_vec();
+    let uploaded = s
+        .member
+        .post(
+            s.app
+                .url(&format!("/api/v1/ocop-applications/{id}/documents")),
+        )
+        .multipart(multipart_file(pdf, "phieu-tu-danh-gia.pdf"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(uploaded.status(), StatusCode::CREATED);
+
+    let queue = s
+        .html_as(&s.curator, "/can-bo/ho-so")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let card = queue
+        .split(&format!(r#"data-application="{id}""#))
+        .nth(1)
+        .unwrap_or_else(|| panic!("{queue}"));
+    let card = &card[..card.find("</tr>").unwrap()];
+    assert!(
+        card.contains(&format!(r#"href="/san-pham/{}""#, s.product_slug)),
+        "{card}"
+    );
+    assert!(card.contains("Hồ sơ đánh giá lại theo Mẫu 02"), "{card}");
+    assert!(card.contains("A 33 · B 20 · C 24 = 77/100"), "{card}");
+    assert!(card.contains("phieu-tu-danh-gia.pdf"), "{card}");
+
+    // 5★ from the province is refused: the reason beside the level, nothing typed lost.
+    let refused = s
+        .curator
+        .post(s.app.url(&format!("/can-bo/ho-so/{id}/quyet-dinh")))
+        .form(&[
+            ("outcome", "approved"),
+            ("stars", "5"),
+            ("decision_no", "QĐ 1234/QĐ-UBND"),
+            ("issuer_level", "province"),
+            ("decided_on", "2026-11-20"),
+            ("reason", "Đạt 92 điểm"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::SEE_OTHER);
+    let location = refused.headers()["location"].to_str().unwrap().to_owned();
+    let page = s.html_as(&s.curator, &location).await.text().await.unwrap();
+    assert!(
+        !page.contains("issuer_level:"),
+        "no raw field names: {page}"
+    );
+    let card = page
+        .split(&format!(r#"data-application="{id}""#))
+        .nth(1)
+        .unwrap();
+    let card = &card[..card.find("</tr>").unwrap()];
+    let level = card.split(r#"name="issuer_level""#).nth(1).unwrap();
+    let level = &level[..level.find("</label>").unwrap()];
+    assert!(level.contains("field-error"), "{level}");
+    assert!(level.contains("Trung ương"), "{level}");
+    assert!(card.contains("<details open"), "the form is open: {card}");
+    assert!(card.contains(r#"value="QĐ 1234/QĐ-UBND""#), "{card}");
+    assert!(card.contains(r#"value="2026-11-20""#), "{card}");
+    assert!(card.contains("Đạt 92 điểm"), "{card}");
+    // Shown once: the next visit starts afresh.
+    let again = s
+        .html_as(&s.curator, "/can-bo/ho-so")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!again.contains("QĐ 1234/QĐ-UBND"));
+
+    // Approved: the certificate's code and its QR on the approved list.
+    let done = s
+        .curator
+        .post(s.app.url(&format!("/can-bo/ho-so/{id}/quyet-dinh")))
+        .form(&[
+            ("outcome", "approved"),
+            ("stars", "4"),
+            ("decision_no", "QĐ 1234/QĐ-UBND"),
+            ("issuer_level", ""),
+            ("decided_on", ""),
+            ("reason", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(done.status(), StatusCode::SEE_OTHER);
+    let code: String = sqlx::query_scalar(
+        "select c.verify_code from ocop_certificates c join ocop_applications a on a.certificate_id = c.id where a.id = $1::uuid",
+    )
+    .bind(&id)
+    .fetch_one(&s.app.db)
+    .await
+    .unwrap();
+    let approved = s
+        .html_as(&s.curator, "/can-bo/ho-so?status=approved")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        approved.contains(&format!(r#"href="/xac-minh/{code}""#)),
+        "{approved}"
+    );
+    assert!(approved.contains(&format!(r#"href="/xac-minh/{code}/qr.svg""#)));
+
+    // The filters in Vietnamese order (as PostgreSQL's ICU collation sorts them).
+    let communes: Vec<String> = option_labels(&approved, "commune")
+        .into_iter()
+        .map(|l| {
+            l.trim_start_matches("Xã ")
+                .trim_start_matches("Phường ")
+                .to_owned()
+        })
+        .collect();
+    let expected: Vec<String> =
+        sqlx::query_scalar(r#"select name from communes order by name collate "vi-x-icu""#)
+            .fetch_all(&s.app.db)
+            .await
+            .unwrap();
+    assert!(communes.len() > 50);
+    assert_eq!(communes, expected);
+    let categories = option_labels(&approved, "category");
+    let expected: Vec<String> =
+        sqlx::query_scalar(r#"select name_vi from categories order by name_vi collate "vi-x-icu""#)
+            .fetch_all(&s.app.db)
+            .await
+            .unwrap();
+    assert_eq!(categories, expected);
+}
+
+/// Issue 13, item 8: after approval the seller's product page shows the certificate (stars,
+/// decision, expiry, verification link, QR to download) and no "Nộp hồ sơ" until renewal is due
+/// (within 180 days of expiry); the web form attaches dossier documents with the API's checks.
+#[tokio::test]
+async fn sellers_see_their_certificate_and_attach_documents_with_the_web_form() {
+    let s = story().await;
+    let page_path = format!("/quan-ly/{}/san-pham/{}", s.producer_slug, s.product_id);
+    let page = |client: &Client| {
+        let request = client
+            .get(s.app.url(&page_path))
+            .header("accept", "text/html")
+            .send();
+        async move { request.await.unwrap().text().await.unwrap() }
+    };
+
+    // Apply with the form, then attach a PDF; an HTML file is refused beside the box.
+    let applied = s
+        .owner
+        .post(s.app.url(&format!("{page_path}/ocop")))
+        .form(&[("rule_set", "148/2023"), ("notes", "Mẫu 01")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(applied.status(), StatusCode::SEE_OTHER);
+    let html = page(&s.owner).await;
+    let (_, list) = s
+        .send(
+            &s.owner,
+            Method::GET,
+            &format!("/api/v1/producers/{}/ocop-applications", s.producer_slug),
+            None,
+        )
+        .await;
+    let id = list["items"][0]["id"].as_str().unwrap().to_owned();
+    let action = format!("{page_path}/ocop/{id}/tai-lieu");
+    assert!(html.contains(&format!(r#"action="{action}""#)), "{html}");
+    assert!(html.contains(r#"enctype="multipart/form-data""#));
+    let pdf = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n".to_vec();
+    let sent = s
+        .owner
+        .post(s.app.url(&action))
+        .multipart(multipart_file(pdf, "giay-phep-kinh-doanh.pdf"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    assert_eq!(sent.headers()["location"], page_path.as_str());
+    let html = page(&s.owner).await;
+    assert!(html.contains("giay-phep-kinh-doanh.pdf"), "{html}");
+    let sent = s
+        .owner
+        .post(s.app.url(&action))
+        .multipart(multipart_file(b"<html>x</html>".to_vec(), "x.pdf"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    let html = page(&s.owner).await;
+    let beside = html
+        .split(&format!(r#"id="f-document-{id}""#))
+        .nth(1)
+        .unwrap();
+    let beside = &beside[..beside.find("</form>").unwrap()];
+    assert!(beside.contains("PDF, JPEG hoặc PNG"), "{beside}");
+    // Someone else's member cannot attach.
+    let sent = s
+        .other_member
+        .post(s.app.url(&action))
+        .multipart(multipart_file(b"%PDF-1.4\n".to_vec(), "a.pdf"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    let count: i64 = sqlx::query_scalar(
+        "select count(*) from ocop_application_documents where application_id = $1::uuid",
+    )
+    .bind(&id)
+    .fetch_one(&s.app.db)
+    .await
+    .unwrap();
+    assert_eq!(count, 1);
+
+    // Approved: the certificate, its link and QR; no new application offered.
+    let (status, body) = s
+        .send(
+            &s.curator,
+            Method::POST,
+            &format!("/api/v1/ocop-applications/{id}/decision"),
+            Some(
+                json!({ "outcome": "approved", "stars": 4, "decision_no": "QĐ 2361/QĐ-UBND",
+                         "decided_on": "2026-11-20" }),
+            ),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let code = body["certificate"]["verify_code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let html = page(&s.owner).await;
+    assert!(html.contains("QĐ 2361/QĐ-UBND"), "{html}");
+    assert!(html.contains("4 sao"));
+    assert!(html.contains("20/11/2029"), "expiry, 36 months on");
+    assert!(html.contains(&format!("/xac-minh/{code}\"")));
+    assert!(html.contains(&format!(r#"href="/xac-minh/{code}/qr.svg""#)));
+    assert!(html.contains(&format!(r#"href="/xac-minh/{code}/qr.png""#)));
+    assert!(
+        !html.contains(">Nộp hồ sơ<"),
+        "no new application while in force"
+    );
+    assert!(!html.contains(&format!("{page_path}/ocop\"")));
+
+    // Within 180 days of expiry, renewal is offered.
+    s.clock.set(at("2029-06-01T03:00:00Z"));
+    let html = page(&s.owner).await;
+    assert!(html.contains("Nộp hồ sơ đánh giá lại"), "{html}");
+    assert!(html.contains(&format!(r#"action="{page_path}/ocop""#)));
+}

@@ -287,3 +287,162 @@ async fn a_start_in_the_past_is_refused_with_a_clear_message() {
         "what was typed is kept"
     );
 }
+
+/// Issue 13, item 2: a producer's members edit and cancel a livestream, by the API and by plain
+/// forms in the workspace; each change is audited; a cancelled stream leaves /livestream and the
+/// product page but shows "Đã huỷ" in the workspace; a start moved into the past is refused.
+#[tokio::test]
+async fn members_edit_and_cancel_a_livestream() {
+    let app = TestApp::spawn().await;
+    let shop = shop(&app, "lan@example.vn", "HTX Chè Lan").await;
+    let other = self::shop(&app, "khac@example.vn", "HTX Khác").await;
+    let (status, stream) = schedule(&app, &shop, json!({
+        "platform": "facebook", "url": "https://www.facebook.com/htxchelan/live", "title": "Sao chè tối thứ bảy",
+        "starts_at": at(24), "product_ids": [shop.product_id],
+    }))
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{stream}");
+    let id = stream["id"].as_str().unwrap().to_owned();
+    let api = format!("/api/v1/livestreams/{id}");
+
+    // The API: a new title and time; someone else's member may not; a start in the past is not.
+    let edit = json!({
+        "platform": "youtube", "url": "https://www.youtube.com/watch?v=dQw4w9WgXcQ", "title": "Sao chè chủ nhật",
+        "starts_at": at(48), "product_ids": [],
+    });
+    let (status, _) = app
+        .send_json(&other.owner, Method::PATCH, &api, Some(edit.clone()))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, edited) = app
+        .send_json(&shop.owner, Method::PATCH, &api, Some(edit))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{edited}");
+    assert_eq!(edited["title"], "Sao chè chủ nhật");
+    assert_eq!(edited["platform"], "youtube");
+    assert_eq!(edited["products"].as_array().unwrap().len(), 0);
+    let (status, body) = app
+        .send_json(&shop.owner, Method::PATCH, &api, Some(json!({
+            "platform": "youtube", "url": "https://www.youtube.com/watch?v=dQw4w9WgXcQ", "title": "Sao chè",
+            "starts_at": "2025-01-05T08:30:00+07:00",
+        })))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(
+        body["error"]["fields"]["starts_at"]
+            .as_str()
+            .unwrap()
+            .contains("08:30 05/01/2025 đã qua")
+    );
+
+    // The workspace: an edit link and form filled with the stream; a past start comes back
+    // beside its field, what was typed kept; a good edit goes back to the desk.
+    let desk_path = format!("/quan-ly/{}", shop.slug);
+    let get = |path: String| {
+        let client = shop.owner.clone();
+        let url = app.url(&path);
+        async move { client.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+    let desk = get(desk_path.clone()).await;
+    let form_path = format!("/quan-ly/{}/livestream/{id}", shop.slug);
+    assert!(desk.contains(&format!(r#"href="{form_path}""#)), "{desk}");
+    let form = get(form_path.clone()).await;
+    assert!(form.contains(r#"value="Sao chè chủ nhật""#), "{form}");
+    let post = |fields: Vec<(&'static str, String)>, path: String| {
+        let client = shop.owner.clone();
+        let url = app.url(&path);
+        async move { client.post(url).form(&fields).send().await.unwrap() }
+    };
+    let refused = post(
+        vec![
+            ("title", "Sao chè sáng".into()),
+            ("platform", "youtube".into()),
+            ("url", "https://www.youtube.com/watch?v=dQw4w9WgXcQ".into()),
+            ("starts_at", "2025-01-05T08:30".into()),
+            ("ends_at", String::new()),
+        ],
+        form_path.clone(),
+    )
+    .await;
+    assert_eq!(refused.status(), StatusCode::SEE_OTHER);
+    assert_eq!(refused.headers()["location"], form_path.as_str());
+    let form = get(form_path.clone()).await;
+    assert!(form.contains("08:30 05/01/2025 đã qua"), "{form}");
+    assert!(form.contains(r#"value="Sao chè sáng""#), "typed title kept");
+    let vietnam = chrono::FixedOffset::east_opt(7 * 3600).unwrap();
+    let later = (chrono::Utc::now() + chrono::Duration::hours(72))
+        .with_timezone(&vietnam)
+        .format("%Y-%m-%dT%H:%M")
+        .to_string();
+    let saved = post(
+        vec![
+            ("title", "Sao chè sáng thứ hai".into()),
+            ("platform", "facebook".into()),
+            ("url", "https://www.facebook.com/htxchelan/live".into()),
+            ("starts_at", later.clone()),
+            ("ends_at", String::new()),
+            ("product_ids", shop.product_id.clone()),
+        ],
+        form_path.clone(),
+    )
+    .await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    assert_eq!(saved.headers()["location"], desk_path.as_str());
+    let (_, all) = app.get_json("/api/v1/livestreams").await;
+    assert_eq!(all["items"][0]["title"], "Sao chè sáng thứ hai");
+    assert!(
+        all["items"][0]["starts_at"]
+            .as_str()
+            .unwrap()
+            .starts_with(&later)
+    );
+    let (_, product) = app.get_html("/san-pham/che-cua-htx-che-lan").await;
+    assert!(product.contains("Sao chè sáng thứ hai"), "{product}");
+
+    // Cancelling: not by another producer's member; then gone from the public pages, shown as
+    // cancelled to the producer, and no longer editable.
+    let (status, _) = app
+        .send_json(&other.owner, Method::POST, &format!("{api}/cancel"), None)
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let cancelled = post(vec![], format!("{form_path}/huy")).await;
+    assert_eq!(cancelled.status(), StatusCode::SEE_OTHER);
+    assert_eq!(cancelled.headers()["location"], desk_path.as_str());
+    let (_, all) = app.get_json("/api/v1/livestreams").await;
+    assert_eq!(all["total"], 0, "{all}");
+    let (_, page) = app.get_html("/livestream").await;
+    assert!(!page.contains("Sao chè sáng thứ hai"));
+    let (_, product) = app.get_html("/san-pham/che-cua-htx-che-lan").await;
+    assert!(!product.contains("Sao chè sáng thứ hai"));
+    let desk = get(desk_path.clone()).await;
+    let item = desk
+        .split(&format!(r#"data-livestream="{id}""#))
+        .nth(1)
+        .unwrap();
+    assert!(item.contains("Đã huỷ"), "{item}");
+    assert!(
+        !desk.contains(&format!(r#"href="{form_path}""#)),
+        "no edit link"
+    );
+    let (status, body) = app
+        .send_json(&shop.owner, Method::POST, &format!("{api}/cancel"), None)
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+
+    let actions: Vec<String> = sqlx::query_scalar(
+        "select action from audit_log where entity = 'livestream' and entity_id = $1 order by id",
+    )
+    .bind(&id)
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(
+        actions,
+        [
+            "livestream.create",
+            "livestream.update",
+            "livestream.update",
+            "livestream.cancel"
+        ]
+    );
+}

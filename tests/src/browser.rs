@@ -16,16 +16,22 @@ pub struct Browser {
 
 impl Browser {
     pub async fn launch() -> Browser {
-        Self::start(None).await
+        Self::start(None, true).await
     }
 
     /// A phone's screen of `width` × `height` CSS pixels (e.g. 412 × 915), emulated by
     /// chromedriver: a plain window cannot be narrower than 500 px.
     pub async fn launch_phone(width: u32, height: u32) -> Browser {
-        Self::start(Some((width, height))).await
+        Self::start(Some((width, height)), true).await
     }
 
-    async fn start(phone: Option<(u32, u32)>) -> Browser {
+    /// The same phone with JavaScript switched off for pages (WebDriver's own scripts still
+    /// run, so tests can measure): what a visitor without JavaScript sees.
+    pub async fn launch_phone_without_js(width: u32, height: u32) -> Browser {
+        Self::start(Some((width, height)), false).await
+    }
+
+    async fn start(phone: Option<(u32, u32)>, javascript: bool) -> Browser {
         let port = free_port();
         let driver =
             Command::new(std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into()))
@@ -53,6 +59,10 @@ impl Browser {
             "args": args,
             "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
         });
+        if !javascript {
+            options["prefs"] =
+                serde_json::json!({ "profile.managed_default_content_settings.javascript": 2 });
+        }
         if let Some((width, height)) = phone {
             options["mobileEmulation"] = serde_json::json!({
                 "deviceMetrics": { "width": width, "height": height, "pixelRatio": 1.0 },

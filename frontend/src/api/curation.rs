@@ -51,6 +51,10 @@ pub struct ApplicationDto {
     pub decided_at: Option<String>,
     pub decision_reason: Option<String>,
     pub certificate_id: Option<String>,
+    /// The certificate's verification code (its page is `/xac-minh/{code}`, its QR
+    /// `/xac-minh/{code}/qr.svg`), once approved.
+    #[serde(default)]
+    pub certificate_verify_code: Option<String>,
     /// Whole days since submission (by the app's calendar); `None` until submitted.
     pub waiting_days: Option<i64>,
     pub documents: Vec<ApplicationDocumentDto>,
@@ -219,4 +223,14 @@ pub struct ReviewQueuePage {
     pub page: u32,
     pub per_page: u32,
     pub labels: FacetLabels,
+    /// A refused decision: the application it was for, with what was typed and why, shown once.
+    #[serde(default)]
+    pub decision: Option<DecisionFlash>,
+}
+
+/// A decision form's failed post, returned to the review queue beside the form it came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct DecisionFlash {
+    pub application_id: String,
+    pub form: super::FormState,
 }

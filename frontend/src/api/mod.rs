@@ -79,10 +79,12 @@ mod port {
             slug: String,
             id: Option<String>,
         ) -> Result<ProductEditor, BackendError>;
+        /// The schedule form (`id` empty) or the edit form of one of the producer's livestreams.
         async fn livestream_form(
             &self,
             req: &Request,
             slug: String,
+            id: Option<String>,
         ) -> Result<LivestreamForm, BackendError>;
         /// A certificate by its verification code, with its live status.
         async fn verify(&self, code: String) -> Result<VerifyResult, BackendError>;

@@ -145,13 +145,28 @@ pub struct ProductEditor {
     pub gis: Vec<Choice>,
     /// This product's OCOP applications, newest first (an open one blocks a new application).
     pub applications: Vec<ApplicationDto>,
+    /// The certificate in force for this product, if any.
+    #[serde(default)]
+    pub certificate: Option<SellerCertificate>,
     pub form: FormState,
+}
+
+/// A product's certificate in force as its seller sees it: what to print on the packaging.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SellerCertificate {
+    pub detail: super::OcopDetail,
+    /// The code of `/xac-minh/{code}` and of its QR (`qr.svg`, `qr.png`).
+    pub verify_code: String,
+    /// Days until it expires (a renewal is offered within 180).
+    pub days_left: i64,
 }
 
 /// The schedule-a-livestream form: the producer's products to pin.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LivestreamForm {
     pub producer: ProducerRef,
+    /// The livestream being edited; `None` when scheduling a new one.
+    pub livestream: Option<LivestreamDto>,
     pub products: Vec<Choice>,
     pub form: FormState,
 }
@@ -202,7 +217,11 @@ pub async fn get_product_editor(slug: String, id: String) -> Answer<ProductEdito
 }
 
 #[server(prefix = "/_fn", endpoint = "livestream_form")]
-pub async fn get_livestream_form(slug: String) -> Answer<LivestreamForm> {
+pub async fn get_livestream_form(slug: String, id: Option<String>) -> Answer<LivestreamForm> {
     let parts = request()?;
-    super::port::answer(super::port::backend()?.livestream_form(&parts, slug).await)
+    super::port::answer(
+        super::port::backend()?
+            .livestream_form(&parts, slug, id)
+            .await,
+    )
 }

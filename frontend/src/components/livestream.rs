@@ -19,6 +19,7 @@ fn status_label(texts: &Texts, status: &str) -> &'static str {
     match status {
         "live" => texts.live_now,
         "upcoming" => texts.live_upcoming,
+        "cancelled" => texts.live_cancelled,
         _ => texts.live_past,
     }
 }
@@ -55,13 +56,15 @@ pub fn LivestreamCard(
             </p>
             <h3>{stream.title.clone()}</h3>
             <p class="muted"><a href=format!("/co-so/{}", stream.producer.slug)>{stream.producer.name.clone()}</a></p>
-            {stream.embed_url.clone().filter(|_| stream.status != "past").map(|src| view! {
+            {stream.embed_url.clone().filter(|_| !matches!(stream.status.as_str(), "past" | "cancelled")).map(|src| view! {
                 <div class="live-embed">
                     <iframe src=src title=stream.title.clone()
                         allow="autoplay; encrypted-media; picture-in-picture" allowfullscreen=true></iframe>
                 </div>
             })}
-            <a class="button primary" href=stream.url.clone() target="_blank" rel="noopener nofollow">{watch}</a>
+            {(stream.status != "cancelled").then(|| view! {
+                <a class="button primary" href=stream.url.clone() target="_blank" rel="noopener nofollow">{watch}</a>
+            })}
             {(show_products && !stream.products.is_empty()).then(|| view! {
                 <p class="muted">{texts.live_pinned}": "
                     {stream.products.iter().map(|p| view! {

@@ -172,7 +172,7 @@ fn CatalogBody(page: CatalogPage, query: CatalogQuery) -> impl IntoView {
                     0,
                 ));
             }
-            options.sort_by(|a, b| a.1.cmp(&b.1));
+            options.sort_by_cached_key(|o| crate::format::vi_sort_key(&o.1));
             options
             .into_iter()
             .map(|(value, name, n)| {
@@ -250,14 +250,15 @@ fn CatalogBody(page: CatalogPage, query: CatalogQuery) -> impl IntoView {
                     {star_options}
                 </select>
             </label>
-            <label class="field">
+            // Commune and GI names are long: a whole row each on a phone, so no label is cut.
+            <label class="field wide">
                 <span>{texts.filter_commune}</span>
                 <select name="commune">
                     <option value="">{texts.filter_any}</option>
                     {commune_options}
                 </select>
             </label>
-            <label class="field">
+            <label class="field wide">
                 <span>{texts.filter_gi}</span>
                 <select name="gi">
                     <option value="">{texts.filter_any}</option>

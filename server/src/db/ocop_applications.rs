@@ -225,6 +225,7 @@ struct ListRow {
     decided_at: Option<DateTime<Utc>>,
     decision_reason: Option<String>,
     certificate_id: Option<Uuid>,
+    certificate_verify_code: Option<String>,
     total: i64,
 }
 
@@ -242,7 +243,9 @@ pub async fn list(
                pr.slug as producer_slug, pr.name as producer_name, c.name_vi as category_name,
                (select name from communes where code = pr.commune_code) as commune_name,
                a.created_at, a.submitted_at, a.review_started_at, a.decided_at,
-               a.decision_reason, a.certificate_id, count(*) over () as total
+               a.decision_reason, a.certificate_id,
+               (select verify_code from ocop_certificates where id = a.certificate_id) as certificate_verify_code,
+               count(*) over () as total
           from ocop_applications a
           join products p on p.id = a.product_id
           join producers pr on pr.id = a.producer_id
@@ -315,7 +318,9 @@ pub async fn get(db: &PgPool, id: Uuid, today: NaiveDate) -> sqlx::Result<Option
                pr.slug as producer_slug, pr.name as producer_name, c.name_vi as category_name,
                (select name from communes where code = pr.commune_code) as commune_name,
                a.created_at, a.submitted_at, a.review_started_at, a.decided_at,
-               a.decision_reason, a.certificate_id, 1::bigint as total
+               a.decision_reason, a.certificate_id,
+               (select verify_code from ocop_certificates where id = a.certificate_id) as certificate_verify_code,
+               1::bigint as total
           from ocop_applications a
           join products p on p.id = a.product_id
           join producers pr on pr.id = a.producer_id
@@ -415,6 +420,7 @@ fn to_dto(r: ListRow, documents: Vec<ApplicationDocumentDto>, today: NaiveDate) 
         decided_at: r.decided_at.map(|t| t.to_rfc3339()),
         decision_reason: r.decision_reason,
         certificate_id: r.certificate_id.map(|id| id.to_string()),
+        certificate_verify_code: r.certificate_verify_code,
         documents,
     }
 }

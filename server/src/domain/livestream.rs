@@ -7,6 +7,9 @@ use chrono::{DateTime, Duration, Utc};
 /// A stream with no announced end counts as live for this long after it starts.
 pub const DEFAULT_LENGTH: Duration = Duration::hours(3);
 
+/// The status a cancelled livestream shows (to its producer; buyers no longer see it).
+pub const CANCELLED: &str = "cancelled";
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Platform {
     Facebook,

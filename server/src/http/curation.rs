@@ -1174,7 +1174,7 @@ struct DocumentUpload {
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
-struct DocumentUploaded {
+pub(crate) struct DocumentUploaded {
     id: Uuid,
     file_name: String,
     content_type: String,
@@ -1203,7 +1203,7 @@ struct DocumentUploaded {
         (status = 422, description = "No `file` field", body = ErrorBody),
     ),
 )]
-async fn upload_document(
+pub(crate) async fn upload_document(
     State(state): State<AppState>,
     requester: Requester,
     AppPath(id): AppPath<Uuid>,
@@ -1634,6 +1634,41 @@ fn query_encode(raw: &str) -> String {
     form_urlencoded::byte_serialize(raw.as_bytes()).collect()
 }
 
+/// The session key of a refused decision's typed values and field errors, read once by the queue.
+pub const DECISION_FLASH_KEY: &str = "decision_flash";
+
+/// Back to the queue with the application's form open: each reason beside its field (the form
+/// has no separate issuer box, so the issuer's reason goes to the level's), what was typed kept.
+async fn refused_decision(
+    requester: &Requester,
+    id: Uuid,
+    typed: std::collections::BTreeMap<String, String>,
+    fields: std::collections::BTreeMap<String, String>,
+) -> Response {
+    let errors = fields
+        .into_iter()
+        .map(|(k, v)| match k.as_str() {
+            "issuer" => ("issuer_level".to_owned(), v),
+            _ => (k, v),
+        })
+        .collect();
+    let flash = frontend::api::DecisionFlash {
+        application_id: id.to_string(),
+        form: frontend::api::FormState {
+            values: typed,
+            errors,
+            notice: None,
+        },
+    };
+    if let Err(error) = requester.session.insert(DECISION_FLASH_KEY, flash).await {
+        tracing::warn!(%error, "could not keep the decision form for the next page");
+    }
+    see_other(&format!(
+        "/can-bo/ho-so?loi={}#ho-so-{id}",
+        query_encode("Chưa ghi được quyết định: hãy sửa các ô được đánh dấu bên dưới.")
+    ))
+}
+
 /// Records a decision from the review page and returns there, with `xong` (done) or `loi`
 /// (what was wrong, in Vietnamese) in the query.
 async fn decide_form(
@@ -1648,16 +1683,26 @@ async fn decide_form(
         Err(AuthError::Unauthorized) => return see_other(&format!("/dang-nhap?next={BACK}")),
         Err(other) => return other.into_response(),
     };
+    // What was typed, to put back in the form if the decision is refused.
+    let typed: std::collections::BTreeMap<String, String> = [
+        ("outcome", &form.outcome),
+        ("stars", &form.stars),
+        ("decision_no", &form.decision_no),
+        ("issuer_level", &form.issuer_level),
+        ("decided_on", &form.decided_on),
+        ("reason", &form.reason),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.clone().map(|v| (k.to_owned(), v)))
+    .collect();
     let present = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
     let stars = match present(form.stars) {
         None => None,
         Some(raw) => match raw.parse::<i64>() {
             Ok(n) => Some(n),
             Err(_) => {
-                return see_other(&format!(
-                    "{BACK}?loi={}",
-                    query_encode("số sao phải là 3, 4 hoặc 5")
-                ));
+                let errors = [("stars".to_owned(), "số sao phải là 3, 4 hoặc 5".to_owned())];
+                return refused_decision(&requester, id, typed, errors.into()).await;
             }
         },
     };
@@ -1675,13 +1720,7 @@ async fn decide_form(
     };
     match decide_as(&state, user, id, body).await {
         Ok(_) => see_other(&format!("{BACK}?xong={id}")),
-        Err(ApiError::Validation(fields)) => {
-            let message: Vec<String> = fields
-                .into_iter()
-                .map(|(k, v)| format!("{k}: {v}"))
-                .collect();
-            see_other(&format!("{BACK}?loi={}", query_encode(&message.join("; "))))
-        }
+        Err(ApiError::Validation(fields)) => refused_decision(&requester, id, typed, fields).await,
         Err(error @ ApiError::Conflict { .. }) => {
             see_other(&format!("{BACK}?loi={}", query_encode(&error.to_string())))
         }

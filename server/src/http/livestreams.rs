@@ -4,14 +4,14 @@ use axum::Router;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post};
+use axum::routing::{get, patch, post};
 use chrono::{DateTime, Utc};
 use frontend::api::{LivestreamDto, Page};
 use serde::Deserialize;
 use uuid::Uuid;
 
 use super::error::ApiError;
-use super::extract::AppJson;
+use super::extract::{AppJson, AppPath};
 use super::schemas::ErrorBody;
 use crate::auth::{Requester, Rule};
 use crate::db;
@@ -26,6 +26,8 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/v1/producers/{slug}/livestreams", post(create_livestream))
         .route("/v1/livestreams", get(list_livestreams))
+        .route("/v1/livestreams/{id}", patch(update_livestream))
+        .route("/v1/livestreams/{id}/cancel", post(cancel_livestream))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -117,6 +119,58 @@ pub(crate) async fn create_livestream(
 ) -> Result<(StatusCode, AppJson<LivestreamDto>), ApiError> {
     let producer_id = super::workspace::producer_id(&state, &slug).await?;
     let user = requester.require(Rule::MemberOf(producer_id))?;
+    let new = checked(&state, producer_id, user.id, body, None).await?;
+    let mut tx = state.db.begin().await?;
+    let id = db::livestreams::insert(&mut tx, &new).await?;
+    db::audit::record(
+        &mut *tx,
+        AuditEntry {
+            actor: Some(user.id),
+            action: "livestream.create",
+            entity: "livestream",
+            entity_id: id.to_string(),
+            reason: None,
+            before: None,
+            after: Some(audit_after(&new)),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, AppJson(one(&state, id).await?)))
+}
+
+fn audit_after(new: &NewLivestream) -> serde_json::Value {
+    serde_json::json!({
+        "platform": new.platform.as_str(), "url": new.url, "title": new.title,
+        "starts_at": new.starts_at, "ends_at": new.ends_at, "product_ids": new.product_ids,
+    })
+}
+
+/// One livestream as the API shows it (cancelled ones included: their producer asked).
+async fn one(state: &AppState, id: Uuid) -> Result<LivestreamDto, ApiError> {
+    let now = state.clock.now();
+    let filter = LivestreamFilter {
+        id: Some(id),
+        include_cancelled: true,
+        ..LivestreamFilter::default()
+    };
+    let rows = db::livestreams::list(&state.db, &filter, now, 1).await?;
+    db::livestreams::cards(&state.db, rows, now, state.today(), state.media_base())
+        .await?
+        .pop()
+        .ok_or(ApiError::NotFound)
+}
+
+/// The body's fields checked as a livestream of `producer_id`. `previous_start` is the stored
+/// start when editing: keeping it is fine even once it has passed (the stream is on or over),
+/// but a start moved into the past is refused just as on creation.
+async fn checked(
+    state: &AppState,
+    producer_id: Uuid,
+    user_id: Uuid,
+    body: LivestreamBody,
+    previous_start: Option<DateTime<Utc>>,
+) -> Result<NewLivestream, ApiError> {
     let mut errors = FieldErrors::default();
     let platform = errors.check("platform", body.platform.parse::<Platform>());
     let url = platform.and_then(|p| errors.check("url", check_url(p, &body.url)));
@@ -145,6 +199,7 @@ pub(crate) async fn create_livestream(
     if let Some(start) = starts_at
         && ends_at.is_none()
         && start < state.clock.now()
+        && previous_start != Some(start)
     {
         errors.add("starts_at", past_start_message(start));
     }
@@ -171,7 +226,7 @@ pub(crate) async fn create_livestream(
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors.0));
     }
-    let new = NewLivestream {
+    Ok(NewLivestream {
         producer_id,
         platform,
         url,
@@ -179,38 +234,131 @@ pub(crate) async fn create_livestream(
         starts_at,
         ends_at,
         product_ids,
-        created_by: user.id,
-    };
+        created_by: user_id,
+    })
+}
+
+/// The livestream behind `id` if the requester is a member of its producer.
+async fn own_livestream(
+    state: &AppState,
+    requester: &Requester,
+    id: Uuid,
+) -> Result<(db::livestreams::LivestreamHead, Uuid), ApiError> {
+    requester.require(Rule::SignedIn)?;
+    let head = db::livestreams::head(&state.db, id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let user = requester.require(Rule::MemberOf(head.producer_id))?;
+    Ok((head, user.id))
+}
+
+fn already_cancelled() -> ApiError {
+    ApiError::Conflict {
+        code: "livestream_cancelled",
+        message: "buổi livestream này đã huỷ".into(),
+    }
+}
+
+/// Members change a livestream of their producer: every field as on creation (the pins are
+/// replaced). A cancelled livestream cannot be changed.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/livestreams/{id}",
+    tag = "livestreams",
+    params(("id" = Uuid, Path, description = "The livestream's id")),
+    request_body = LivestreamBody,
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The livestream as changed", body = LivestreamDto),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not a member of its producer, or a cross-site request", body = ErrorBody),
+        (status = 404, description = "No livestream has this id", body = ErrorBody),
+        (status = 409, description = "Cancelled (`livestream_cancelled`)", body = ErrorBody),
+        (status = 415, description = "The body is not JSON", body = ErrorBody),
+        (status = 422, description = "A field is invalid (`fields` names it)", body = ErrorBody),
+    ),
+)]
+pub(crate) async fn update_livestream(
+    State(state): State<AppState>,
+    requester: Requester,
+    AppPath(id): AppPath<Uuid>,
+    AppJson(body): AppJson<LivestreamBody>,
+) -> Result<AppJson<LivestreamDto>, ApiError> {
+    let (head, user_id) = own_livestream(&state, &requester, id).await?;
+    if head.cancelled {
+        return Err(already_cancelled());
+    }
+    let new = checked(
+        &state,
+        head.producer_id,
+        user_id,
+        body,
+        Some(head.starts_at),
+    )
+    .await?;
     let mut tx = state.db.begin().await?;
-    let id = db::livestreams::insert(&mut tx, &new).await?;
+    let before = db::livestreams::snapshot(&mut tx, id).await?;
+    db::livestreams::update(&mut tx, id, &new).await?;
     db::audit::record(
         &mut *tx,
         AuditEntry {
-            actor: Some(user.id),
-            action: "livestream.create",
+            actor: Some(user_id),
+            action: "livestream.update",
             entity: "livestream",
             entity_id: id.to_string(),
             reason: None,
-            before: None,
-            after: Some(serde_json::json!({
-                "platform": new.platform.as_str(), "url": new.url, "title": new.title,
-                "starts_at": new.starts_at, "ends_at": new.ends_at, "product_ids": new.product_ids,
-            })),
+            before: Some(before),
+            after: Some(audit_after(&new)),
         },
     )
     .await?;
     tx.commit().await?;
-    let now = state.clock.now();
-    let filter = LivestreamFilter {
-        id: Some(id),
-        ..LivestreamFilter::default()
-    };
-    let rows = db::livestreams::list(&state.db, &filter, now, 1).await?;
-    let created = db::livestreams::cards(&state.db, rows, now, state.today(), state.media_base())
-        .await?
-        .pop()
-        .ok_or(ApiError::NotFound)?;
-    Ok((StatusCode::CREATED, AppJson(created)))
+    Ok(AppJson(one(&state, id).await?))
+}
+
+/// Members cancel a livestream of their producer: it leaves every public list and product page;
+/// the producer's workspace shows it as cancelled ("Đã huỷ").
+#[utoipa::path(
+    post,
+    path = "/api/v1/livestreams/{id}/cancel",
+    tag = "livestreams",
+    params(("id" = Uuid, Path, description = "The livestream's id")),
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The cancelled livestream (`status`: `cancelled`)", body = LivestreamDto),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not a member of its producer, or a cross-site request", body = ErrorBody),
+        (status = 404, description = "No livestream has this id", body = ErrorBody),
+        (status = 409, description = "Already cancelled (`livestream_cancelled`)", body = ErrorBody),
+    ),
+)]
+pub(crate) async fn cancel_livestream(
+    State(state): State<AppState>,
+    requester: Requester,
+    AppPath(id): AppPath<Uuid>,
+) -> Result<AppJson<LivestreamDto>, ApiError> {
+    let (head, user_id) = own_livestream(&state, &requester, id).await?;
+    if head.cancelled {
+        return Err(already_cancelled());
+    }
+    let mut tx = state.db.begin().await?;
+    let before = db::livestreams::snapshot(&mut tx, id).await?;
+    db::livestreams::cancel(&mut tx, id, state.clock.now()).await?;
+    db::audit::record(
+        &mut *tx,
+        AuditEntry {
+            actor: Some(user_id),
+            action: "livestream.cancel",
+            entity: "livestream",
+            entity_id: id.to_string(),
+            reason: None,
+            before: Some(before),
+            after: Some(serde_json::json!({ "cancelled": true })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(AppJson(one(&state, id).await?))
 }
 
 /// "đã qua" with the time as the seller typed it (Vietnam time), and what to do instead.

@@ -53,6 +53,8 @@ pub const SESSION_SCHEME: &str = "session";
         workspace::delete_image,
         livestreams::list_livestreams,
         livestreams::create_livestream,
+        livestreams::update_livestream,
+        livestreams::cancel_livestream,
         curation::create_application,
         curation::producer_applications,
         curation::producer_reminders,

@@ -23,10 +23,14 @@ use crate::app::products::ProductInput;
 use crate::app::workspace::ProducerInput;
 use crate::auth::Requester;
 use crate::http::auth::ClientIp;
-use crate::http::curation::{ApplicationBody, create_application};
+use crate::http::curation::{
+    ApplicationBody, MAX_DOCUMENT_BYTES, create_application, upload_document,
+};
 use crate::http::error::ApiError;
 use crate::http::extract::{AppJson, AppPath};
-use crate::http::livestreams::{LivestreamBody, create_livestream};
+use crate::http::livestreams::{
+    LivestreamBody, cancel_livestream, create_livestream, update_livestream,
+};
 use crate::http::workspace::read_image_form;
 use crate::media::MAX_UPLOAD_BYTES;
 use crate::state::AppState;
@@ -65,8 +69,20 @@ pub fn router() -> Router<AppState> {
             post(create_livestream_form),
         )
         .route(
+            "/quan-ly/{slug}/livestream/{id}",
+            post(update_livestream_form),
+        )
+        .route(
+            "/quan-ly/{slug}/livestream/{id}/huy",
+            post(cancel_livestream_form),
+        )
+        .route(
             "/quan-ly/{slug}/san-pham/{id}/ocop",
             post(apply_for_ocop_form),
+        )
+        .route(
+            "/quan-ly/{slug}/san-pham/{id}/ocop/{application}/tai-lieu",
+            post(upload_document_form).layer(DefaultBodyLimit::max(MAX_DOCUMENT_BYTES + 64 * 1024)),
         )
 }
 
@@ -487,13 +503,7 @@ async fn create_livestream_form(
 ) -> Response {
     let session = requester.session.clone();
     let back = format!("/quan-ly/{slug}/livestream-moi");
-    let posted: Vec<(String, String)> = fields
-        .iter()
-        .map(|(name, value)| match name.as_str() {
-            "starts_at" | "ends_at" => (name.clone(), vietnam_time(value)),
-            _ => (name.clone(), value.clone()),
-        })
-        .collect();
+    let posted = livestream_fields(&fields);
     let result = async {
         let body: LivestreamBody = json_body(&posted, &["product_ids"], &["ends_at"])?;
         create_livestream(state, requester, Path(slug.clone()), AppJson(body)).await?;
@@ -505,6 +515,48 @@ async fn create_livestream_form(
     .await;
     // Put back what was typed, not the converted times.
     finish(&session, result, &back, &fields).await
+}
+
+/// The livestream form's times in Vietnam time, as the API reads them.
+fn livestream_fields(fields: &[(String, String)]) -> Vec<(String, String)> {
+    fields
+        .iter()
+        .map(|(name, value)| match name.as_str() {
+            "starts_at" | "ends_at" => (name.clone(), vietnam_time(value)),
+            _ => (name.clone(), value.clone()),
+        })
+        .collect()
+}
+
+async fn update_livestream_form(
+    state: State<AppState>,
+    requester: Requester,
+    Path((slug, id)): Path<(String, Uuid)>,
+    fields: Fields,
+) -> Response {
+    let session = requester.session.clone();
+    let back = format!("/quan-ly/{slug}/livestream/{id}");
+    let posted = livestream_fields(&fields);
+    let result = async {
+        let body: LivestreamBody = json_body(&posted, &["product_ids"], &["ends_at"])?;
+        update_livestream(state, requester, AppPath(id), AppJson(body)).await?;
+        Ok(go(format!("/quan-ly/{slug}"), Some("Đã lưu livestream.")))
+    }
+    .await;
+    finish(&session, result, &back, &fields).await
+}
+
+async fn cancel_livestream_form(
+    state: State<AppState>,
+    requester: Requester,
+    Path((slug, id)): Path<(String, Uuid)>,
+) -> Response {
+    let session = requester.session.clone();
+    let back = format!("/quan-ly/{slug}");
+    let result = cancel_livestream(state, requester, AppPath(id))
+        .await
+        .map(|_| go(back.clone(), Some("Đã huỷ livestream.")));
+    finish(&session, result, &back, &[]).await
 }
 
 /// The self-assessment inputs are named `self_score.a|b|c`, as the API keys their errors; left
@@ -573,6 +625,31 @@ async fn apply_for_ocop_form(
     }
     .await;
     finish(&session, result, &back, &fields).await
+}
+
+/// A member attaches a dossier document (PDF, JPEG or PNG, at most 10 MB) to the product's open
+/// application: the API's handler, its checks and audit entry. Its refusals are worded for a
+/// document (not a photo) and shown beside the document box.
+async fn upload_document_form(
+    state: State<AppState>,
+    requester: Requester,
+    Path((slug, id, application)): Path<(String, Uuid, Uuid)>,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let session = requester.session.clone();
+    let back = format!("/quan-ly/{slug}/san-pham/{id}");
+    let beside = |message: String| ApiError::Validation([("document".to_owned(), message)].into());
+    let result = upload_document(state, requester, AppPath(application), multipart)
+        .await
+        .map(|_| go(back.clone(), Some("Đã đính kèm tài liệu.")))
+        .map_err(|error| match error {
+            ApiError::PayloadTooLarge => beside("tệp lớn hơn 10 MB".into()),
+            ApiError::UnsupportedMediaType(_) => beside("chỉ nhận tệp PDF, JPEG hoặc PNG".into()),
+            ApiError::Validation(_) => beside("hãy chọn một tệp".into()),
+            ApiError::Conflict { message, .. } => beside(message),
+            other => other,
+        });
+    finish(&session, result, &back, &[]).await
 }
 
 /// "Chè tôm nõn: còn 3 (bạn đặt 5)" for each item that ran out, as the cart and checkout say it.

@@ -3,7 +3,7 @@
 
 use frontend::api::{
     ApplicationDto, BackendError, EditableProduct, FormState, LivestreamForm, ProducerDesk,
-    ProducerForm, ProducerProfile, ProducerRef, ProductEditor, Request, Viewer,
+    ProducerForm, ProducerProfile, ProducerRef, ProductEditor, Request, SellerCertificate, Viewer,
 };
 use tower_sessions::Session;
 use uuid::Uuid;
@@ -19,7 +19,7 @@ use crate::state::AppState;
 /// The session key of a failed post's typed values and errors, read once by the next page.
 pub const FLASH_KEY: &str = "form_flash";
 
-fn session(req: &Request) -> Result<Session, BackendError> {
+pub(super) fn session(req: &Request) -> Result<Session, BackendError> {
     // The session layer wraps every route; a missing session is a wiring bug.
     req.extensions
         .get::<Session>()
@@ -167,6 +167,7 @@ pub async fn producer_desk(
     let now = state.clock.now();
     let filter = LivestreamFilter {
         producer: Some(id),
+        include_cancelled: true,
         ..LivestreamFilter::default()
     };
     let rows = db::livestreams::list(&state.db, &filter, now, 50)
@@ -207,6 +208,7 @@ pub async fn product_editor(
 ) -> Result<ProductEditor, BackendError> {
     let requester = requester(state, req).await?;
     let (producer_id, _) = membership(state, &requester, &slug).await?;
+    let mut certificate = None;
     let product = match id {
         None => None,
         Some(raw) => {
@@ -226,6 +228,23 @@ pub async fn product_editor(
             if detail.producer.id != producer_id.to_string() {
                 return Err(BackendError::NotFound);
             }
+            certificate = detail.ocop.clone().map(|ocop| {
+                let days_left = ocop
+                    .expires_on
+                    .parse::<chrono::NaiveDate>()
+                    .map(|end| (end - state.today()).num_days())
+                    .unwrap_or(0);
+                SellerCertificate {
+                    verify_code: ocop
+                        .verify_url
+                        .rsplit('/')
+                        .next()
+                        .unwrap_or_default()
+                        .to_owned(),
+                    days_left,
+                    detail: ocop,
+                }
+            });
             Some(EditableProduct {
                 id: detail.id,
                 slug: detail.slug,
@@ -260,6 +279,7 @@ pub async fn product_editor(
         units: db::workspace::unit_choices(db).await.map_err(internal)?,
         gis: db::workspace::gi_choices(db).await.map_err(internal)?,
         applications,
+        certificate,
         form: take_flash(&requester.session).await,
     })
 }
@@ -268,15 +288,41 @@ pub async fn livestream_form(
     state: &AppState,
     req: &Request,
     slug: String,
+    id: Option<String>,
 ) -> Result<LivestreamForm, BackendError> {
     let requester = requester(state, req).await?;
     let (producer_id, _) = membership(state, &requester, &slug).await?;
     let producer = profile(state, &slug).await?;
+    let livestream = match id {
+        None => None,
+        Some(raw) => {
+            let id: Uuid = raw.parse().map_err(|_| BackendError::NotFound)?;
+            // Only this producer's own livestreams are found under its workspace.
+            let filter = LivestreamFilter {
+                id: Some(id),
+                producer: Some(producer_id),
+                include_cancelled: true,
+                ..LivestreamFilter::default()
+            };
+            let now = state.clock.now();
+            let rows = db::livestreams::list(&state.db, &filter, now, 1)
+                .await
+                .map_err(internal)?;
+            let found =
+                db::livestreams::cards(&state.db, rows, now, state.today(), state.media_base())
+                    .await
+                    .map_err(internal)?
+                    .pop()
+                    .ok_or(BackendError::NotFound)?;
+            Some(found)
+        }
+    };
     Ok(LivestreamForm {
         producer: ProducerRef {
             slug: producer.slug,
             name: producer.name,
         },
+        livestream,
         products: db::workspace::pinnable_products(&state.db, producer_id)
             .await
             .map_err(internal)?,
