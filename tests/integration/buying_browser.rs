@@ -36,13 +36,20 @@ async fn click(client: &Client, css: &str) {
 }
 
 async fn page_text(client: &Client) -> String {
-    client
-        .find(Locator::Css("main"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
+    // The page may be replaced between finding `main` and reading it (a navigation finishing
+    // on a loaded machine): read the new one then.
+    for _ in 0..50 {
+        if let Ok(main) = client.find(Locator::Css("main")).await
+            && let Ok(text) = main.text().await
+        {
+            return text;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!(
+        "no readable <main> on {:?}",
+        client.current_url().await.ok()
+    );
 }
 
 /// Waits until the main content says `needle` (pages load their data after client navigation).
