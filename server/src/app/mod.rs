@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod cart;
 pub mod checkout;
+pub mod livestreams;
 pub mod orders;
 pub mod products;
 pub mod sales;

@@ -1,6 +1,6 @@
 //! Plain HTML form posts from the UI (sign-in and the producer workspace). Producer and product
 //! forms call the same `app` commands as the JSON API (same access rule, checks, transaction and
-//! audit entry); sign-in, livestream and OCOP forms still go through their API handlers until
+//! audit entry); the OCOP forms still go through their API handlers until
 //! those workflows move into `app/`. Every post is answered with a 303 redirect: to the next page
 //! when it worked, or back to the form with the typed values and the Vietnamese errors left in
 //! the session for the form to show once.
@@ -11,7 +11,6 @@ use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use frontend::api::FormState;
-use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 use tower_sessions::Session;
 use uuid::Uuid;
@@ -19,6 +18,7 @@ use uuid::Uuid;
 use super::workspace::FLASH_KEY;
 use crate::app;
 use crate::app::AppError;
+use crate::app::livestreams::LivestreamInput;
 use crate::app::products::ProductInput;
 use crate::app::workspace::ProducerInput;
 use crate::auth::Requester;
@@ -28,9 +28,6 @@ use crate::http::curation::{
 };
 use crate::http::error::ApiError;
 use crate::http::extract::{AppJson, AppPath};
-use crate::http::livestreams::{
-    LivestreamBody, cancel_livestream, create_livestream, update_livestream,
-};
 use crate::http::workspace::read_image_form;
 use crate::media::MAX_UPLOAD_BYTES;
 use crate::state::AppState;
@@ -84,31 +81,6 @@ pub fn router() -> Router<AppState> {
             "/quan-ly/{slug}/san-pham/{id}/ocop/{application}/tai-lieu",
             post(upload_document_form).layer(DefaultBodyLimit::max(MAX_DOCUMENT_BYTES + 64 * 1024)),
         )
-}
-
-/// The posted fields as the JSON body the API handler reads: names in `lists` become arrays,
-/// names in `nulls` become `null` when left empty (an empty select meaning "none").
-fn json_body<T: DeserializeOwned>(
-    fields: &[(String, String)],
-    lists: &[&str],
-    nulls: &[&str],
-) -> Result<T, ApiError> {
-    let mut object = Map::new();
-    for name in lists {
-        object.insert((*name).to_owned(), Value::Array(Vec::new()));
-    }
-    for (name, value) in fields {
-        if lists.contains(&name.as_str()) {
-            if let Some(Value::Array(items)) = object.get_mut(name) {
-                items.push(Value::String(value.clone()));
-            }
-        } else if nulls.contains(&name.as_str()) && value.trim().is_empty() {
-            object.insert(name.clone(), Value::Null);
-        } else {
-            object.insert(name.clone(), Value::String(value.clone()));
-        }
-    }
-    serde_json::from_value(Value::Object(object)).map_err(|e| ApiError::BadRequest(e.to_string()))
 }
 
 /// What the form shows again after a failed post: everything typed except secrets; checkbox
@@ -496,67 +468,72 @@ fn vietnam_time(raw: &str) -> String {
 }
 
 async fn create_livestream_form(
-    state: State<AppState>,
+    State(state): State<AppState>,
     requester: Requester,
     Path(slug): Path<String>,
     fields: Fields,
 ) -> Response {
-    let session = requester.session.clone();
     let back = format!("/quan-ly/{slug}/livestream-moi");
-    let posted = livestream_fields(&fields);
-    let result = async {
-        let body: LivestreamBody = json_body(&posted, &["product_ids"], &["ends_at"])?;
-        create_livestream(state, requester, Path(slug.clone()), AppJson(body)).await?;
-        Ok(go(
-            format!("/quan-ly/{slug}"),
-            Some("Đã lên lịch livestream."),
-        ))
-    }
-    .await;
+    let result = app::livestreams::create(
+        &state,
+        requester.user.as_ref(),
+        &slug,
+        livestream_input(&fields),
+    )
+    .await
+    .map(|_| go(format!("/quan-ly/{slug}"), Some("Đã lên lịch livestream.")))
+    .map_err(ApiError::from);
     // Put back what was typed, not the converted times.
-    finish(&session, result, &back, &fields).await
+    finish(&requester.session, result, &back, &fields).await
 }
 
-/// The livestream form's times in Vietnam time, as the API reads them.
-fn livestream_fields(fields: &[(String, String)]) -> Vec<(String, String)> {
-    fields
-        .iter()
-        .map(|(name, value)| match name.as_str() {
-            "starts_at" | "ends_at" => (name.clone(), vietnam_time(value)),
-            _ => (name.clone(), value.clone()),
-        })
-        .collect()
+/// The livestream form as typed, its times (Vietnam time on the page) with their offset.
+fn livestream_input(fields: &[(String, String)]) -> LivestreamInput {
+    let text = |name: &str| field(fields, name).unwrap_or_default().to_owned();
+    LivestreamInput {
+        platform: text("platform"),
+        url: text("url"),
+        title: text("title"),
+        starts_at: vietnam_time(&text("starts_at")),
+        ends_at: chosen(fields, "ends_at").map(|end| vietnam_time(&end)),
+        product_ids: fields
+            .iter()
+            .filter(|(name, _)| name == "product_ids")
+            .map(|(_, id)| id.clone())
+            .collect(),
+    }
 }
 
 async fn update_livestream_form(
-    state: State<AppState>,
+    State(state): State<AppState>,
     requester: Requester,
     Path((slug, id)): Path<(String, Uuid)>,
     fields: Fields,
 ) -> Response {
-    let session = requester.session.clone();
     let back = format!("/quan-ly/{slug}/livestream/{id}");
-    let posted = livestream_fields(&fields);
-    let result = async {
-        let body: LivestreamBody = json_body(&posted, &["product_ids"], &["ends_at"])?;
-        update_livestream(state, requester, AppPath(id), AppJson(body)).await?;
-        Ok(go(format!("/quan-ly/{slug}"), Some("Đã lưu livestream.")))
-    }
-    .await;
-    finish(&session, result, &back, &fields).await
+    let result = app::livestreams::update(
+        &state,
+        requester.user.as_ref(),
+        id,
+        livestream_input(&fields),
+    )
+    .await
+    .map(|_| go(format!("/quan-ly/{slug}"), Some("Đã lưu livestream.")))
+    .map_err(ApiError::from);
+    finish(&requester.session, result, &back, &fields).await
 }
 
 async fn cancel_livestream_form(
-    state: State<AppState>,
+    State(state): State<AppState>,
     requester: Requester,
     Path((slug, id)): Path<(String, Uuid)>,
 ) -> Response {
-    let session = requester.session.clone();
     let back = format!("/quan-ly/{slug}");
-    let result = cancel_livestream(state, requester, AppPath(id))
+    let result = app::livestreams::cancel(&state, requester.user.as_ref(), id)
         .await
-        .map(|_| go(back.clone(), Some("Đã huỷ livestream.")));
-    finish(&session, result, &back, &[]).await
+        .map(|_| go(back.clone(), Some("Đã huỷ livestream.")))
+        .map_err(ApiError::from);
+    finish(&requester.session, result, &back, &[]).await
 }
 
 /// The self-assessment inputs are named `self_score.a|b|c`, as the API keys their errors; left
