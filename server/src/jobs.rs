@@ -34,7 +34,7 @@ pub async fn run_daily(
     // documents are rebuilt and queued for Meilisearch (the search sweep does the same on its own
     // schedule; doing it twice is harmless).
     if !expired_products.is_empty() {
-        db::search_docs::refresh_products(&mut *tx, &expired_products).await?;
+        db::search_sync::refresh_products(&mut *tx, &expired_products).await?;
     }
     tx.commit().await?;
     let digests_added = db::certificates::record_daily_digests(db, today, base_url).await?;

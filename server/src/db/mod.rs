@@ -13,6 +13,7 @@ pub mod product_page;
 pub mod products;
 pub mod sales;
 pub mod search_docs;
+pub mod search_sync;
 pub mod users;
 pub mod workspace;
 

@@ -43,7 +43,7 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
     let database_ok = matches!(database, Ok(Ok(1)));
     let status = state.search.status().await;
     let outbox = if database_ok {
-        crate::db::search_docs::outbox_len(&state.db)
+        crate::db::search_sync::outbox_len(&state.db)
             .await
             .unwrap_or(0)
     } else {

@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use super::{SearchError, SearchIndex};
 use crate::clock::SharedClock;
-use crate::db::search_docs;
+use crate::db::{search_docs, search_sync};
 
 /// Rows claimed per round.
 const BATCH: i64 = 500;
@@ -27,7 +27,7 @@ const SWEEP_EVERY: Duration = Duration::from_secs(600);
 /// `geographical_indications` already do this by trigger; call it after changes elsewhere that
 /// a document shows.
 pub async fn enqueue_product(tx: &mut PgConnection, product_id: Uuid) -> sqlx::Result<()> {
-    search_docs::refresh_products(tx, &[product_id]).await
+    search_sync::refresh_products(tx, &[product_id]).await
 }
 
 /// Backoff after `attempts` failures: 0.5 s, 1 s, 2 s … capped at 10 s, so a returning engine
@@ -45,7 +45,7 @@ pub async fn drain_once(
     clock: &SharedClock,
 ) -> Result<usize, SearchError> {
     let mut tx = db.begin().await?;
-    let Some(rows) = search_docs::claim_outbox(&mut tx, BATCH).await? else {
+    let Some(rows) = search_sync::claim_outbox(&mut tx, BATCH).await? else {
         return Ok(0);
     };
     if rows.is_empty() {
@@ -54,7 +54,7 @@ pub async fn drain_once(
     let row_ids: Vec<i64> = rows.iter().map(|(id, _, _)| *id).collect();
     let Some(index) = index else {
         // Postgres is the engine: its documents are already current; nothing to push.
-        search_docs::delete_outbox(&mut tx, &row_ids).await?;
+        search_sync::delete_outbox(&mut tx, &row_ids).await?;
         tx.commit().await?;
         return Ok(rows.len());
     };
@@ -73,13 +73,13 @@ pub async fn drain_once(
         .collect();
     match index.apply(docs, gone, clock.today()).await {
         Ok(()) => {
-            search_docs::delete_outbox(&mut tx, &row_ids).await?;
+            search_sync::delete_outbox(&mut tx, &row_ids).await?;
             tx.commit().await?;
             Ok(rows.len())
         }
         Err(error) => {
             let attempts = rows.iter().map(|(_, _, a)| *a).max().unwrap_or(0);
-            search_docs::retry_outbox(&mut tx, &row_ids, backoff_ms(attempts), &error.to_string())
+            search_sync::retry_outbox(&mut tx, &row_ids, backoff_ms(attempts), &error.to_string())
                 .await?;
             tx.commit().await?;
             Err(error)
@@ -91,8 +91,8 @@ pub async fn drain_once(
 /// instance gets there first). Returns how many products were queued.
 pub async fn sweep_expired(db: &PgPool, clock: &SharedClock) -> sqlx::Result<usize> {
     let mut tx = db.begin().await?;
-    let ids = search_docs::sweep_expired(&mut tx, clock.today()).await?;
-    search_docs::refresh_products(&mut *tx, &ids).await?;
+    let ids = search_sync::sweep_expired(&mut tx, clock.today()).await?;
+    search_sync::refresh_products(&mut *tx, &ids).await?;
     tx.commit().await?;
     Ok(ids.len())
 }

@@ -11,7 +11,7 @@ use sqlx::PgPool;
 
 use super::meili::MeiliSearch;
 use crate::clock::SharedClock;
-use crate::db::search_docs;
+use crate::db::{search_docs, search_sync};
 
 /// Documents per Meilisearch batch.
 const BATCH: i64 = 5_000;
@@ -50,12 +50,12 @@ pub async fn run(
     // A session lock on a connection of its own, held to the end: workers skip their rounds.
     let mut lock = db.acquire().await?;
     sqlx::query("select pg_advisory_lock($1)")
-        .bind(search_docs::SYNC_LOCK)
+        .bind(search_sync::SYNC_LOCK)
         .execute(&mut *lock)
         .await?;
     let result = rebuild(db, meili, clock, progress).await;
     sqlx::query("select pg_advisory_unlock($1)")
-        .bind(search_docs::SYNC_LOCK)
+        .bind(search_sync::SYNC_LOCK)
         .execute(&mut *lock)
         .await?;
     result
@@ -77,7 +77,7 @@ async fn rebuild(
     // rebuilt, so neither waits for the other.
     let postgres = async {
         let spinner = bars.add(bar(1, "postgres", progress));
-        let documents = search_docs::rebuild_all(db).await? as i64;
+        let documents = search_sync::rebuild_all(db).await? as i64;
         spinner.inc(1);
         spinner.finish_with_message(format!("postgres: {documents} documents"));
         Ok::<_, anyhow::Error>((documents, started.elapsed().as_secs_f64()))
