@@ -131,7 +131,7 @@ async fn a_guest_orders_from_two_producers_and_the_sellers_work_the_orders_witho
         html.contains("HTX Chè Tân Cương") && html.contains("HTX Mật ong Võ Nhai"),
         "{html}"
     );
-    assert!(html.contains(r#"value="1.5""#), "quantities add up: {html}");
+    assert!(html.contains(r#"value="1,5""#), "quantities add up, written the Vietnamese way: {html}");
     assert!(
         html.contains("500.000 ₫") && html.contains("270.000 ₫"),
         "{html}"
@@ -579,4 +579,56 @@ async fn a_signed_in_buyer_is_prefilled_and_finds_the_orders_listed() {
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("12 Hàng Bông, Hoàn Kiếm, Hà Nội"), "{html}");
     assert!(html.contains("<svg"));
+}
+
+#[tokio::test]
+async fn adding_from_a_search_result_comes_back_to_that_search_and_says_why_a_quantity_is_refused()
+{
+    let app = TestApp::spawn().await;
+    let seller = app.seller("che@example.vn", "HTX Chè Hảo Đạt").await;
+    app.set_sales(&seller, full_sales()).await;
+    let product = app
+        .product(&seller, "Chè tôm nõn", "250.000", "hop", "40")
+        .await;
+    let buyer = TestApp::new_client();
+    let (status, _, html) = page(&app, &buyer, "/san-pham?q=tom+non").await;
+    assert_eq!(status, StatusCode::OK);
+    let nexts = values_of(&html, "next");
+    assert!(
+        nexts.iter().any(|n| n == "/san-pham?q=tom+non"),
+        "the card's form comes back to the search, query included: {nexts:?}"
+    );
+    let (status, location) = post_form(
+        &app,
+        &buyer,
+        "/gio-hang/them",
+        &[
+            ("product_id", &product.id),
+            ("quantity", "1"),
+            ("next", "/san-pham?q=tom+non"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        (status, location.as_str()),
+        (StatusCode::SEE_OTHER, "/san-pham?q=tom+non")
+    );
+
+    // Boxes are sold whole: the cart page says so in words, not just "a field needs fixing".
+    let (status, location) = post_form(
+        &app,
+        &buyer,
+        "/gio-hang/them",
+        &[("product_id", &product.id), ("quantity", "1,5")],
+    )
+    .await;
+    assert_eq!(
+        (status, location.as_str()),
+        (StatusCode::SEE_OTHER, "/gio-hang")
+    );
+    let (_, _, html) = page(&app, &buyer, "/gio-hang").await;
+    assert!(
+        html.contains("Số lượng: đơn vị này không bán lẻ phần thập phân"),
+        "{html}"
+    );
 }

@@ -46,11 +46,7 @@ pub fn AddToCart(
     #[prop(optional)] fractional: bool,
 ) -> impl IntoView {
     let location = use_location();
-    let next = format!(
-        "{}{}",
-        location.pathname.get_untracked(),
-        location.search.get_untracked()
-    );
+    let next = super::here(&location);
     let mode = if fractional { "decimal" } else { "numeric" };
     let changed = use_context::<CartChanged>();
     let quantity = NodeRef::<leptos::html::Input>::new();

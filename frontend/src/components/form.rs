@@ -131,11 +131,7 @@ pub fn refusal(error: BackendError) -> AnyView {
     match error {
         BackendError::Unauthorized => {
             let location = use_location();
-            let here = format!(
-                "{}{}",
-                location.pathname.get_untracked(),
-                location.search.get_untracked()
-            );
+            let here = super::here(&location);
             let target = format!(
                 "/dang-nhap?next={}",
                 form_urlencoded::byte_serialize(here.as_bytes()).collect::<String>()

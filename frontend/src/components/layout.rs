@@ -22,7 +22,10 @@ pub fn Layout(children: Children) -> impl IntoView {
     };
     let location = use_location();
     let switch_href = move || {
-        let next = location.pathname.get();
+        // Tracked, so the link follows client-side navigation; `here` reads the same values.
+        let _ = (location.pathname.get(), location.search.get());
+        let next: String =
+            form_urlencoded::byte_serialize(super::here(&location).as_bytes()).collect();
         format!("/ngon-ngu?lang={}&next={}", other.code(), next)
     };
     let (menu_open, set_menu_open) = signal(false);

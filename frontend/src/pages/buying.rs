@@ -13,7 +13,7 @@ use crate::api::{
 };
 use crate::components::form::{FormMessages, refusal};
 use crate::components::seo::PageMeta;
-use crate::format::vnd;
+use crate::format::{quantity_vi, vnd};
 
 const LOADING: &str = "Đang tải…";
 
@@ -174,7 +174,7 @@ fn cart_group(group: CartGroup) -> impl IntoView {
                             <span class="muted">{format!(" · {} / {}", vnd(&item.unit_price_vnd), item.product.unit_name)}</span>
                             <form class="inline-form" method="post" action=action.clone()>
                                 <label>"Số lượng "
-                                    <input name="quantity" type="text" inputmode=mode size="4" value=item.quantity.clone()/>
+                                    <input name="quantity" type="text" inputmode=mode size="4" value=quantity_vi(&item.quantity)/>
                                 </label>
                                 " "<button type="submit" class="button">"Cập nhật"</button>
                             </form>
@@ -184,7 +184,7 @@ fn cart_group(group: CartGroup) -> impl IntoView {
                             </form>
                             <span class="line-total">{vnd(&item.line_total_vnd)}</span>
                             {short.then(|| view! {
-                                <p class="field-error">{format!("Chỉ còn {} {}", item.available, item.product.unit_name)}</p>
+                                <p class="field-error">{format!("Chỉ còn {} {}", quantity_vi(&item.available), item.product.unit_name)}</p>
                             })}
                         </li>
                     }
@@ -341,14 +341,17 @@ fn producer_choices(group: CartGroup, form: &FormState) -> impl IntoView + use<>
             {group.problem.clone().map(|p| view! { <p class="form-error">{p}</p> })}
             <ul>
                 {group.items.iter().map(|i| view! {
-                    <li>{format!("{} × {} {} — {}", i.product.name, i.quantity, i.product.unit_name, vnd(&i.line_total_vnd))}</li>
+                    <li>{format!("{} × {} {} — {}", i.product.name, quantity_vi(&i.quantity), i.product.unit_name, vnd(&i.line_total_vnd))}</li>
                 }).collect_view()}
             </ul>
             <p class="muted">"Nhận hàng:"</p>
             {group.delivery_options.into_iter().map(|o| {
                 let checked = o.method == chosen_delivery;
                 let text = match o.method.as_str() {
-                    "ship" => format!("Giao tận nơi — phí {}", fee_text(&o.fee_vnd)),
+                    "ship" => match fee_text(&o.fee_vnd).as_str() {
+                        "miễn phí" => "Giao tận nơi — miễn phí".to_owned(),
+                        fee => format!("Giao tận nơi — phí {fee}"),
+                    },
                     _ => format!("Nhận tại nơi bán (miễn phí){}", o.address.map(|a| format!(": {a}")).unwrap_or_default()),
                 };
                 view! { <label class="choice"><input type="radio" name=delivery_name.clone() value=o.method checked=checked/>" "{text}</label> }
@@ -480,7 +483,7 @@ pub fn order_body(order: &Order) -> impl IntoView + use<> {
                 <tbody>
                     {order.items.iter().map(|i| view! {
                         <tr><td>{i.name.clone()}</td>
-                            <td>{format!("{} {} × {}", i.quantity, i.unit_name, vnd(&i.unit_price_vnd))}</td>
+                            <td>{format!("{} {} × {}", quantity_vi(&i.quantity), i.unit_name, vnd(&i.unit_price_vnd))}</td>
                             <td class="num">{vnd(&i.line_total_vnd)}</td></tr>
                     }).collect_view()}
                 </tbody>

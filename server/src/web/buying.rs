@@ -96,8 +96,25 @@ async fn add_to_cart(
         field(&fields, "quantity"),
     )
     .await
-    .map(|_| (next.clone(), None));
+    .map(|_| (next.clone(), None))
+    .map_err(about_the_quantity);
     finish(&requester.session, result, "/gio-hang", &fields).await
+}
+
+/// The cart page has no single quantity box to put a message beside: a refused quantity is
+/// said at the top of the page, with its reason ("Số lượng: đơn vị này không bán lẻ…").
+fn about_the_quantity(error: AppError) -> AppError {
+    match error {
+        AppError::Validation(fields) => AppError::Conflict {
+            code: "invalid_quantity",
+            message: fields
+                .values()
+                .map(|why| format!("Số lượng: {why}"))
+                .collect::<Vec<_>>()
+                .join("; "),
+        },
+        other => other,
+    }
 }
 
 /// Adds `typed` (1 when blank) to what the requester's cart holds of a product: the form post
@@ -146,7 +163,8 @@ async fn set_cart_line(
         }
         Ok(("/gio-hang".to_owned(), Some("Đã cập nhật giỏ hàng.")))
     }
-    .await;
+    .await
+    .map_err(about_the_quantity);
     finish(&requester.session, result, "/gio-hang", &fields).await
 }
 

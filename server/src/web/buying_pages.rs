@@ -55,7 +55,8 @@ fn addition_refused(error: AppError) -> Result<String, BackendError> {
         AppError::OutOfStock(items) => match items.first() {
             Some(item) => format!(
                 "Không đủ hàng: chỉ còn {} (bạn đặt {})",
-                item.available, item.requested
+                frontend::format::quantity_vi(&item.available),
+                frontend::format::quantity_vi(&item.requested)
             ),
             None => "Không đủ hàng".to_owned(),
         },

@@ -11,6 +11,7 @@ use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use frontend::api::FormState;
+use frontend::format::quantity_vi;
 use serde_json::{Map, Value};
 use tower_sessions::Session;
 use uuid::Uuid;
@@ -636,7 +637,9 @@ pub(crate) fn shortage_message(items: &[frontend::api::Shortage]) -> String {
         .map(|i| {
             format!(
                 "{}: chỉ còn {} (bạn đặt {})",
-                i.name, i.available, i.requested
+                i.name,
+                quantity_vi(&i.available),
+                quantity_vi(&i.requested)
             )
         })
         .collect();
