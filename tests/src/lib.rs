@@ -2,6 +2,7 @@
 //! [`Browser`] drives headless Chromium against it.
 
 mod app;
+pub mod bench;
 mod browser;
 mod meili;
 mod s3;

@@ -17,13 +17,7 @@ use secrecy::ExposeSecret;
 use serde_json::{Value, json};
 use server::{Application, Settings};
 use sqlx::{AssertSqlSafe, Connection, PgConnection, PgPool};
-
-fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
+use tests::bench::{env_or, percentile};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -201,12 +195,6 @@ async fn prepare_shop(pool: &PgPool) -> anyhow::Result<()> {
         .execute(pool)
         .await?;
     Ok(())
-}
-
-fn percentile(latencies: &mut [f64], p: f64) -> f64 {
-    latencies.sort_by(f64::total_cmp);
-    let index = ((latencies.len() as f64 - 1.0) * p).round() as usize;
-    latencies[index]
 }
 
 async fn recreate_database(settings: &Settings, name: &str) -> anyhow::Result<()> {

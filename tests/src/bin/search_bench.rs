@@ -21,6 +21,7 @@ use server::clock::{SharedClock, SystemClock};
 use server::domain::listing::ProductFilter;
 use server::{Application, Settings};
 use sqlx::{AssertSqlSafe, Connection, PgConnection};
+use tests::bench::{env_or, percentile};
 use tests::{Meili, MeiliSource};
 
 /// What buyers send: words with and without diacritics, synonyms, old places, a typo, filters,
@@ -43,13 +44,6 @@ const MIX: &[&str] = &[
     "q=mat+ongg",
     "category=che&page=2",
 ];
-
-fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -383,12 +377,6 @@ async fn measure(
         rps: counted as f64 / elapsed,
         errors,
     })
-}
-
-/// The `p` quantile (0..=1) of some latencies, nearest rank.
-fn percentile(latencies: &mut [f64], p: f64) -> f64 {
-    latencies.sort_by(f64::total_cmp);
-    latencies[((latencies.len() as f64 * p).ceil() as usize).saturating_sub(1)]
 }
 
 /// Where the time goes: each query of the mix, median / slowest at 1 client, per target.
