@@ -131,7 +131,10 @@ async fn a_guest_orders_from_two_producers_and_the_sellers_work_the_orders_witho
         html.contains("HTX Chè Tân Cương") && html.contains("HTX Mật ong Võ Nhai"),
         "{html}"
     );
-    assert!(html.contains(r#"value="1,5""#), "quantities add up, written the Vietnamese way: {html}");
+    assert!(
+        html.contains(r#"value="1,5""#),
+        "quantities add up, written the Vietnamese way: {html}"
+    );
     assert!(
         html.contains("500.000 ₫") && html.contains("270.000 ₫"),
         "{html}"
