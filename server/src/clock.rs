@@ -8,12 +8,16 @@ use chrono::{DateTime, NaiveDate, Utc};
 /// Vietnam has one time zone (UTC+7) and no daylight saving: "today" is the date there.
 const VIETNAM_OFFSET_SECS: i32 = 7 * 3600;
 
+/// Vietnam time, the one offset every page, form and message uses.
+pub fn vietnam() -> chrono::FixedOffset {
+    chrono::FixedOffset::east_opt(VIETNAM_OFFSET_SECS).expect("UTC+7 is a valid offset")
+}
+
 pub trait Clock: Send + Sync + 'static {
     fn now(&self) -> DateTime<Utc>;
 
     fn today(&self) -> NaiveDate {
-        let offset = chrono::FixedOffset::east_opt(VIETNAM_OFFSET_SECS).expect("valid offset");
-        self.now().with_timezone(&offset).date_naive()
+        self.now().with_timezone(&vietnam()).date_naive()
     }
 }
 

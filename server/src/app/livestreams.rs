@@ -244,7 +244,7 @@ async fn checked(
 
 /// "đã qua" with the time as the seller typed it (Vietnam time), and what to do instead.
 fn past_start_message(start: DateTime<Utc>) -> String {
-    let vietnam = chrono::FixedOffset::east_opt(7 * 3600).expect("UTC+7 is a valid offset");
+    let vietnam = crate::clock::vietnam();
     format!(
         "thời điểm bắt đầu {} đã qua; hãy chọn giờ sắp tới (nếu buổi live đã diễn ra, nhập cả giờ kết thúc)",
         start.with_timezone(&vietnam).format("%H:%M %d/%m/%Y")

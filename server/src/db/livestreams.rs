@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use sqlx::{PgExecutor, PgPool};
 use uuid::Uuid;
 
-use chrono::{FixedOffset, NaiveDate};
+use chrono::NaiveDate;
 use frontend::api::{LivestreamDto, ProducerRef};
 
 use crate::domain::listing::{MAX_PER_PAGE, ProductFilter};
@@ -228,7 +228,7 @@ pub async fn cards(
     today: NaiveDate,
     media_base: &str,
 ) -> sqlx::Result<Vec<LivestreamDto>> {
-    let vietnam = FixedOffset::east_opt(7 * 3600).expect("valid offset");
+    let vietnam = crate::clock::vietnam();
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
         let products = if row.product_ids.is_empty() {

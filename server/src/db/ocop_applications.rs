@@ -383,7 +383,7 @@ fn to_dto(r: ListRow, documents: Vec<ApplicationDocumentDto>, today: NaiveDate) 
         _ => None,
     };
     let total = score.map(|s| s.a + s.b + s.c);
-    let vietnam = chrono::FixedOffset::east_opt(7 * 3600).expect("valid offset");
+    let vietnam = crate::clock::vietnam();
     ApplicationDto {
         id: r.id.to_string(),
         status: r.status,
