@@ -22,9 +22,11 @@ use tower_http::services::ServeDir;
 
 mod buying;
 mod buying_pages;
+mod curation_forms;
 mod forms;
 mod workspace;
 
+use crate::app::{self, AppError};
 use crate::db;
 use crate::db::livestreams::LivestreamFilter;
 use crate::db::product_page::ProductKey;
@@ -45,6 +47,18 @@ impl PgBackend {
 pub(crate) fn internal(error: impl std::fmt::Display) -> BackendError {
     tracing::error!(%error, "backend query failed");
     BackendError::Internal
+}
+
+/// A command's refusal in the UI's terms: pages show the sign-in, forbidden or not-found page,
+/// or the reasons beside the fields.
+pub(crate) fn refused(error: AppError) -> BackendError {
+    match error {
+        AppError::Validation(fields) => BackendError::Invalid(fields),
+        AppError::Unauthorized => BackendError::Unauthorized,
+        AppError::Forbidden(_) => BackendError::Forbidden,
+        AppError::NotFound => BackendError::NotFound,
+        other => internal(other),
+    }
 }
 
 #[async_trait::async_trait]
@@ -208,24 +222,19 @@ impl Backend for PgBackend {
     }
 
     async fn verify(&self, code: String) -> Result<VerifyResult, BackendError> {
-        let s = &self.state;
-        let Ok(code) = crate::domain::curation::VerifyCode::parse(&code) else {
-            return Err(BackendError::NotFound);
-        };
-        db::certificates::verify(&s.db, code.as_str(), s.today(), s.base_url())
+        app::curation::verify(&self.state, &code)
             .await
-            .map_err(internal)?
-            .ok_or(BackendError::NotFound)
+            .map_err(refused)
     }
 
     async fn curator_dashboard(
         &self,
         request: http::request::Parts,
     ) -> Result<CuratorDashboard, BackendError> {
-        self.require_curator(&request).await?;
-        crate::http::curation::dashboard_data(&self.state)
+        let requester = workspace::requester(&self.state, &request).await?;
+        app::curation::dashboard(&self.state, requester.user.as_ref())
             .await
-            .map_err(internal)
+            .map_err(refused)
     }
 
     async fn review_queue(
@@ -233,45 +242,28 @@ impl Backend for PgBackend {
         request: http::request::Parts,
         query: ReviewQueueQuery,
     ) -> Result<ReviewQueuePage, BackendError> {
-        use crate::domain::curation::ApplicationStatus;
-        use crate::http::error::ApiError;
-
-        self.require_curator(&request).await?;
-        let s = &self.state;
-        let (filter, page, per_page) = crate::http::curation::parse_filter(
-            query,
-            &[ApplicationStatus::Submitted, ApplicationStatus::UnderReview],
-        )
-        .map_err(|error| match error {
-            ApiError::Validation(fields) => BackendError::Invalid(fields),
-            other => internal(other),
-        })?;
-        let (items, total) = db::ocop_applications::list(&s.db, &filter, s.today())
+        let requester = workspace::requester(&self.state, &request).await?;
+        let queue = app::curation::review_queue(&self.state, requester.user.as_ref(), query)
+            .await
+            .map_err(refused)?;
+        let labels = db::catalog::facet_labels(&self.state.db)
             .await
             .map_err(internal)?;
-        let labels = db::catalog::facet_labels(&s.db).await.map_err(internal)?;
         // A refused decision's form comes back once, beside its application.
-        let decision = workspace::session(&request)?
-            .remove::<frontend::api::DecisionFlash>(crate::http::curation::DECISION_FLASH_KEY)
+        let decision = requester
+            .session
+            .remove::<frontend::api::DecisionFlash>(curation_forms::DECISION_FLASH_KEY)
             .await
             .ok()
             .flatten();
         Ok(ReviewQueuePage {
-            items,
-            total,
-            page,
-            per_page,
+            items: queue.items,
+            total: queue.total,
+            page: queue.page,
+            per_page: queue.per_page,
             labels,
             decision,
         })
-    }
-}
-
-impl PgBackend {
-    /// Curator pages follow the JSON API's access rule, read from the same session cookie.
-    async fn require_curator(&self, request: &Request) -> Result<(), BackendError> {
-        let requester = workspace::requester(&self.state, request).await?;
-        workspace::allowed(&requester, crate::auth::Rule::Curator).map(|_| ())
     }
 }
 
@@ -306,6 +298,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/ngon-ngu", get(switch_language))
         // Form posts share their pages' paths; the pages answer GET, these answer POST.
         .merge(forms::router())
+        .merge(curation_forms::router())
         .merge(buying::router())
         .leptos_routes_with_context(
             state,

@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod cart;
 pub mod checkout;
+pub mod curation;
 pub mod livestreams;
 pub mod orders;
 pub mod products;
@@ -42,6 +43,9 @@ pub enum AppError {
     /// A photo refused by its bytes or size.
     #[error(transparent)]
     Upload(crate::media::UploadError),
+    /// A dossier document refused by its bytes or size.
+    #[error(transparent)]
+    Document(crate::media::documents::DocumentError),
     #[error("internal error")]
     Internal(#[from] anyhow::Error),
 }

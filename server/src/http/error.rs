@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use crate::media::UploadError;
+use crate::media::documents::DocumentError;
 
 /// Every error a handler can return. 5xx variants keep their cause for the log, never for the client.
 #[derive(Debug, thiserror::Error)]
@@ -193,6 +194,7 @@ impl From<crate::app::AppError> for ApiError {
             AppError::Conflict { code, message } => ApiError::Conflict { code, message },
             AppError::OutOfStock(items) => ApiError::OutOfStock(items),
             AppError::Upload(error) => error.into(),
+            AppError::Document(error) => error.into(),
             AppError::TooManyRequests { retry_after_secs } => {
                 ApiError::TooManyRequests { retry_after_secs }
             }
@@ -218,6 +220,18 @@ impl From<UploadError> for ApiError {
             UploadError::Corrupt(_) => field("Không đọc được ảnh: tệp bị hỏng hoặc không đầy đủ"),
             other @ (UploadError::Encode(_) | UploadError::Interrupted(_)) => {
                 ApiError::Internal(other.into())
+            }
+        }
+    }
+}
+
+/// Dossier document refusals: too large 413, not a PDF, JPEG or PNG 415.
+impl From<DocumentError> for ApiError {
+    fn from(error: DocumentError) -> ApiError {
+        match error {
+            DocumentError::TooLarge => ApiError::PayloadTooLarge,
+            DocumentError::NotADocument => {
+                ApiError::UnsupportedMediaType("Chỉ nhận tệp PDF, JPEG hoặc PNG".into())
             }
         }
     }
@@ -260,5 +274,17 @@ mod tests {
         for (error, status) in cases {
             assert_eq!(ApiError::from(error).status(), status);
         }
+    }
+
+    #[test]
+    fn document_errors_map_to_the_documented_statuses() {
+        assert_eq!(
+            ApiError::from(DocumentError::TooLarge).status(),
+            StatusCode::PAYLOAD_TOO_LARGE
+        );
+        assert_eq!(
+            ApiError::from(DocumentError::NotADocument).status(),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE
+        );
     }
 }

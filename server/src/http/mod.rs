@@ -43,5 +43,4 @@ pub fn ops_router() -> Router<AppState> {
         .route("/sitemap.xml", get(seo::sitemap))
         .route("/robots.txt", get(seo::robots))
         .merge(curation::qr_router())
-        .merge(curation::form_router())
 }

@@ -19,7 +19,6 @@ use crate::app;
 use crate::app::products::ProductInput;
 use crate::app::workspace::ProducerInput;
 use crate::auth::Requester;
-use crate::db;
 use crate::media::MAX_UPLOAD_BYTES;
 use crate::state::AppState;
 
@@ -55,13 +54,6 @@ fn text(value: &Option<Value>) -> Option<String> {
         Some(Value::Number(n)) => Some(n.to_string()),
         _ => None,
     }
-}
-
-/// The producer with this slug, or 404.
-pub(crate) async fn producer_id(state: &AppState, slug: &str) -> Result<Uuid, ApiError> {
-    db::catalog::producer_id_by_slug(&state.db, slug)
-        .await?
-        .ok_or(ApiError::NotFound)
 }
 
 /// A producer's profile. Creating needs `name` and `kind`; a PATCH sends only what changes.

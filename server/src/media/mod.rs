@@ -1,6 +1,8 @@
-//! Media (product photos, later OCOP documents): a [`MediaStore`] port with local-disk and S3
-//! backends, the one key builder and upload processing (`http::media` serves `/media/{*key}`).
+//! Media (product photos, OCOP dossier documents): a [`MediaStore`] port with local-disk and S3
+//! backends, the one key builder, photo upload processing and document checks (`http::media`
+//! serves `/media/{*key}`).
 
+pub mod documents;
 mod key;
 mod local;
 mod s3;

@@ -9,7 +9,7 @@ use tower_sessions::Session;
 use uuid::Uuid;
 
 use super::workspace::{FLASH_KEY, requester};
-use super::{PgBackend, internal};
+use super::{PgBackend, internal, refused};
 use crate::app::cart::CartOwner;
 use crate::app::{self, AppError};
 use crate::auth::{MemberRole, Requester};
@@ -34,17 +34,6 @@ async fn take_flash(session: &Session) -> FormState {
         .ok()
         .flatten()
         .unwrap_or_default()
-}
-
-/// A command's refusal in the UI's terms.
-fn refused(error: AppError) -> BackendError {
-    match error {
-        AppError::Validation(fields) => BackendError::Invalid(fields),
-        AppError::Unauthorized => BackendError::Unauthorized,
-        AppError::Forbidden(_) => BackendError::Forbidden,
-        AppError::NotFound => BackendError::NotFound,
-        other => internal(other),
-    }
 }
 
 /// Why "Thêm vào giỏ" added nothing, in a few words to show beside the button (the product is

@@ -1,36 +1,33 @@
-//! Plain HTML form posts from the UI (sign-in and the producer workspace). Producer and product
-//! forms call the same `app` commands as the JSON API (same access rule, checks, transaction and
-//! audit entry); the OCOP forms still go through their API handlers until
-//! those workflows move into `app/`. Every post is answered with a 303 redirect: to the next page
-//! when it worked, or back to the form with the typed values and the Vietnamese errors left in
-//! the session for the form to show once.
+//! Plain HTML form posts from the UI (sign-in and the producer workspace). Every form calls the
+//! same `app` command as the JSON API (same access rule, checks, transaction and audit entry):
+//! accounts, producers, products, livestreams and OCOP applications alike. Every post is
+//! answered with a 303 redirect: to the next page when it worked, or back to the form with the
+//! typed values and the Vietnamese errors left in the session for the form to show once.
 
 use axum::Router;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
-use frontend::api::FormState;
+use frontend::api::{FormState, SelfScoreDto};
 use frontend::format::quantity_vi;
-use serde_json::{Map, Value};
 use tower_sessions::Session;
 use uuid::Uuid;
 
+use super::curation_forms::read_document_form;
 use super::workspace::FLASH_KEY;
 use crate::app;
 use crate::app::AppError;
+use crate::app::curation::ApplicationInput;
 use crate::app::livestreams::LivestreamInput;
 use crate::app::products::ProductInput;
 use crate::app::workspace::ProducerInput;
 use crate::auth::Requester;
 use crate::http::auth::ClientIp;
-use crate::http::curation::{
-    ApplicationBody, MAX_DOCUMENT_BYTES, create_application, upload_document,
-};
 use crate::http::error::ApiError;
-use crate::http::extract::{AppJson, AppPath};
 use crate::http::workspace::read_image_form;
 use crate::media::MAX_UPLOAD_BYTES;
+use crate::media::documents::MAX_DOCUMENT_BYTES;
 use crate::state::AppState;
 
 /// `name=value` pairs as posted, in order (checkbox groups repeat a name).
@@ -539,8 +536,8 @@ async fn cancel_livestream_form(
 
 /// The self-assessment inputs are named `self_score.a|b|c`, as the API keys their errors; left
 /// all empty they mean "not scored yet".
-fn self_score(fields: &[(String, String)]) -> Result<Option<Value>, ApiError> {
-    let mut parts = Map::new();
+fn self_score(fields: &[(String, String)]) -> Result<Option<SelfScoreDto>, ApiError> {
+    let mut parts = Vec::new();
     let mut errors = std::collections::BTreeMap::new();
     for part in ["a", "b", "c"] {
         let key = format!("self_score.{part}");
@@ -550,9 +547,7 @@ fn self_score(fields: &[(String, String)]) -> Result<Option<Value>, ApiError> {
             .map(|(_, v)| v.trim())
             .unwrap_or_default();
         match raw.parse::<i64>() {
-            Ok(points) => {
-                parts.insert(part.to_owned(), Value::from(points));
-            }
+            Ok(points) => parts.push(points),
             Err(_) if raw.is_empty() => {}
             Err(_) => {
                 errors.insert(key, "phải là số điểm nguyên".to_owned());
@@ -562,9 +557,9 @@ fn self_score(fields: &[(String, String)]) -> Result<Option<Value>, ApiError> {
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
-    match parts.len() {
-        0 => Ok(None),
-        3 => Ok(Some(Value::Object(parts))),
+    match parts[..] {
+        [] => Ok(None),
+        [a, b, c] => Ok(Some(SelfScoreDto { a, b, c })),
         _ => Err(ApiError::Validation(
             [(
                 "self_score.a".to_owned(),
@@ -577,12 +572,11 @@ fn self_score(fields: &[(String, String)]) -> Result<Option<Value>, ApiError> {
 
 /// A member applies for the product's OCOP rating from its workspace page.
 async fn apply_for_ocop_form(
-    state: State<AppState>,
+    State(state): State<AppState>,
     requester: Requester,
     Path((slug, id)): Path<(String, Uuid)>,
     fields: Fields,
 ) -> Response {
-    let session = requester.session.clone();
     let back = format!("/quan-ly/{slug}/san-pham/{id}");
     let result = async {
         let value = |key: &str| {
@@ -592,42 +586,47 @@ async fn apply_for_ocop_form(
                 .map(|(_, v)| v.clone())
                 .unwrap_or_default()
         };
-        let body: ApplicationBody = serde_json::from_value(serde_json::json!({
-            "rule_set": value("rule_set"),
-            "notes": value("notes"),
-            "self_score": self_score(&fields)?,
-        }))
-        .map_err(|e| ApiError::BadRequest(e.to_string()))?;
-        create_application(state, requester, AppPath(id), AppJson(body)).await?;
+        let input = ApplicationInput {
+            rule_set: value("rule_set"),
+            self_score: self_score(&fields)?,
+            notes: Some(value("notes")),
+            draft: false,
+        };
+        app::curation::create_application(&state, requester.user.as_ref(), id, input).await?;
         Ok(go(back.clone(), Some("Đã gửi hồ sơ đánh giá OCOP.")))
     }
     .await;
-    finish(&session, result, &back, &fields).await
+    finish(&requester.session, result, &back, &fields).await
 }
 
 /// A member attaches a dossier document (PDF, JPEG or PNG, at most 10 MB) to the product's open
-/// application: the API's handler, its checks and audit entry. Its refusals are worded for a
+/// application: the API's command, its checks and audit entry. Its refusals are worded for a
 /// document (not a photo) and shown beside the document box.
 async fn upload_document_form(
-    state: State<AppState>,
+    State(state): State<AppState>,
     requester: Requester,
     Path((slug, id, application)): Path<(String, Uuid, Uuid)>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    let session = requester.session.clone();
     let back = format!("/quan-ly/{slug}/san-pham/{id}");
+    let user = requester.user.as_ref();
     let beside = |message: String| ApiError::Validation([("document".to_owned(), message)].into());
-    let result = upload_document(state, requester, AppPath(application), multipart)
-        .await
-        .map(|_| go(back.clone(), Some("Đã đính kèm tài liệu.")))
-        .map_err(|error| match error {
-            ApiError::PayloadTooLarge => beside("tệp lớn hơn 10 MB".into()),
-            ApiError::UnsupportedMediaType(_) => beside("chỉ nhận tệp PDF, JPEG hoặc PNG".into()),
-            ApiError::Validation(_) => beside("hãy chọn một tệp".into()),
-            ApiError::Conflict { message, .. } => beside(message),
-            other => other,
-        });
-    finish(&session, result, &back, &[]).await
+    let result = async {
+        // Who may attach is known before a byte of the body is read.
+        app::curation::may_change_application(&state, user, application).await?;
+        let file = read_document_form(multipart).await?;
+        app::curation::add_document(&state, user, application, file).await?;
+        Ok(go(back.clone(), Some("Đã đính kèm tài liệu.")))
+    }
+    .await
+    .map_err(|error| match error {
+        ApiError::PayloadTooLarge => beside("tệp lớn hơn 10 MB".into()),
+        ApiError::UnsupportedMediaType(_) => beside("chỉ nhận tệp PDF, JPEG hoặc PNG".into()),
+        ApiError::Validation(_) => beside("hãy chọn một tệp".into()),
+        ApiError::Conflict { message, .. } => beside(message),
+        other => other,
+    });
+    finish(&requester.session, result, &back, &[]).await
 }
 
 /// "Chè tôm nõn: còn 3 (bạn đặt 5)" for each item that ran out, as the cart and checkout say it.
