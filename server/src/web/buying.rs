@@ -17,7 +17,6 @@ use rust_decimal::Decimal;
 use tower_sessions::Session;
 use uuid::Uuid;
 
-use super::buying_pages::PLACED_KEY;
 use super::forms;
 use crate::app::cart::CartOwner;
 use crate::app::{self, AppError, AppResult};
@@ -27,6 +26,9 @@ use crate::state::AppState;
 
 /// `name=value` pairs as posted, in order (item lists repeat a name).
 type Fields = axum::Form<Vec<(String, String)>>;
+
+/// The session key of the last checkout's orders (codes and secret links), for its confirmation.
+pub const PLACED_KEY: &str = "placed_orders";
 
 /// The commune select's choice for addresses outside Thái Nguyên: the address is then free text.
 pub const OTHER_PROVINCE: &str = "khac";

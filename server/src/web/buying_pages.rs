@@ -8,6 +8,7 @@ use frontend::api::{
 use tower_sessions::Session;
 use uuid::Uuid;
 
+use super::buying::PLACED_KEY;
 use super::workspace::{FLASH_KEY, requester};
 use super::{PgBackend, internal, refused};
 use crate::app::cart::CartOwner;
@@ -16,9 +17,6 @@ use crate::auth::{MemberRole, Requester};
 use crate::db;
 use crate::domain::order::OrderStatus;
 use crate::state::AppState;
-
-/// The session key of the last checkout's orders (codes and secret links), for its confirmation.
-pub const PLACED_KEY: &str = "placed_orders";
 
 fn session(req: &Request) -> Result<Session, BackendError> {
     req.extensions

@@ -9,16 +9,14 @@ use axum::extract::multipart::MultipartRejection;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
-use frontend::api::{FormState, SelfScoreDto};
+use frontend::api::FormState;
 use frontend::format::quantity_vi;
 use tower_sessions::Session;
 use uuid::Uuid;
 
-use super::curation_forms::read_document_form;
 use super::workspace::FLASH_KEY;
 use crate::app;
 use crate::app::AppError;
-use crate::app::curation::ApplicationInput;
 use crate::app::livestreams::LivestreamInput;
 use crate::app::products::ProductInput;
 use crate::app::workspace::ProducerInput;
@@ -27,11 +25,10 @@ use crate::http::auth::ClientIp;
 use crate::http::error::ApiError;
 use crate::http::workspace::read_image_form;
 use crate::media::MAX_UPLOAD_BYTES;
-use crate::media::documents::MAX_DOCUMENT_BYTES;
 use crate::state::AppState;
 
 /// `name=value` pairs as posted, in order (checkbox groups repeat a name).
-type Fields = axum::Form<Vec<(String, String)>>;
+pub(super) type Fields = axum::Form<Vec<(String, String)>>;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -70,14 +67,6 @@ pub fn router() -> Router<AppState> {
         .route(
             "/quan-ly/{slug}/livestream/{id}/huy",
             post(cancel_livestream_form),
-        )
-        .route(
-            "/quan-ly/{slug}/san-pham/{id}/ocop",
-            post(apply_for_ocop_form),
-        )
-        .route(
-            "/quan-ly/{slug}/san-pham/{id}/ocop/{application}/tai-lieu",
-            post(upload_document_form).layer(DefaultBodyLimit::max(MAX_DOCUMENT_BYTES + 64 * 1024)),
         )
 }
 
@@ -531,101 +520,6 @@ async fn cancel_livestream_form(
         .await
         .map(|_| go(back.clone(), Some("Đã huỷ livestream.")))
         .map_err(ApiError::from);
-    finish(&requester.session, result, &back, &[]).await
-}
-
-/// The self-assessment inputs are named `self_score.a|b|c`, as the API keys their errors; left
-/// all empty they mean "not scored yet".
-fn self_score(fields: &[(String, String)]) -> Result<Option<SelfScoreDto>, ApiError> {
-    let mut parts = Vec::new();
-    let mut errors = std::collections::BTreeMap::new();
-    for part in ["a", "b", "c"] {
-        let key = format!("self_score.{part}");
-        let raw = fields
-            .iter()
-            .find(|(name, _)| *name == key)
-            .map(|(_, v)| v.trim())
-            .unwrap_or_default();
-        match raw.parse::<i64>() {
-            Ok(points) => parts.push(points),
-            Err(_) if raw.is_empty() => {}
-            Err(_) => {
-                errors.insert(key, "phải là số điểm nguyên".to_owned());
-            }
-        }
-    }
-    if !errors.is_empty() {
-        return Err(ApiError::Validation(errors));
-    }
-    match parts[..] {
-        [] => Ok(None),
-        [a, b, c] => Ok(Some(SelfScoreDto { a, b, c })),
-        _ => Err(ApiError::Validation(
-            [(
-                "self_score.a".to_owned(),
-                "hãy chấm đủ ba phần A, B, C (hoặc để trống cả ba)".to_owned(),
-            )]
-            .into(),
-        )),
-    }
-}
-
-/// A member applies for the product's OCOP rating from its workspace page.
-async fn apply_for_ocop_form(
-    State(state): State<AppState>,
-    requester: Requester,
-    Path((slug, id)): Path<(String, Uuid)>,
-    fields: Fields,
-) -> Response {
-    let back = format!("/quan-ly/{slug}/san-pham/{id}");
-    let result = async {
-        let value = |key: &str| {
-            fields
-                .iter()
-                .find(|(name, _)| name == key)
-                .map(|(_, v)| v.clone())
-                .unwrap_or_default()
-        };
-        let input = ApplicationInput {
-            rule_set: value("rule_set"),
-            self_score: self_score(&fields)?,
-            notes: Some(value("notes")),
-            draft: false,
-        };
-        app::curation::create_application(&state, requester.user.as_ref(), id, input).await?;
-        Ok(go(back.clone(), Some("Đã gửi hồ sơ đánh giá OCOP.")))
-    }
-    .await;
-    finish(&requester.session, result, &back, &fields).await
-}
-
-/// A member attaches a dossier document (PDF, JPEG or PNG, at most 10 MB) to the product's open
-/// application: the API's command, its checks and audit entry. Its refusals are worded for a
-/// document (not a photo) and shown beside the document box.
-async fn upload_document_form(
-    State(state): State<AppState>,
-    requester: Requester,
-    Path((slug, id, application)): Path<(String, Uuid, Uuid)>,
-    multipart: Result<Multipart, MultipartRejection>,
-) -> Response {
-    let back = format!("/quan-ly/{slug}/san-pham/{id}");
-    let user = requester.user.as_ref();
-    let beside = |message: String| ApiError::Validation([("document".to_owned(), message)].into());
-    let result = async {
-        // Who may attach is known before a byte of the body is read.
-        app::curation::may_change_application(&state, user, application).await?;
-        let file = read_document_form(multipart).await?;
-        app::curation::add_document(&state, user, application, file).await?;
-        Ok(go(back.clone(), Some("Đã đính kèm tài liệu.")))
-    }
-    .await
-    .map_err(|error| match error {
-        ApiError::PayloadTooLarge => beside("tệp lớn hơn 10 MB".into()),
-        ApiError::UnsupportedMediaType(_) => beside("chỉ nhận tệp PDF, JPEG hoặc PNG".into()),
-        ApiError::Validation(_) => beside("hãy chọn một tệp".into()),
-        ApiError::Conflict { message, .. } => beside(message),
-        other => other,
-    });
     finish(&requester.session, result, &back, &[]).await
 }
 
