@@ -15,6 +15,7 @@ use crate::db;
 use crate::db::audit::AuditEntry;
 use crate::domain::FieldErrors;
 use crate::domain::account::{Email, Password, Role, Rule, User, parse_display_name};
+use crate::domain::audit::AuditAction;
 use crate::state::AppState;
 
 /// Failed logins counted over this window.
@@ -138,8 +139,7 @@ pub async fn grant_role(
         &mut *tx,
         AuditEntry {
             actor: Some(admin.id),
-            action: "user.grant_role",
-            entity: "user",
+            action: AuditAction::UserGrantRole,
             entity_id: user_id.to_string(),
             reason: None,
             before: None,

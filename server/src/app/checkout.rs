@@ -16,6 +16,7 @@ use crate::db::audit::AuditEntry;
 use crate::db::orders::{LockedProduct, NewOrder, OrderLine};
 use crate::domain::FieldErrors;
 use crate::domain::account::{Email, User};
+use crate::domain::audit::AuditAction;
 use crate::domain::catalog::Quantity;
 use crate::domain::order::{DeliveryMethod, PaymentMethod, Phone, order_code};
 use crate::state::AppState;
@@ -361,8 +362,7 @@ pub async fn place(
             &mut *tx,
             AuditEntry {
                 actor: buyer.map(|u| u.id),
-                action: "order.place",
-                entity: "order",
+                action: AuditAction::OrderPlace,
                 entity_id: order_id.to_string(),
                 reason: None,
                 before: None,

@@ -12,6 +12,7 @@ use crate::db::audit::AuditEntry;
 use crate::db::livestreams::{LivestreamFilter, NewLivestream};
 use crate::domain::FieldErrors;
 use crate::domain::account::{Rule, User};
+use crate::domain::audit::AuditAction;
 use crate::domain::livestream::{Platform, check_url};
 use crate::state::AppState;
 
@@ -42,8 +43,7 @@ pub async fn create(
         &mut *tx,
         AuditEntry {
             actor: Some(user.id),
-            action: "livestream.create",
-            entity: "livestream",
+            action: AuditAction::LivestreamCreate,
             entity_id: id.to_string(),
             reason: None,
             before: None,
@@ -82,8 +82,7 @@ pub async fn update(
         &mut *tx,
         AuditEntry {
             actor: Some(user_id),
-            action: "livestream.update",
-            entity: "livestream",
+            action: AuditAction::LivestreamUpdate,
             entity_id: id.to_string(),
             reason: None,
             before: Some(before),
@@ -109,8 +108,7 @@ pub async fn cancel(state: &AppState, user: Option<&User>, id: Uuid) -> AppResul
         &mut *tx,
         AuditEntry {
             actor: Some(user_id),
-            action: "livestream.cancel",
-            entity: "livestream",
+            action: AuditAction::LivestreamCancel,
             entity_id: id.to_string(),
             reason: None,
             before: Some(before),

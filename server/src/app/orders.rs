@@ -10,6 +10,7 @@ use crate::db;
 use crate::db::audit::AuditEntry;
 use crate::db::orders::OrderHead;
 use crate::domain::account::User;
+use crate::domain::audit::AuditAction;
 use crate::domain::order::{OrderActor, OrderStatus};
 use crate::state::AppState;
 
@@ -181,8 +182,7 @@ pub async fn change_status(
         &mut *tx,
         AuditEntry {
             actor: actor_id,
-            action: "order.status",
-            entity: "order",
+            action: AuditAction::OrderStatus,
             entity_id: head.id.to_string(),
             reason: reason.as_deref(),
             before: Some(json!({ "status": from.as_str() })),
@@ -228,8 +228,7 @@ pub async fn mark_paid(state: &AppState, viewer: Option<&User>, code: &str) -> A
         &mut *tx,
         AuditEntry {
             actor: Some(user.id),
-            action: "order.paid",
-            entity: "order",
+            action: AuditAction::OrderPaid,
             entity_id: head.id.to_string(),
             reason: None,
             before: Some(json!({ "payment_status": "unpaid" })),

@@ -16,6 +16,7 @@ use crate::db::product_page::ProductKey;
 use crate::db::products::{NewImage, NewProduct};
 use crate::domain::FieldErrors;
 use crate::domain::account::{Rule, User};
+use crate::domain::audit::AuditAction;
 use crate::domain::catalog::{DisplayName, PriceVnd, ProductStatus, Quantity};
 use crate::domain::slug::Slug;
 use crate::media::{self, ObjectKey};
@@ -229,8 +230,7 @@ pub async fn create_product(
         &mut *tx,
         AuditEntry {
             actor: Some(user.id),
-            action: "product.create",
-            entity: "product",
+            action: AuditAction::ProductCreate,
             entity_id: id.to_string(),
             reason: None,
             before: None,
@@ -264,8 +264,7 @@ pub async fn update_product(
         &mut *tx,
         AuditEntry {
             actor: Some(user.id),
-            action: "product.update",
-            entity: "product",
+            action: AuditAction::ProductUpdate,
             entity_id: id.to_string(),
             reason: None,
             before,
@@ -289,8 +288,7 @@ pub async fn archive_product(state: &AppState, user: Option<&User>, id: Uuid) ->
         &mut *tx,
         AuditEntry {
             actor: Some(user.id),
-            action: "product.archive",
-            entity: "product",
+            action: AuditAction::ProductArchive,
             entity_id: id.to_string(),
             reason: None,
             before,
@@ -363,8 +361,7 @@ pub async fn add_image(
             &mut *tx,
             AuditEntry {
                 actor: Some(user.id),
-                action: "product.add_image",
-                entity: "product",
+                action: AuditAction::ProductAddImage,
                 entity_id: id.to_string(),
                 reason: None,
                 before: None,
@@ -414,8 +411,7 @@ pub async fn reorder_images(
         &mut *tx,
         AuditEntry {
             actor: Some(user.id),
-            action: "product.reorder_images",
-            entity: "product",
+            action: AuditAction::ProductReorderImages,
             entity_id: id.to_string(),
             reason: None,
             before: None,
@@ -460,8 +456,7 @@ pub async fn delete_image(
         &mut *tx,
         AuditEntry {
             actor: Some(user.id),
-            action: "product.delete_image",
-            entity: "product",
+            action: AuditAction::ProductDeleteImage,
             entity_id: id.to_string(),
             reason: None,
             before: Some(json!({ "image_id": image_id, "object_key": object_key })),

@@ -11,6 +11,7 @@ use crate::db;
 use crate::db::audit::AuditEntry;
 use crate::domain::FieldErrors;
 use crate::domain::account::{MemberRole, User};
+use crate::domain::audit::AuditAction;
 use crate::domain::catalog::PriceVnd;
 use crate::domain::order::{BankAccount, SalesTerms};
 use crate::state::AppState;
@@ -188,8 +189,7 @@ pub async fn update(
         &mut *tx,
         AuditEntry {
             actor: Some(user.id),
-            action: "producer.sales_settings",
-            entity: "producer",
+            action: AuditAction::ProducerSalesSettings,
             entity_id: producer.to_string(),
             reason: None,
             before: before.get(&producer).map(|t| snapshot(Some(t))),

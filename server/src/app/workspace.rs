@@ -12,6 +12,7 @@ use crate::db::audit::AuditEntry;
 use crate::db::producers::{NewProducer, ProducerContact};
 use crate::domain::FieldErrors;
 use crate::domain::account::{Email, MemberRole, Rule, User};
+use crate::domain::audit::AuditAction;
 use crate::domain::catalog::{DisplayName, ProducerKind};
 use crate::domain::slug::Slug;
 use crate::state::AppState;
@@ -169,8 +170,7 @@ pub async fn create_producer(
         &mut *tx,
         AuditEntry {
             actor: Some(user.id),
-            action: "producer.create",
-            entity: "producer",
+            action: AuditAction::ProducerCreate,
             entity_id: id.to_string(),
             reason: None,
             before: None,
@@ -203,8 +203,7 @@ pub async fn update_producer(
         &mut *tx,
         AuditEntry {
             actor: Some(user.id),
-            action: "producer.update",
-            entity: "producer",
+            action: AuditAction::ProducerUpdate,
             entity_id: id.to_string(),
             reason: None,
             before: Some(before),
@@ -253,8 +252,7 @@ pub async fn add_member(
         &mut *tx,
         AuditEntry {
             actor: Some(owner.id),
-            action: "producer.add_member",
-            entity: "producer",
+            action: AuditAction::ProducerAddMember,
             entity_id: id.to_string(),
             reason: None,
             before: None,

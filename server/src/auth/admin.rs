@@ -6,6 +6,7 @@ use uuid::Uuid;
 use crate::auth::{Role, password};
 use crate::db;
 use crate::domain::account::{Email, Password, parse_display_name};
+use crate::domain::audit::AuditAction;
 
 /// Makes `email` an admin, creating the account first when it does not exist (then `password`
 /// is required). Returns the user's id; running it again changes nothing.
@@ -39,8 +40,7 @@ pub async fn create_admin(
         &mut *tx,
         db::audit::AuditEntry {
             actor: None,
-            action: "user.grant_role",
-            entity: "user",
+            action: AuditAction::UserGrantRole,
             entity_id: id.to_string(),
             reason: Some("server create-admin"),
             before: None,

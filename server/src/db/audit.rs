@@ -4,11 +4,13 @@ use serde_json::Value;
 use sqlx::PgExecutor;
 use uuid::Uuid;
 
+use crate::domain::audit::AuditAction;
+
 /// One audited change: who did what to which record, with the changed fields before and after.
 pub struct AuditEntry<'a> {
     pub actor: Option<Uuid>,
-    pub action: &'a str,
-    pub entity: &'a str,
+    /// What changed; its record kind (`entity`) follows from it.
+    pub action: AuditAction,
     pub entity_id: String,
     pub reason: Option<&'a str>,
     pub before: Option<Value>,
@@ -22,8 +24,8 @@ pub async fn record(db: impl PgExecutor<'_>, entry: AuditEntry<'_>) -> sqlx::Res
         "insert into audit_log (actor_id, action, entity, entity_id, reason, before, after)
          values ($1, $2, $3, $4, $5, $6, $7)",
         entry.actor,
-        entry.action,
-        entry.entity,
+        entry.action.as_str(),
+        entry.action.entity(),
         entry.entity_id,
         entry.reason,
         before,

@@ -1,6 +1,7 @@
 //! Domain types that parse at the edge: once a value is one of these, it is valid. No axum, no sqlx.
 
 pub mod account;
+pub mod audit;
 pub mod catalog;
 pub mod curation;
 pub mod listing;

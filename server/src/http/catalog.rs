@@ -17,6 +17,7 @@ use crate::db::catalog::GiKey;
 use crate::db::gis::NewGi;
 use crate::db::product_page::ProductKey;
 use crate::domain::FieldErrors;
+use crate::domain::audit::AuditAction;
 use crate::domain::listing::ProductFilter;
 use crate::domain::slug::Slug;
 use crate::state::AppState;
@@ -256,8 +257,7 @@ pub(crate) async fn create_gi(
     let id = db::gis::upsert_by_slug(&mut tx, &gi).await?;
     db::audit::record(&mut *tx, AuditEntry {
         actor: Some(curator.id),
-        action: "gi.create",
-        entity: "geographical_indication",
+        action: AuditAction::GiCreate,
         entity_id: id.to_string(),
         reason: None,
         before: None,

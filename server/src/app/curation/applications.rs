@@ -13,6 +13,7 @@ use crate::db::audit::AuditEntry;
 use crate::db::ocop_applications::{ApplicationFilter, NewApplication, Transition};
 use crate::domain::FieldErrors;
 use crate::domain::account::{Rule, User};
+use crate::domain::audit::AuditAction;
 use crate::domain::curation::{ApplicationStatus, RuleSet, SelfScore};
 use crate::domain::listing::{DEFAULT_PER_PAGE, MAX_PER_PAGE};
 use crate::state::AppState;
@@ -98,8 +99,7 @@ pub async fn create_application(
         &mut *tx,
         AuditEntry {
             actor: Some(user.id),
-            action: "ocop_application.create",
-            entity: "ocop_application",
+            action: AuditAction::OcopApplicationCreate,
             entity_id: id.to_string(),
             reason: None,
             before: None,
@@ -293,14 +293,13 @@ async fn move_application(
         AuditEntry {
             actor: Some(user.id),
             action: match to {
-                ApplicationStatus::Submitted => "ocop_application.submit",
-                ApplicationStatus::UnderReview => "ocop_application.review",
-                ApplicationStatus::Withdrawn => "ocop_application.withdraw",
-                ApplicationStatus::Approved => "ocop_application.approve",
-                ApplicationStatus::Rejected => "ocop_application.reject",
-                ApplicationStatus::Draft => "ocop_application.draft",
+                ApplicationStatus::Submitted => AuditAction::OcopApplicationSubmit,
+                ApplicationStatus::UnderReview => AuditAction::OcopApplicationReview,
+                ApplicationStatus::Withdrawn => AuditAction::OcopApplicationWithdraw,
+                ApplicationStatus::Approved => AuditAction::OcopApplicationApprove,
+                ApplicationStatus::Rejected => AuditAction::OcopApplicationReject,
+                ApplicationStatus::Draft => AuditAction::OcopApplicationDraft,
             },
-            entity: "ocop_application",
             entity_id: id.to_string(),
             reason,
             before: Some(json!({ "status": head.status.as_str() })),

@@ -11,6 +11,7 @@ use crate::db;
 use crate::db::audit::AuditEntry;
 use crate::db::ocop_applications::ApplicationFilter;
 use crate::domain::account::{Rule, User};
+use crate::domain::audit::AuditAction;
 use crate::domain::curation::{ApplicationStatus, VerifyCode};
 use crate::domain::listing::MAX_PER_PAGE;
 use crate::state::AppState;
@@ -51,8 +52,7 @@ pub async fn revoke_certificate(
         &mut *tx,
         AuditEntry {
             actor: Some(user.id),
-            action: "ocop_certificate.revoke",
-            entity: "ocop_certificate",
+            action: AuditAction::OcopCertificateRevoke,
             entity_id: id.to_string(),
             reason: Some(reason),
             before: audit_json(&before.to_dto(today, state.base_url())),

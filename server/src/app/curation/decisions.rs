@@ -15,6 +15,7 @@ use crate::db::certificates::NewCertificate;
 use crate::db::ocop_applications::Transition;
 use crate::domain::FieldErrors;
 use crate::domain::account::{Rule, User};
+use crate::domain::audit::AuditAction;
 use crate::domain::curation::{
     ApplicationStatus, RuleSet, check_issuer, deciding_level, default_issuer,
 };
@@ -237,8 +238,7 @@ pub async fn decide(
             &mut *tx,
             AuditEntry {
                 actor: Some(user.id),
-                action: "ocop_certificate.issue",
-                entity: "ocop_certificate",
+                action: AuditAction::OcopCertificateIssue,
                 entity_id: issued.id.to_string(),
                 reason: reason.as_deref(),
                 before: None,
@@ -251,8 +251,7 @@ pub async fn decide(
                 &mut *tx,
                 AuditEntry {
                     actor: Some(user.id),
-                    action: "ocop_certificate.supersede",
-                    entity: "ocop_certificate",
+                    action: AuditAction::OcopCertificateSupersede,
                     entity_id: old.to_string(),
                     reason: Some("được thay thế bởi quyết định công nhận mới"),
                     before: None,
@@ -287,11 +286,10 @@ pub async fn decide(
         AuditEntry {
             actor: Some(user.id),
             action: if outcome == ApplicationStatus::Approved {
-                "ocop_application.approve"
+                AuditAction::OcopApplicationApprove
             } else {
-                "ocop_application.reject"
+                AuditAction::OcopApplicationReject
             },
-            entity: "ocop_application",
             entity_id: id.to_string(),
             reason: decided_reason.as_deref(),
             before: Some(json!({ "status": head.status.as_str() })),

@@ -10,6 +10,7 @@ use crate::app::{AppError, AppResult};
 use crate::db;
 use crate::db::audit::AuditEntry;
 use crate::domain::account::User;
+use crate::domain::audit::AuditAction;
 use crate::media::ObjectKey;
 use crate::media::documents::{check_document, clean_file_name};
 use crate::state::AppState;
@@ -87,8 +88,7 @@ pub async fn add_document(
             &mut *tx,
             AuditEntry {
                 actor: Some(user.id),
-                action: "ocop_application.add_document",
-                entity: "ocop_application",
+                action: AuditAction::OcopApplicationAddDocument,
                 entity_id: id.to_string(),
                 reason: None,
                 before: None,
