@@ -46,14 +46,24 @@ pub enum AppError {
     /// A dossier document refused by its bytes or size.
     #[error(transparent)]
     Document(crate::media::documents::DocumentError),
+    /// The database did not answer in time (503: try again).
+    #[error("service unavailable")]
+    Unavailable(#[source] anyhow::Error),
     #[error("internal error")]
     Internal(#[from] anyhow::Error),
 }
 
+/// The one place where the database's refusals become answers: a unique violation that a
+/// command did not foresee (two writers racing for the same name) is a 409, not a 500.
 impl From<sqlx::Error> for AppError {
     fn from(error: sqlx::Error) -> Self {
         match error {
             sqlx::Error::RowNotFound => AppError::NotFound,
+            sqlx::Error::Database(db) if db.is_unique_violation() => AppError::Conflict {
+                code: "already_exists",
+                message: "đã có một mục như vậy; hãy tải lại trang và thử lại".into(),
+            },
+            sqlx::Error::PoolTimedOut => AppError::Unavailable(error.into()),
             other => AppError::Internal(other.into()),
         }
     }

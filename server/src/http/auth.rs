@@ -9,14 +9,13 @@ use axum::http::request::Parts;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use serde::Deserialize;
-use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::error::ApiError;
 use super::extract::{AppJson, AppPath};
 use super::schemas::{ErrorBody, MeResponse, UserEnvelope};
 use crate::app;
-use crate::auth::{Requester, Rule, User};
+use crate::auth::{Requester, Rule};
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -41,17 +40,6 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
                 .map(|ConnectInfo(addr)| addr.ip()),
         ))
     }
-}
-
-pub fn user_json(user: &User) -> Value {
-    let mut roles = vec!["buyer"];
-    roles.extend(user.roles.iter().map(|r| r.as_str()));
-    json!({
-        "id": user.id,
-        "email": user.email,
-        "display_name": user.display_name,
-        "roles": roles,
-    })
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -97,10 +85,7 @@ pub(crate) async fn register(
         &body.display_name,
     )
     .await?;
-    Ok((
-        StatusCode::CREATED,
-        AppJson(json!({ "user": user_json(&user) })),
-    ))
+    Ok((StatusCode::CREATED, AppJson(UserEnvelope::of(&user))))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -139,7 +124,7 @@ pub(crate) async fn login(
 ) -> Result<impl IntoResponse, ApiError> {
     let user =
         app::accounts::login(&state, &requester.session, ip, &body.email, body.password).await?;
-    Ok(AppJson(json!({ "user": user_json(&user) })))
+    Ok(AppJson(UserEnvelope::of(&user)))
 }
 
 /// Ends the session everywhere it is stored.
@@ -170,12 +155,12 @@ pub(crate) async fn logout(requester: Requester) -> Result<StatusCode, ApiError>
         (status = 401, description = "Not signed in", body = ErrorBody),
     ),
 )]
-async fn me(requester: Requester) -> Result<AppJson<Value>, ApiError> {
+async fn me(requester: Requester) -> Result<AppJson<MeResponse>, ApiError> {
     let user = requester.require(Rule::SignedIn)?;
-    Ok(AppJson(json!({
-        "user": user_json(user),
-        "memberships": user.memberships,
-    })))
+    Ok(AppJson(MeResponse {
+        user: user.into(),
+        memberships: user.memberships.iter().map(Into::into).collect(),
+    }))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -209,8 +194,8 @@ async fn grant_role(
     requester: Requester,
     AppPath(user_id): AppPath<Uuid>,
     AppJson(body): AppJson<RoleBody>,
-) -> Result<AppJson<Value>, ApiError> {
+) -> Result<AppJson<UserEnvelope>, ApiError> {
     let user =
         app::accounts::grant_role(&state, requester.user.as_ref(), user_id, &body.role).await?;
-    Ok(AppJson(json!({ "user": user_json(&user) })))
+    Ok(AppJson(UserEnvelope::of(&user)))
 }

@@ -136,6 +136,11 @@ impl From<sqlx::Error> for ApiError {
         match error {
             sqlx::Error::RowNotFound => ApiError::NotFound,
             sqlx::Error::PoolTimedOut => ApiError::Unavailable(error.into()),
+            // Same answer as the services give (`AppError`): a race for a unique name is a 409.
+            sqlx::Error::Database(db) if db.is_unique_violation() => ApiError::Conflict {
+                code: "already_exists",
+                message: "đã có một mục như vậy; hãy tải lại trang và thử lại".into(),
+            },
             other => ApiError::Internal(other.into()),
         }
     }
@@ -198,6 +203,7 @@ impl From<crate::app::AppError> for ApiError {
             AppError::TooManyRequests { retry_after_secs } => {
                 ApiError::TooManyRequests { retry_after_secs }
             }
+            AppError::Unavailable(cause) => ApiError::Unavailable(cause),
             AppError::Internal(cause) => ApiError::Internal(cause),
         }
     }

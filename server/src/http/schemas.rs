@@ -9,6 +9,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use crate::domain::account::{MemberRole, Membership, Role, User};
+
 /// Every error the API returns: `{"error": {"code", "message", "fields"?}}`.
 // Mirrors what `error::ApiError` serialises; the integration tests compare the two.
 #[derive(Serialize, ToSchema)]
@@ -56,7 +58,6 @@ pub enum MemberRoleName {
 }
 
 /// An account as the API shows it.
-// Mirrors `auth::user_json`.
 #[derive(Serialize, ToSchema)]
 pub struct UserDto {
     pub id: Uuid,
@@ -156,4 +157,45 @@ pub struct Readiness {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
     pub error: Option<ErrorDetail>,
+}
+
+impl From<MemberRole> for MemberRoleName {
+    fn from(role: MemberRole) -> Self {
+        match role {
+            MemberRole::Owner => MemberRoleName::Owner,
+            MemberRole::Member => MemberRoleName::Member,
+        }
+    }
+}
+
+impl From<&User> for UserDto {
+    /// Every account is a buyer; granted roles follow.
+    fn from(user: &User) -> Self {
+        let granted = user.roles.iter().map(|role| match role {
+            Role::Curator => UserRole::Curator,
+            Role::Admin => UserRole::Admin,
+        });
+        UserDto {
+            id: user.id,
+            email: user.email.clone(),
+            display_name: user.display_name.clone(),
+            roles: std::iter::once(UserRole::Buyer).chain(granted).collect(),
+        }
+    }
+}
+
+impl From<&Membership> for MembershipDto {
+    fn from(m: &Membership) -> Self {
+        MembershipDto {
+            producer_id: m.producer_id,
+            producer_slug: m.producer_slug.clone(),
+            role: m.role.into(),
+        }
+    }
+}
+
+impl UserEnvelope {
+    pub fn of(user: &User) -> Self {
+        UserEnvelope { user: user.into() }
+    }
 }

@@ -9,7 +9,7 @@ use axum::routing::{delete, get, patch, post};
 use bytes::Bytes;
 use frontend::api::ProductDetail;
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 use uuid::Uuid;
 
 use super::error::ApiError;
@@ -94,10 +94,13 @@ pub(crate) async fn create_producer(
     State(state): State<AppState>,
     requester: Requester,
     AppJson(body): AppJson<ProducerBody>,
-) -> Result<(StatusCode, AppJson<Value>), ApiError> {
+) -> Result<(StatusCode, AppJson<ProducerEnvelope>), ApiError> {
     let card =
         app::workspace::create_producer(&state, requester.user.as_ref(), body.into()).await?;
-    Ok((StatusCode::CREATED, AppJson(json!({ "producer": card }))))
+    Ok((
+        StatusCode::CREATED,
+        AppJson(ProducerEnvelope { producer: card }),
+    ))
 }
 
 /// Owners edit their producer's profile.
@@ -123,10 +126,10 @@ pub(crate) async fn update_producer(
     requester: Requester,
     Path(slug): Path<String>,
     AppJson(body): AppJson<ProducerBody>,
-) -> Result<AppJson<Value>, ApiError> {
+) -> Result<AppJson<ProducerEnvelope>, ApiError> {
     let card = app::workspace::update_producer(&state, requester.user.as_ref(), &slug, body.into())
         .await?;
-    Ok(AppJson(json!({ "producer": card })))
+    Ok(AppJson(ProducerEnvelope { producer: card }))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -164,7 +167,7 @@ pub(crate) async fn add_member(
     requester: Requester,
     Path(slug): Path<String>,
     AppJson(body): AppJson<MemberBody>,
-) -> Result<(StatusCode, AppJson<Value>), ApiError> {
+) -> Result<(StatusCode, AppJson<MemberAdded>), ApiError> {
     let added = app::workspace::add_member(
         &state,
         requester.user.as_ref(),
@@ -175,9 +178,11 @@ pub(crate) async fn add_member(
     .await?;
     Ok((
         StatusCode::CREATED,
-        AppJson(
-            json!({ "producer_id": added.producer_id, "user_id": added.user_id, "role": added.role }),
-        ),
+        AppJson(MemberAdded {
+            producer_id: added.producer_id,
+            user_id: added.user_id,
+            role: added.role.into(),
+        }),
     ))
 }
 
@@ -352,7 +357,7 @@ pub(crate) async fn upload_image(
     requester: Requester,
     AppPath(id): AppPath<Uuid>,
     multipart: Result<Multipart, MultipartRejection>,
-) -> Result<(StatusCode, AppJson<Value>), ApiError> {
+) -> Result<(StatusCode, AppJson<ImageUploaded>), ApiError> {
     let user = requester.user.as_ref();
     // Who may upload is known before a byte of the body is read.
     app::products::may_add_image(&state, user, id).await?;
@@ -360,7 +365,11 @@ pub(crate) async fn upload_image(
     let added = app::products::add_image(&state, user, id, file, &alt).await?;
     Ok((
         StatusCode::CREATED,
-        AppJson(json!({ "id": added.id, "url": added.url, "thumb_url": added.thumb_url })),
+        AppJson(ImageUploaded {
+            id: added.id,
+            url: added.url,
+            thumb_url: added.thumb_url,
+        }),
     ))
 }
 
