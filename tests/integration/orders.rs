@@ -255,8 +255,9 @@ async fn one_line_out_of_stock_writes_nothing_and_says_what_is_left() {
 #[tokio::test]
 async fn a_retried_checkout_returns_the_first_orders() {
     let app = TestApp::spawn().await;
-    let tea = app.seller("che@example.vn", "HTX Chè Hảo Đạt").await;
-    app.set_sales(&tea, full_sales()).await;
+    let tea = app
+        .selling_seller("che@example.vn", "HTX Chè Hảo Đạt")
+        .await;
     let che = app
         .product(&tea, "Chè tôm nõn", "250000", "hop", "40")
         .await;
@@ -301,8 +302,9 @@ async fn a_retried_checkout_returns_the_first_orders() {
 #[tokio::test]
 async fn two_hundred_buyers_race_for_the_last_five_units() {
     let app = TestApp::spawn().await;
-    let tea = app.seller("che@example.vn", "HTX Chè Hảo Đạt").await;
-    app.set_sales(&tea, full_sales()).await;
+    let tea = app
+        .selling_seller("che@example.vn", "HTX Chè Hảo Đạt")
+        .await;
     let che = app
         .product(&tea, "Chè đinh Tân Cương", "1200000", "hop", "5")
         .await;
@@ -646,8 +648,9 @@ async fn sales_settings_are_the_owners_and_checked() {
 #[tokio::test]
 async fn the_cart_follows_the_buyer_at_sign_in_and_respects_units() {
     let app = TestApp::spawn().await;
-    let tea = app.seller("che@example.vn", "HTX Chè Hảo Đạt").await;
-    app.set_sales(&tea, full_sales()).await;
+    let tea = app
+        .selling_seller("che@example.vn", "HTX Chè Hảo Đạt")
+        .await;
     let che = app
         .product(&tea, "Chè tôm nõn", "250000", "hop", "40")
         .await;
@@ -730,8 +733,9 @@ async fn the_cart_follows_the_buyer_at_sign_in_and_respects_units() {
 #[tokio::test]
 async fn orders_touch_search_only_when_a_product_sells_out() {
     let app = TestApp::spawn().await;
-    let tea = app.seller("che@example.vn", "HTX Chè Hảo Đạt").await;
-    app.set_sales(&tea, full_sales()).await;
+    let tea = app
+        .selling_seller("che@example.vn", "HTX Chè Hảo Đạt")
+        .await;
     let che = app.product(&tea, "Chè tôm nõn", "250000", "hop", "3").await;
     // Every document change bumps the version in its transaction (the outbox itself is drained
     // by the sync worker, so its count would race).
@@ -770,8 +774,9 @@ async fn orders_touch_search_only_when_a_product_sells_out() {
 #[tokio::test]
 async fn a_retried_checkout_of_the_whole_cart_returns_the_first_orders() {
     let app = TestApp::spawn().await;
-    let tea = app.seller("che@example.vn", "HTX Chè Hảo Đạt").await;
-    app.set_sales(&tea, full_sales()).await;
+    let tea = app
+        .selling_seller("che@example.vn", "HTX Chè Hảo Đạt")
+        .await;
     let che = app
         .product(&tea, "Chè tôm nõn", "250000", "hop", "40")
         .await;

@@ -33,6 +33,13 @@ impl TestApp {
         }
     }
 
+    /// A seller whose producer sells with [`full_sales`] (pickup, shipping, COD and Agribank).
+    pub async fn selling_seller(&self, email: &str, name: &str) -> Seller {
+        let seller = self.seller(email, name).await;
+        self.set_sales(&seller, full_sales()).await;
+        seller
+    }
+
     /// Saves sales settings for the seller's producer; panics unless they are accepted.
     pub async fn set_sales(&self, seller: &Seller, settings: Value) {
         let (status, body) = self
