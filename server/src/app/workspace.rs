@@ -3,13 +3,13 @@
 //! transaction and records the change in the audit log.
 
 use frontend::api::ProducerCard;
-use serde_json::{Value, json};
+use serde_json::json;
 use uuid::Uuid;
 
 use super::{AppError, AppResult, require};
 use crate::db;
 use crate::db::audit::AuditEntry;
-use crate::db::producers::{NewProducer, ProducerContact};
+use crate::db::producers::{NewProducer, ProducerContact, StoredProducer};
 use crate::domain::FieldErrors;
 use crate::domain::account::{Email, MemberRole, Rule, User};
 use crate::domain::audit::AuditAction;
@@ -76,34 +76,39 @@ where
 async fn parse_producer(
     state: &AppState,
     input: ProducerInput,
-    current: Option<&Value>,
+    current: Option<&StoredProducer>,
     slug: Slug,
 ) -> AppResult<(NewProducer, ProducerContact)> {
-    let cur = |key: &str| current.and_then(|c| c[key].as_str()).map(str::to_owned);
+    // A field left out keeps its stored value.
+    let cur = |pick: fn(&StoredProducer) -> Option<&str>| current.and_then(pick).map(str::to_owned);
     let mut errors = FieldErrors::default();
     let name = errors.check(
         "name",
         input
             .name
-            .or_else(|| cur("name"))
+            .or_else(|| cur(|c| Some(&c.name)))
             .map_or(Err("hãy nhập tên".into()), |n| DisplayName::parse(&n)),
     );
     let kind = errors.check(
         "kind",
         input
             .kind
-            .or_else(|| cur("kind"))
+            .or_else(|| cur(|c| Some(&c.kind)))
             .map_or(Err("hãy chọn loại hình".into()), |k| {
                 k.parse::<ProducerKind>()
             }),
     );
-    let commune_code = optional_text(input.commune_code.or_else(|| cur("commune_code")));
+    let commune_code = optional_text(
+        input
+            .commune_code
+            .or_else(|| cur(|c| c.commune_code.as_deref())),
+    );
     if let Some(code) = &commune_code
         && !db::producers::commune_exists(&state.db, code).await?
     {
         errors.add("commune_code", "không có xã/phường với mã này");
     }
-    let phone = optional_text(input.phone.or_else(|| cur("phone")));
+    let phone = optional_text(input.phone.or_else(|| cur(|c| c.phone.as_deref())));
     if let Some(phone) = &phone
         && !(8..=15).contains(&phone.chars().filter(char::is_ascii_digit).count())
     {
@@ -111,7 +116,7 @@ async fn parse_producer(
     }
     let description = input
         .description
-        .or_else(|| cur("description"))
+        .or_else(|| cur(|c| Some(&c.description)))
         .unwrap_or_default();
     if description.chars().count() > 10_000 {
         errors.add("description", "dài tối đa 10.000 ký tự");
@@ -129,14 +134,22 @@ async fn parse_producer(
             kind,
             description,
             commune_code,
-            old_commune: optional_text(input.old_commune.or_else(|| cur("old_commune"))),
-            old_district: optional_text(input.old_district.or_else(|| cur("old_district"))),
+            old_commune: optional_text(
+                input
+                    .old_commune
+                    .or_else(|| cur(|c| c.old_commune.as_deref())),
+            ),
+            old_district: optional_text(
+                input
+                    .old_district
+                    .or_else(|| cur(|c| c.old_district.as_deref())),
+            ),
             verified: false,
             source_url: None,
         },
         ProducerContact {
             phone,
-            address: optional_text(input.address.or_else(|| cur("address"))),
+            address: optional_text(input.address.or_else(|| cur(|c| c.address.as_deref()))),
         },
     ))
 }
@@ -195,8 +208,11 @@ pub async fn update_producer(
     let before = db::producers::snapshot(&mut *tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
+    let current = db::producers::stored(&mut *tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let slug = Slug::parse(slug).map_err(|_| AppError::NotFound)?;
-    let (producer, contact) = parse_producer(state, input, Some(&before), slug).await?;
+    let (producer, contact) = parse_producer(state, input, Some(&current), slug).await?;
     db::producers::update(&mut *tx, id, &producer, &contact).await?;
     let after = db::producers::snapshot(&mut *tx, id).await?;
     db::audit::record(

@@ -94,6 +94,29 @@ pub async fn snapshot(
     .await
 }
 
+/// A producer's profile as stored, for an edit to start from.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct StoredProducer {
+    pub name: String,
+    pub kind: String,
+    pub description: String,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+    pub commune_code: Option<String>,
+    pub old_commune: Option<String>,
+    pub old_district: Option<String>,
+}
+
+pub async fn stored(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Option<StoredProducer>> {
+    sqlx::query_as(
+        "select name, kind, description, phone, address, commune_code, old_commune, old_district
+           from producers where id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await
+}
+
 pub async fn slug_taken(db: impl PgExecutor<'_>, slug: &str) -> sqlx::Result<bool> {
     sqlx::query_scalar!(
         r#"select exists (select 1 from producers where slug = $1) as "taken!""#,
