@@ -283,6 +283,9 @@ async fn a_guest_orders_from_two_producers_and_the_sellers_work_the_orders_witho
     )
     .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
+    // Delivered and paid: nothing is left to do, so no empty actions box.
+    let (_, _, html) = page(&app, &s.honey.client, &detail).await;
+    assert!(!html.contains("Xử lý đơn"), "{html}");
 
     // Another producer's member cannot open it.
     let (status, _, _) = page(&app, &s.tea.client, &detail).await;

@@ -206,9 +206,12 @@ fn seller_order(page: SellerOrder) -> impl IntoView {
         <h1>{title}" "<span class="badge">{status_label(&order.status)}</span></h1>
         <FormMessages form=form.clone()/>
         {order_body(&order)}
+        // A delivered or cancelled order that is paid (or cancelled) has nothing left to do.
+        {(!actions.is_empty() || unpaid).then(|| view! {
         <section class="card seller-actions">
             <h2>"Xử lý đơn"</h2>
             {actions.into_iter().map(|to| {
+                let button_class = if to == "cancelled" { "button danger" } else { "button" };
                 let label = match to.as_str() {
                     "confirmed" => "Xác nhận đơn",
                     "shipping" => "Bắt đầu giao",
@@ -229,7 +232,7 @@ fn seller_order(page: SellerOrder) -> impl IntoView {
                     <form method="post" action=base.clone() class=format!("inline-form action-{to}")>
                         <input type="hidden" name="status" value=to.clone()/>
                         {extra}
-                        " "<button type="submit" class="button">{label}</button>
+                        " "<button type="submit" class=button_class>{label}</button>
                     </form>
                 }
             }).collect_view()}
@@ -239,5 +242,6 @@ fn seller_order(page: SellerOrder) -> impl IntoView {
                 </form>
             })}
         </section>
+        })}
     }
 }
