@@ -3,30 +3,10 @@
 //! post gives the same orders, the sellers work their orders from the inbox forms and the buyer's
 //! page shows the timeline; a bad phone number comes back beside its field.
 
-use reqwest::header::{LOCATION, REFERRER_POLICY};
+use reqwest::header::REFERRER_POLICY;
 use reqwest::{Client, StatusCode};
 use tests::TestApp;
 use tests::shop::{Seller, full_sales};
-
-async fn post_form(
-    app: &TestApp,
-    client: &Client,
-    path: &str,
-    fields: &[(&str, &str)],
-) -> (StatusCode, String) {
-    let response = client
-        .post(app.url(path))
-        .form(fields)
-        .send()
-        .await
-        .expect("form posted");
-    let location = response
-        .headers()
-        .get(LOCATION)
-        .map(|v| v.to_str().unwrap().to_owned())
-        .unwrap_or_default();
-    (response.status(), location)
-}
 
 /// A page as a browser asks for it: status, `Referrer-Policy` header and HTML.
 async fn page(app: &TestApp, client: &Client, path: &str) -> (StatusCode, Option<String>, String) {
@@ -95,17 +75,17 @@ async fn shop(app: &TestApp) -> Shop {
 
 /// Adds a product through the "Thêm vào giỏ" form and checks it comes back to `next`.
 async fn add(app: &TestApp, client: &Client, product_id: &str, quantity: &str, next: &str) {
-    let (status, to) = post_form(
-        app,
-        client,
-        "/gio-hang/them",
-        &[
-            ("product_id", product_id),
-            ("quantity", quantity),
-            ("next", next),
-        ],
-    )
-    .await;
+    let (status, to) = app
+        .post_form(
+            client,
+            "/gio-hang/them",
+            &[
+                ("product_id", product_id),
+                ("quantity", quantity),
+                ("next", next),
+            ],
+        )
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(to, next);
 }
@@ -171,11 +151,11 @@ async fn a_guest_orders_from_two_producers_and_the_sellers_work_the_orders_witho
     for item in &items {
         fields.push(("item", item));
     }
-    let (status, to) = post_form(&app, &buyer, "/thanh-toan", &fields).await;
+    let (status, to) = app.post_form(&buyer, "/thanh-toan", &fields).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(to, "/dat-hang/xong");
     // The same form again (a double tap, a reload): the same orders, no new ones.
-    let (status, to) = post_form(&app, &buyer, "/thanh-toan", &fields).await;
+    let (status, to) = app.post_form(&buyer, "/thanh-toan", &fields).await;
     assert_eq!(
         (status, to.as_str()),
         (StatusCode::SEE_OTHER, "/dat-hang/xong")
@@ -256,32 +236,33 @@ async fn a_guest_orders_from_two_producers_and_the_sellers_work_the_orders_witho
         "the buyer's address: {html}"
     );
     assert!(html.contains("Xác nhận đơn"));
-    let (status, to) = post_form(&app, &s.honey.client, &detail, &[("status", "confirmed")]).await;
+    let (status, to) = app
+        .post_form(&s.honey.client, &detail, &[("status", "confirmed")])
+        .await;
     assert_eq!(
         (status, to.as_str()),
         (StatusCode::SEE_OTHER, detail.as_str())
     );
-    let (status, _) = post_form(
-        &app,
-        &s.honey.client,
-        &detail,
-        &[("status", "shipping"), ("tracking", "VNP-123456")],
-    )
-    .await;
+    let (status, _) = app
+        .post_form(
+            &s.honey.client,
+            &detail,
+            &[("status", "shipping"), ("tracking", "VNP-123456")],
+        )
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     // Delivering twice: the second is refused with a message on the page, nothing changes.
-    let (status, _) = post_form(&app, &s.honey.client, &detail, &[("status", "delivered")]).await;
+    let (status, _) = app
+        .post_form(&s.honey.client, &detail, &[("status", "delivered")])
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    post_form(&app, &s.honey.client, &detail, &[("status", "delivered")]).await;
+    app.post_form(&s.honey.client, &detail, &[("status", "delivered")])
+        .await;
     let (_, _, html) = page(&app, &s.honey.client, &detail).await;
     assert!(html.contains("không thể chuyển đơn"), "{html}");
-    let (status, _) = post_form(
-        &app,
-        &s.honey.client,
-        &format!("{detail}/da-thanh-toan"),
-        &[],
-    )
-    .await;
+    let (status, _) = app
+        .post_form(&s.honey.client, &format!("{detail}/da-thanh-toan"), &[])
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     // Delivered and paid: nothing is left to do, so no empty actions box.
     let (_, _, html) = page(&app, &s.honey.client, &detail).await;
@@ -315,13 +296,13 @@ async fn a_guest_orders_from_two_producers_and_the_sellers_work_the_orders_witho
     assert!(token.is_empty(), "no cancel form, no token in a form");
     let tea_link = links.iter().find(|l| l.contains(&tea_code)).unwrap();
     let tea_token = &tea_link[tea_link.find("token=").unwrap() + 6..];
-    let (status, to) = post_form(
-        &app,
-        &buyer,
-        &format!("/don-hang/{tea_code}/huy"),
-        &[("token", tea_token)],
-    )
-    .await;
+    let (status, to) = app
+        .post_form(
+            &buyer,
+            &format!("/don-hang/{tea_code}/huy"),
+            &[("token", tea_token)],
+        )
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(&to, tea_link);
     assert_eq!(app.stock(&s.tea_id).await, "40");
@@ -351,21 +332,21 @@ async fn a_bad_phone_comes_back_beside_the_field_with_the_other_inputs_kept() {
     let item = values_of(&html, "item").pop().unwrap();
     let delivery = format!("delivery.{}", s.tea.slug);
     let payment = format!("payment.{}", s.tea.slug);
-    let (status, to) = post_form(
-        &app,
-        &buyer,
-        "/thanh-toan",
-        &[
-            ("token", &token),
-            ("item", &item),
-            ("name", "Trần Văn Bình"),
-            ("phone", "123"),
-            ("address", "Tổ 3, phường Phan Đình Phùng"),
-            (&delivery, "pickup"),
-            (&payment, "cod"),
-        ],
-    )
-    .await;
+    let (status, to) = app
+        .post_form(
+            &buyer,
+            "/thanh-toan",
+            &[
+                ("token", &token),
+                ("item", &item),
+                ("name", "Trần Văn Bình"),
+                ("phone", "123"),
+                ("address", "Tổ 3, phường Phan Đình Phùng"),
+                (&delivery, "pickup"),
+                (&payment, "cod"),
+            ],
+        )
+        .await;
     assert_eq!(
         (status, to.as_str()),
         (StatusCode::SEE_OTHER, "/thanh-toan")
@@ -421,17 +402,17 @@ async fn an_owner_sets_how_the_producer_sells_with_the_form() {
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("Agribank"), "banks to choose from: {html}");
     // Bank transfer without an account: errors beside the fields, the ticks kept.
-    let (status, to) = post_form(
-        &app,
-        &seller.client,
-        &path,
-        &[
-            ("ship", "on"),
-            ("ship_fee_vnd", "30.000"),
-            ("bank_transfer", "on"),
-        ],
-    )
-    .await;
+    let (status, to) = app
+        .post_form(
+            &seller.client,
+            &path,
+            &[
+                ("ship", "on"),
+                ("ship_fee_vnd", "30.000"),
+                ("bank_transfer", "on"),
+            ],
+        )
+        .await;
     assert_eq!(
         (status, to.as_str()),
         (StatusCode::SEE_OTHER, path.as_str())
@@ -439,23 +420,23 @@ async fn an_owner_sets_how_the_producer_sells_with_the_form() {
     let (_, _, html) = page(&app, &seller.client, &path).await;
     assert!(html.contains("hãy chọn ngân hàng"), "{html}");
     assert!(html.contains(r#"value="30.000""#));
-    let (status, _) = post_form(
-        &app,
-        &seller.client,
-        &path,
-        &[
-            ("pickup", "on"),
-            ("pickup_address", "Xóm 5, xã La Bằng"),
-            ("ship", "on"),
-            ("ship_fee_vnd", "30.000"),
-            ("cod", "on"),
-            ("bank_transfer", "on"),
-            ("bank_bin", "970405"),
-            ("account_no", "1234 5678 9"),
-            ("account_name", "HTX CHE LA BANG"),
-        ],
-    )
-    .await;
+    let (status, _) = app
+        .post_form(
+            &seller.client,
+            &path,
+            &[
+                ("pickup", "on"),
+                ("pickup_address", "Xóm 5, xã La Bằng"),
+                ("ship", "on"),
+                ("ship_fee_vnd", "30.000"),
+                ("cod", "on"),
+                ("bank_transfer", "on"),
+                ("bank_bin", "970405"),
+                ("account_no", "1234 5678 9"),
+                ("account_name", "HTX CHE LA BANG"),
+            ],
+        )
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (_, body) = app
         .get_json(&format!("/api/v1/producers/{}/sales", seller.slug))
@@ -496,20 +477,20 @@ async fn running_out_before_checkout_goes_back_to_the_cart_with_what_is_left() {
     assert_eq!(status, StatusCode::OK);
     let delivery = format!("delivery.{}", s.tea.slug);
     let payment = format!("payment.{}", s.tea.slug);
-    let (status, to) = post_form(
-        &app,
-        &buyer,
-        "/thanh-toan",
-        &[
-            ("token", &token),
-            ("item", &item),
-            ("name", "Trần Văn Bình"),
-            ("phone", "0987654321"),
-            (&delivery, "pickup"),
-            (&payment, "cod"),
-        ],
-    )
-    .await;
+    let (status, to) = app
+        .post_form(
+            &buyer,
+            "/thanh-toan",
+            &[
+                ("token", &token),
+                ("item", &item),
+                ("name", "Trần Văn Bình"),
+                ("phone", "0987654321"),
+                (&delivery, "pickup"),
+                (&payment, "cod"),
+            ],
+        )
+        .await;
     assert_eq!((status, to.as_str()), (StatusCode::SEE_OTHER, "/gio-hang"));
     let (_, _, html) = page(&app, &buyer, "/gio-hang").await;
     assert!(
@@ -524,13 +505,13 @@ async fn running_out_before_checkout_goes_back_to_the_cart_with_what_is_left() {
     assert_eq!(app.stock(&s.tea_id).await, "1", "nothing was taken");
 
     // Lowering the line through its form fixes it.
-    let (status, _) = post_form(
-        &app,
-        &buyer,
-        &format!("/gio-hang/{}", s.tea_id),
-        &[("quantity", "1")],
-    )
-    .await;
+    let (status, _) = app
+        .post_form(
+            &buyer,
+            &format!("/gio-hang/{}", s.tea_id),
+            &[("quantity", "1")],
+        )
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (_, _, html) = page(&app, &buyer, "/gio-hang").await;
     assert!(html.contains(r#"href="/thanh-toan""#), "{html}");
@@ -554,22 +535,22 @@ async fn a_signed_in_buyer_is_prefilled_and_finds_the_orders_listed() {
     let item = values_of(&html, "item").pop().unwrap();
     let delivery = format!("delivery.{}", s.honey.slug);
     let payment = format!("payment.{}", s.honey.slug);
-    let (status, to) = post_form(
-        &app,
-        &buyer,
-        "/thanh-toan",
-        &[
-            ("token", &token),
-            ("item", &item),
-            ("name", "Nguyễn Thị Lan"),
-            ("phone", "0912345678"),
-            ("commune_code", "khac"),
-            ("address", "12 Hàng Bông, Hoàn Kiếm, Hà Nội"),
-            (&delivery, "ship"),
-            (&payment, "bank_transfer"),
-        ],
-    )
-    .await;
+    let (status, to) = app
+        .post_form(
+            &buyer,
+            "/thanh-toan",
+            &[
+                ("token", &token),
+                ("item", &item),
+                ("name", "Nguyễn Thị Lan"),
+                ("phone", "0912345678"),
+                ("commune_code", "khac"),
+                ("address", "12 Hàng Bông, Hoàn Kiếm, Hà Nội"),
+                (&delivery, "ship"),
+                (&payment, "bank_transfer"),
+            ],
+        )
+        .await;
     assert_eq!(
         (status, to.as_str()),
         (StatusCode::SEE_OTHER, "/dat-hang/xong")
@@ -604,30 +585,30 @@ async fn adding_from_a_search_result_comes_back_to_that_search_and_says_why_a_qu
         nexts.iter().any(|n| n == "/san-pham?q=tom+non"),
         "the card's form comes back to the search, query included: {nexts:?}"
     );
-    let (status, location) = post_form(
-        &app,
-        &buyer,
-        "/gio-hang/them",
-        &[
-            ("product_id", &product.id),
-            ("quantity", "1"),
-            ("next", "/san-pham?q=tom+non"),
-        ],
-    )
-    .await;
+    let (status, location) = app
+        .post_form(
+            &buyer,
+            "/gio-hang/them",
+            &[
+                ("product_id", &product.id),
+                ("quantity", "1"),
+                ("next", "/san-pham?q=tom+non"),
+            ],
+        )
+        .await;
     assert_eq!(
         (status, location.as_str()),
         (StatusCode::SEE_OTHER, "/san-pham?q=tom+non")
     );
 
     // Boxes are sold whole: the cart page says so in words, not just "a field needs fixing".
-    let (status, location) = post_form(
-        &app,
-        &buyer,
-        "/gio-hang/them",
-        &[("product_id", &product.id), ("quantity", "1,5")],
-    )
-    .await;
+    let (status, location) = app
+        .post_form(
+            &buyer,
+            "/gio-hang/them",
+            &[("product_id", &product.id), ("quantity", "1,5")],
+        )
+        .await;
     assert_eq!(
         (status, location.as_str()),
         (StatusCode::SEE_OTHER, "/gio-hang")

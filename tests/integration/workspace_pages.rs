@@ -8,27 +8,6 @@ use reqwest::StatusCode;
 use reqwest::header::LOCATION;
 use tests::TestApp;
 
-/// Posts a form as `client` and returns the status and where it redirects.
-async fn post_form(
-    app: &TestApp,
-    client: &reqwest::Client,
-    path: &str,
-    fields: &[(&str, &str)],
-) -> (StatusCode, String) {
-    let response = client
-        .post(app.url(path))
-        .form(fields)
-        .send()
-        .await
-        .expect("form posted");
-    let location = response
-        .headers()
-        .get(LOCATION)
-        .map(|v| v.to_str().unwrap().to_owned())
-        .unwrap_or_default();
-    (response.status(), location)
-}
-
 async fn page(app: &TestApp, client: &reqwest::Client, path: &str) -> (StatusCode, String) {
     // Browsers ask for HTML; Leptos answers page redirects with 302 only to such requests.
     let response = client
@@ -51,18 +30,18 @@ fn png() -> Vec<u8> {
 /// Registers through the form and returns the signed-in client.
 async fn register(app: &TestApp, email: &str) -> reqwest::Client {
     let client = TestApp::new_client();
-    let (status, to) = post_form(
-        app,
-        &client,
-        "/dang-ky",
-        &[
-            ("display_name", "Chị Hoa"),
-            ("email", email),
-            ("password", "mat-khau-du-dai"),
-            ("next", "/quan-ly"),
-        ],
-    )
-    .await;
+    let (status, to) = app
+        .post_form(
+            &client,
+            "/dang-ky",
+            &[
+                ("display_name", "Chị Hoa"),
+                ("email", email),
+                ("password", "mat-khau-du-dai"),
+                ("next", "/quan-ly"),
+            ],
+        )
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(to, "/quan-ly");
     client
@@ -86,17 +65,17 @@ async fn anonymous_visitors_are_sent_to_the_login_page_and_back() {
 
     // A wrong password comes back as a message on the login form, email kept.
     app.signed_in_client("hoa@example.vn").await;
-    let (status, to) = post_form(
-        &app,
-        &client,
-        "/dang-nhap",
-        &[
-            ("email", "hoa@example.vn"),
-            ("password", "sai-mat-khau"),
-            ("next", "/quan-ly"),
-        ],
-    )
-    .await;
+    let (status, to) = app
+        .post_form(
+            &client,
+            "/dang-nhap",
+            &[
+                ("email", "hoa@example.vn"),
+                ("password", "sai-mat-khau"),
+                ("next", "/quan-ly"),
+            ],
+        )
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(to, "/dang-nhap?next=%2Fquan-ly");
     let (_, html) = page(&app, &client, &to).await;
@@ -105,17 +84,17 @@ async fn anonymous_visitors_are_sent_to_the_login_page_and_back() {
     assert!(!html.contains("sai-mat-khau"), "passwords are never echoed");
 
     // The right one signs in and goes where the visitor was headed; an outside `next` is ignored.
-    let (status, to) = post_form(
-        &app,
-        &client,
-        "/dang-nhap",
-        &[
-            ("email", "hoa@example.vn"),
-            ("password", "mat-khau-du-dai"),
-            ("next", "//evil.example/"),
-        ],
-    )
-    .await;
+    let (status, to) = app
+        .post_form(
+            &client,
+            "/dang-nhap",
+            &[
+                ("email", "hoa@example.vn"),
+                ("password", "mat-khau-du-dai"),
+                ("next", "//evil.example/"),
+            ],
+        )
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(to, "/quan-ly");
     let (status, html) = page(&app, &client, "/quan-ly").await;
@@ -130,18 +109,18 @@ async fn a_producer_runs_the_shop_with_plain_forms() {
     let client = register(&app, "htx@example.vn").await;
 
     // A bad profile: errors beside the fields, everything typed still there, nothing created.
-    let (status, to) = post_form(
-        &app,
-        &client,
-        "/quan-ly/co-so-moi",
-        &[
-            ("name", ""),
-            ("kind", "htx"),
-            ("phone", "12"),
-            ("address", "Xóm Soi Vàng"),
-        ],
-    )
-    .await;
+    let (status, to) = app
+        .post_form(
+            &client,
+            "/quan-ly/co-so-moi",
+            &[
+                ("name", ""),
+                ("kind", "htx"),
+                ("phone", "12"),
+                ("address", "Xóm Soi Vàng"),
+            ],
+        )
+        .await;
     assert_eq!(
         (status, to.as_str()),
         (StatusCode::SEE_OTHER, "/quan-ly/co-so-moi")
@@ -162,59 +141,59 @@ async fn a_producer_runs_the_shop_with_plain_forms() {
     let (_, html) = page(&app, &client, "/quan-ly/co-so-moi").await;
     assert!(!html.contains("tên phải có ít nhất 2 ký tự"));
 
-    let (status, desk) = post_form(
-        &app,
-        &client,
-        "/quan-ly/co-so-moi",
-        &[
-            ("name", "HTX Chè Soi Vàng"),
-            ("kind", "htx"),
-            ("old_commune", "Tân Cương"),
-            ("phone", "0912 345 678"),
-            ("description", "Chè búp hái tay."),
-        ],
-    )
-    .await;
+    let (status, desk) = app
+        .post_form(
+            &client,
+            "/quan-ly/co-so-moi",
+            &[
+                ("name", "HTX Chè Soi Vàng"),
+                ("kind", "htx"),
+                ("old_commune", "Tân Cương"),
+                ("phone", "0912 345 678"),
+                ("description", "Chè búp hái tay."),
+            ],
+        )
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(desk, "/quan-ly/htx-che-soi-vang");
 
     // A product with a bad price keeps the name typed; then a good one.
     let new_product = format!("{desk}/san-pham-moi");
-    let (_, to) = post_form(
-        &app,
-        &client,
-        &new_product,
-        &[
-            ("name", "Chè búp Soi Vàng"),
-            ("category_code", "che"),
-            ("price_vnd", "-5"),
-            ("unit", "kg"),
-            ("stock", "3"),
-            ("gi_slug", ""),
-            ("status", "active"),
-        ],
-    )
-    .await;
+    let (_, to) = app
+        .post_form(
+            &client,
+            &new_product,
+            &[
+                ("name", "Chè búp Soi Vàng"),
+                ("category_code", "che"),
+                ("price_vnd", "-5"),
+                ("unit", "kg"),
+                ("stock", "3"),
+                ("gi_slug", ""),
+                ("status", "active"),
+            ],
+        )
+        .await;
     assert_eq!(to, new_product);
     let (_, html) = page(&app, &client, &new_product).await;
     assert!(html.contains(r#"value="Chè búp Soi Vàng""#), "{html}");
     assert!(html.contains("field-error"), "{html}");
-    let (status, editor) = post_form(
-        &app,
-        &client,
-        &new_product,
-        &[
-            ("name", "Chè búp Soi Vàng"),
-            ("category_code", "che"),
-            ("price_vnd", "350000"),
-            ("unit", "kg"),
-            ("stock", "3"),
-            ("gi_slug", ""),
-            ("status", "active"),
-            ("description", "Chè xanh sao tay."),
-        ],
-    )
-    .await;
+    let (status, editor) = app
+        .post_form(
+            &client,
+            &new_product,
+            &[
+                ("name", "Chè búp Soi Vàng"),
+                ("category_code", "che"),
+                ("price_vnd", "350000"),
+                ("unit", "kg"),
+                ("stock", "3"),
+                ("gi_slug", ""),
+                ("status", "active"),
+                ("description", "Chè xanh sao tay."),
+            ],
+        )
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert!(editor.starts_with(&format!("{desk}/san-pham/")), "{editor}");
 
@@ -245,7 +224,9 @@ async fn a_producer_runs_the_shop_with_plain_forms() {
     .await
     .unwrap();
     assert_eq!(ids.len(), 2);
-    let (status, _) = post_form(&app, &client, &format!("{editor}/anh/{}/len", ids[1]), &[]).await;
+    let (status, _) = app
+        .post_form(&client, &format!("{editor}/anh/{}/len", ids[1]), &[])
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let cover: uuid::Uuid = sqlx::query_scalar(
         "select id from product_images where product_id = $1::uuid order by position limit 1",
@@ -275,7 +256,9 @@ async fn a_producer_runs_the_shop_with_plain_forms() {
     assert_eq!(html.matches("class=\"photo\"").count(), 2);
 
     // Delete one photo; stock at a glance shows the product as running out (3 kg).
-    let (status, _) = post_form(&app, &client, &format!("{editor}/anh/{}/xoa", ids[0]), &[]).await;
+    let (status, _) = app
+        .post_form(&client, &format!("{editor}/anh/{}/xoa", ids[0]), &[])
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (status, html) = page(&app, &client, &desk).await;
     assert_eq!(status, StatusCode::OK);
@@ -295,18 +278,20 @@ async fn a_producer_runs_the_shop_with_plain_forms() {
             ("product_ids", product_id.as_str()),
         ]
     };
-    let (_, to) = post_form(&app, &client, &live, &fields("https://evil.example/x")).await;
+    let (_, to) = app
+        .post_form(&client, &live, &fields("https://evil.example/x"))
+        .await;
     assert_eq!(to, live);
     let (_, html) = page(&app, &client, &live).await;
     assert!(html.contains("field-error"), "{html}");
     assert!(html.contains(r#"value="Hái chè buổi sáng""#));
-    let (_, to) = post_form(
-        &app,
-        &client,
-        &live,
-        &fields("https://www.youtube.com/watch?v=dQw4w9WgXcQ"),
-    )
-    .await;
+    let (_, to) = app
+        .post_form(
+            &client,
+            &live,
+            &fields("https://www.youtube.com/watch?v=dQw4w9WgXcQ"),
+        )
+        .await;
     assert_eq!(to, desk);
     let starts: chrono::DateTime<chrono::Utc> =
         sqlx::query_scalar("select starts_at from livestreams")
@@ -320,7 +305,9 @@ async fn a_producer_runs_the_shop_with_plain_forms() {
     );
 
     // Archive: gone from the public catalog, still listed (last) in the workspace.
-    let (status, _) = post_form(&app, &client, &format!("{editor}/luu-tru"), &[]).await;
+    let (status, _) = app
+        .post_form(&client, &format!("{editor}/luu-tru"), &[])
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (_, list) = app.get_json("/api/v1/products?q=Soi").await;
     assert_eq!(list["total"], 0);
@@ -351,26 +338,26 @@ async fn a_producer_runs_the_shop_with_plain_forms() {
 async fn nobody_works_in_another_producers_workspace() {
     let app = TestApp::spawn().await;
     let owner = register(&app, "chu@example.vn").await;
-    let (_, desk) = post_form(
-        &app,
-        &owner,
-        "/quan-ly/co-so-moi",
-        &[("name", "HTX Mật Ong Võ Nhai"), ("kind", "htx")],
-    )
-    .await;
-    let (_, editor) = post_form(
-        &app,
-        &owner,
-        &format!("{desk}/san-pham-moi"),
-        &[
-            ("name", "Mật ong rừng"),
-            ("category_code", "mat-ong-nong-san"),
-            ("price_vnd", "400000"),
-            ("unit", "lit"),
-            ("stock", "20"),
-        ],
-    )
-    .await;
+    let (_, desk) = app
+        .post_form(
+            &owner,
+            "/quan-ly/co-so-moi",
+            &[("name", "HTX Mật Ong Võ Nhai"), ("kind", "htx")],
+        )
+        .await;
+    let (_, editor) = app
+        .post_form(
+            &owner,
+            &format!("{desk}/san-pham-moi"),
+            &[
+                ("name", "Mật ong rừng"),
+                ("category_code", "mat-ong-nong-san"),
+                ("price_vnd", "400000"),
+                ("unit", "lit"),
+                ("stock", "20"),
+            ],
+        )
+        .await;
     assert!(editor.contains("/san-pham/"), "{editor}");
 
     let stranger = register(&app, "la@example.vn").await;
@@ -381,20 +368,22 @@ async fn nobody_works_in_another_producers_workspace() {
     assert_eq!(status, StatusCode::FORBIDDEN);
 
     // A stranger's post changes nothing and says why on their next page.
-    let (status, _) = post_form(
-        &app,
-        &stranger,
-        &editor,
-        &[("name", "Mật ong giả"), ("price_vnd", "1000")],
-    )
-    .await;
+    let (status, _) = app
+        .post_form(
+            &stranger,
+            &editor,
+            &[("name", "Mật ong giả"), ("price_vnd", "1000")],
+        )
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let name: String = sqlx::query_scalar("select name from products")
         .fetch_one(&app.db)
         .await
         .unwrap();
     assert_eq!(name, "Mật ong rừng");
-    let (status, _) = post_form(&app, &stranger, &format!("{editor}/luu-tru"), &[]).await;
+    let (status, _) = app
+        .post_form(&stranger, &format!("{editor}/luu-tru"), &[])
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let status_now: String = sqlx::query_scalar("select status from products")
         .fetch_one(&app.db)
@@ -403,13 +392,13 @@ async fn nobody_works_in_another_producers_workspace() {
     assert_eq!(status_now, "active");
 
     // Members added by email can work; a form post from another site is refused outright.
-    let (status, to) = post_form(
-        &app,
-        &owner,
-        &format!("{desk}/thanh-vien"),
-        &[("email", "la@example.vn"), ("role", "member")],
-    )
-    .await;
+    let (status, to) = app
+        .post_form(
+            &owner,
+            &format!("{desk}/thanh-vien"),
+            &[("email", "la@example.vn"), ("role", "member")],
+        )
+        .await;
     assert_eq!(
         (status, to.as_str()),
         (StatusCode::SEE_OTHER, desk.as_str())
@@ -434,42 +423,42 @@ async fn nobody_works_in_another_producers_workspace() {
 async fn producers_apply_for_ocop_and_see_expiry_reminders_in_the_workspace() {
     let app = TestApp::spawn().await;
     let client = register(&app, "ocop@example.vn").await;
-    let (_, desk) = post_form(
-        &app,
-        &client,
-        "/quan-ly/co-so-moi",
-        &[("name", "HTX Miến Dong Na Rì"), ("kind", "htx")],
-    )
-    .await;
-    let (_, editor) = post_form(
-        &app,
-        &client,
-        &format!("{desk}/san-pham-moi"),
-        &[
-            ("name", "Miến dong Na Rì"),
-            ("category_code", "thuc-pham-tien-loi"),
-            ("price_vnd", "90000"),
-            ("unit", "kg"),
-            ("stock", "200"),
-        ],
-    )
-    .await;
+    let (_, desk) = app
+        .post_form(
+            &client,
+            "/quan-ly/co-so-moi",
+            &[("name", "HTX Miến Dong Na Rì"), ("kind", "htx")],
+        )
+        .await;
+    let (_, editor) = app
+        .post_form(
+            &client,
+            &format!("{desk}/san-pham-moi"),
+            &[
+                ("name", "Miến dong Na Rì"),
+                ("category_code", "thuc-pham-tien-loi"),
+                ("price_vnd", "90000"),
+                ("unit", "kg"),
+                ("stock", "200"),
+            ],
+        )
+        .await;
     let apply = format!("{editor}/ocop");
 
     // Part A is marked out of 40: 50 is refused beside that field, the other scores kept.
-    let (status, to) = post_form(
-        &app,
-        &client,
-        &apply,
-        &[
-            ("rule_set", "148/2023"),
-            ("self_score.a", "50"),
-            ("self_score.b", "20"),
-            ("self_score.c", "30"),
-            ("notes", "Sản phẩm truyền thống"),
-        ],
-    )
-    .await;
+    let (status, to) = app
+        .post_form(
+            &client,
+            &apply,
+            &[
+                ("rule_set", "148/2023"),
+                ("self_score.a", "50"),
+                ("self_score.b", "20"),
+                ("self_score.c", "30"),
+                ("notes", "Sản phẩm truyền thống"),
+            ],
+        )
+        .await;
     assert_eq!(
         (status, to.as_str()),
         (StatusCode::SEE_OTHER, editor.as_str())
@@ -483,19 +472,19 @@ async fn producers_apply_for_ocop_and_see_expiry_reminders_in_the_workspace() {
         .unwrap();
     assert_eq!(open, 0);
 
-    let (_, to) = post_form(
-        &app,
-        &client,
-        &apply,
-        &[
-            ("rule_set", "148/2023"),
-            ("self_score.a", "35"),
-            ("self_score.b", "20"),
-            ("self_score.c", "30"),
-            ("notes", ""),
-        ],
-    )
-    .await;
+    let (_, to) = app
+        .post_form(
+            &client,
+            &apply,
+            &[
+                ("rule_set", "148/2023"),
+                ("self_score.a", "35"),
+                ("self_score.b", "20"),
+                ("self_score.c", "30"),
+                ("notes", ""),
+            ],
+        )
+        .await;
     assert_eq!(to, editor);
     let (_, html) = page(&app, &client, &editor).await;
     assert!(html.contains("Đã nộp, chờ thẩm định"), "{html}");
@@ -536,13 +525,13 @@ async fn producers_apply_for_ocop_and_see_expiry_reminders_in_the_workspace() {
 async fn prices_typed_with_thousand_dots_are_saved_in_full() {
     let app = TestApp::spawn().await;
     let client = register(&app, "gia@example.vn").await;
-    let (_, desk) = post_form(
-        &app,
-        &client,
-        "/quan-ly/co-so-moi",
-        &[("name", "HTX Chè La Bằng"), ("kind", "htx")],
-    )
-    .await;
+    let (_, desk) = app
+        .post_form(
+            &client,
+            "/quan-ly/co-so-moi",
+            &[("name", "HTX Chè La Bằng"), ("kind", "htx")],
+        )
+        .await;
     let new_product = format!("{desk}/san-pham-moi");
     let (_, html) = page(&app, &client, &new_product).await;
     assert!(
@@ -561,7 +550,9 @@ async fn prices_typed_with_thousand_dots_are_saved_in_full() {
             ("status", "active"),
         ]
     };
-    let (_, to) = post_form(&app, &client, &new_product, &product("abc", "2,5")).await;
+    let (_, to) = app
+        .post_form(&client, &new_product, &product("abc", "2,5"))
+        .await;
     assert_eq!(to, new_product);
     let (_, html) = page(&app, &client, &new_product).await;
     assert!(
@@ -576,7 +567,9 @@ async fn prices_typed_with_thousand_dots_are_saved_in_full() {
     );
     assert!(html.contains(r#"value="abc""#), "what was typed is kept");
 
-    let (_, editor) = post_form(&app, &client, &new_product, &product("250.000", "2,5")).await;
+    let (_, editor) = app
+        .post_form(&client, &new_product, &product("250.000", "2,5"))
+        .await;
     assert!(editor.starts_with(&format!("{desk}/san-pham/")), "{editor}");
     let (status, json) = app.get_json("/api/v1/products/che-bup-la-bang").await;
     assert_eq!(status, StatusCode::OK, "{json}");
@@ -591,7 +584,9 @@ async fn prices_typed_with_thousand_dots_are_saved_in_full() {
     assert!(html.contains(r#"value="2,5""#), "{html}");
 
     // Saving the form as shown changes nothing; "250 000 ₫" reads the same.
-    let (_, to) = post_form(&app, &client, &editor, &product("250 000 ₫", "2,5")).await;
+    let (_, to) = app
+        .post_form(&client, &editor, &product("250 000 ₫", "2,5"))
+        .await;
     assert_eq!(to, editor);
     let (_, json) = app.get_json("/api/v1/products/che-bup-la-bang").await;
     assert_eq!(json["price_vnd"], "250000", "{json}");

@@ -163,6 +163,28 @@ impl TestApp {
             .expect("grant role");
     }
 
+    /// Posts a form as `client` (a browser without JavaScript) and returns the status and
+    /// where it redirects (empty when it does not).
+    pub async fn post_form(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> (StatusCode, String) {
+        let response = client
+            .post(self.url(path))
+            .form(fields)
+            .send()
+            .await
+            .expect("form posted");
+        let location = response
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        (response.status(), location)
+    }
+
     /// GET a page and return its status and HTML.
     pub async fn get_html(&self, path: &str) -> (StatusCode, String) {
         let response = self.get(path).await;

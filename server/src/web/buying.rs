@@ -47,11 +47,9 @@ pub fn router() -> Router<AppState> {
         )
 }
 
+/// A posted field as typed, empty when absent.
 fn field<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
-    fields
-        .iter()
-        .find(|(n, _)| n == name)
-        .map_or("", |(_, v)| v.as_str())
+    forms::field(fields, name).unwrap_or_default()
 }
 
 fn optional(fields: &[(String, String)], name: &str) -> Option<String> {

@@ -293,7 +293,7 @@ async fn add_member_form(
 }
 
 /// The last value posted under `name`, if any.
-fn field<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a str> {
+pub(super) fn field<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a str> {
     fields
         .iter()
         .rev()
