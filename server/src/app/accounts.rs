@@ -129,7 +129,9 @@ pub async fn grant_role(
     role: &str,
 ) -> AppResult<User> {
     let admin = require(user, Rule::Admin)?;
-    let role = Role::parse(role).map_err(|message| AppError::field("role", message))?;
+    let role = role
+        .parse::<Role>()
+        .map_err(|message| AppError::field("role", message))?;
     let mut tx = state.db.begin().await?;
     db::users::load_user(&state.db, user_id)
         .await?

@@ -17,7 +17,7 @@ use crate::db::orders::{LockedProduct, NewOrder, OrderLine};
 use crate::domain::FieldErrors;
 use crate::domain::account::{Email, User};
 use crate::domain::audit::AuditAction;
-use crate::domain::catalog::Quantity;
+use crate::domain::catalog::{ProductStatus, Quantity};
 use crate::domain::order::{DeliveryMethod, PaymentMethod, Phone, order_code};
 use crate::state::AppState;
 
@@ -168,7 +168,11 @@ pub async fn place(
     let mut shortages = Vec::new();
     let mut groups: Vec<Group> = Vec::new();
     for (id, raw) in &items {
-        let Some(product) = by_id.get(id).copied().filter(|p| p.status == "active") else {
+        let Some(product) = by_id
+            .get(id)
+            .copied()
+            .filter(|p| p.status == ProductStatus::Active)
+        else {
             errors.add("items", "có sản phẩm không còn bán; hãy xem lại giỏ hàng");
             continue;
         };

@@ -140,10 +140,7 @@ pub async fn change_status(
         .await?
         .ok_or(AppError::NotFound)?;
     let actor = relation(&head, viewer, token).ok_or(AppError::NotFound)?;
-    let from = head
-        .status
-        .parse::<OrderStatus>()
-        .map_err(|m| anyhow::anyhow!("stored status: {m}"))?;
+    let from = head.status;
     if !from.can_move(to, actor) {
         let message = match actor {
             OrderActor::Buyer if to == OrderStatus::Cancelled => {
@@ -209,7 +206,7 @@ pub async fn mark_paid(state: &AppState, viewer: Option<&User>, code: &str) -> A
             AppError::NotFound
         });
     }
-    if head.status == OrderStatus::Cancelled.as_str() {
+    if head.status == OrderStatus::Cancelled {
         return Err(AppError::Conflict {
             code: "illegal_transition",
             message: "đơn đã huỷ".into(),

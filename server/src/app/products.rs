@@ -110,13 +110,7 @@ async fn parse_product(
     };
     let status = match input.status {
         Some(raw) => errors.check("status", raw.parse::<ProductStatus>()),
-        None => current
-            .map(|c| {
-                c.status
-                    .parse::<ProductStatus>()
-                    .unwrap_or(ProductStatus::Draft)
-            })
-            .or(Some(ProductStatus::Active)),
+        None => current.map(|c| c.status).or(Some(ProductStatus::Active)),
     };
     let description = input
         .description

@@ -11,6 +11,7 @@ use rust_decimal::Decimal;
 use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
 
+use crate::domain::catalog::ProductStatus;
 use crate::domain::order::{BankAccount, OrderStatus, Phone, vietqr_payload};
 
 /// A product row locked for the checkout that reserves it.
@@ -26,7 +27,7 @@ pub struct LockedProduct {
     pub allows_fraction: bool,
     pub price_vnd: Decimal,
     pub stock: Decimal,
-    pub status: String,
+    pub status: ProductStatus,
 }
 
 /// Locks the products in id order — every checkout and cancellation locks in this order, so two
@@ -258,7 +259,7 @@ pub struct OrderHead {
     pub producer_id: Uuid,
     pub buyer_id: Option<Uuid>,
     pub access_token: String,
-    pub status: String,
+    pub status: OrderStatus,
     pub payment_status: String,
 }
 

@@ -178,6 +178,7 @@ pub async fn insert_image(db: impl PgExecutor<'_>, img: &NewImage<'_>) -> sqlx::
 }
 
 /// The stored editable fields of a product, the base a partial update is merged onto.
+#[derive(sqlx::FromRow)]
 pub struct StoredProduct {
     pub producer_id: Uuid,
     pub slug: String,
@@ -188,18 +189,17 @@ pub struct StoredProduct {
     pub price_vnd: rust_decimal::Decimal,
     pub unit: String,
     pub stock: rust_decimal::Decimal,
-    pub status: String,
+    pub status: ProductStatus,
     pub gi_id: Option<Uuid>,
 }
 
 pub async fn stored(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Option<StoredProduct>> {
-    sqlx::query_as!(
-        StoredProduct,
+    sqlx::query_as(
         "select producer_id, slug, name, description, story, category_code, price_vnd, unit, stock,
                 status, gi_id
            from products where id = $1 for update",
-        id
     )
+    .bind(id)
     .fetch_optional(db)
     .await
 }

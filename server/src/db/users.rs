@@ -82,7 +82,7 @@ pub async fn load_user(db: &PgPool, id: Uuid) -> sqlx::Result<Option<User>> {
         roles: row
             .roles
             .iter()
-            .filter_map(|r| Role::parse(r).ok())
+            .filter_map(|r| r.parse::<Role>().ok())
             .collect(),
         memberships,
     }))

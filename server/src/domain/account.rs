@@ -68,36 +68,21 @@ pub fn parse_display_name(raw: &str) -> Result<String, String> {
     }
 }
 
-/// Roles granted on top of "buyer", which every account is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    Curator,
-    Admin,
+wire_enum! {
+    /// Roles granted on top of "buyer", which every account is.
+    pub enum Role {
+        Curator,
+        Admin,
+    }
+    else "phải là curator hoặc admin"
 }
 
-impl Role {
-    pub fn parse(raw: &str) -> Result<Role, String> {
-        match raw {
-            "curator" => Ok(Role::Curator),
-            "admin" => Ok(Role::Admin),
-            _ => Err("phải là curator hoặc admin".into()),
-        }
+wire_enum! {
+    pub enum MemberRole {
+        Owner,
+        Member,
     }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Curator => "curator",
-            Role::Admin => "admin",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum MemberRole {
-    Owner,
-    Member,
+    else "phải là owner hoặc member"
 }
 
 #[derive(Debug, Clone, Serialize)]

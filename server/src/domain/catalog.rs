@@ -5,71 +5,27 @@ use std::str::FromStr;
 
 use rust_decimal::Decimal;
 
-/// Who makes and sells: a cooperative (HTX), a company, a household business, or other (e.g. tổ hợp tác).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ProducerKind {
-    Htx,
-    Company,
-    Household,
-    Other,
-}
-
-impl ProducerKind {
-    pub const ALL: [ProducerKind; 4] = [
-        ProducerKind::Htx,
-        ProducerKind::Company,
-        ProducerKind::Household,
-        ProducerKind::Other,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ProducerKind::Htx => "htx",
-            ProducerKind::Company => "company",
-            ProducerKind::Household => "household",
-            ProducerKind::Other => "other",
-        }
+wire_enum! {
+    /// Who makes and sells: a cooperative (HTX), a company, a household business, or other (e.g. tổ hợp tác).
+    pub enum ProducerKind {
+        Htx,
+        Company,
+        Household,
+        Other,
     }
+    else "phải là một trong: htx, company, household, other"
 }
 
-impl FromStr for ProducerKind {
-    type Err = String;
-    fn from_str(raw: &str) -> Result<Self, String> {
-        ProducerKind::ALL
-            .into_iter()
-            .find(|kind| kind.as_str() == raw.trim())
-            .ok_or_else(|| "phải là một trong: htx, company, household, other".into())
+impl ProducerKind {}
+
+wire_enum! {
+    /// Whether buyers can see a product: drafts are the producer's own, archived ones are gone.
+    pub enum ProductStatus {
+        Draft,
+        Active,
+        Archived,
     }
-}
-
-/// Whether buyers can see a product: drafts are the producer's own, archived ones are gone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ProductStatus {
-    Draft,
-    Active,
-    Archived,
-}
-
-impl ProductStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ProductStatus::Draft => "draft",
-            ProductStatus::Active => "active",
-            ProductStatus::Archived => "archived",
-        }
-    }
-}
-
-impl FromStr for ProductStatus {
-    type Err = String;
-    fn from_str(raw: &str) -> Result<Self, String> {
-        match raw.trim() {
-            "draft" => Ok(ProductStatus::Draft),
-            "active" => Ok(ProductStatus::Active),
-            "archived" => Ok(ProductStatus::Archived),
-            _ => Err("phải là draft, active hoặc archived".into()),
-        }
-    }
+    else "phải là draft, active hoặc archived"
 }
 
 /// A display name for a producer or product: trimmed, 2–200 characters, single spaces.
@@ -304,7 +260,7 @@ mod tests {
 
     #[test]
     fn kinds_and_statuses_parse_from_their_wire_names() {
-        for kind in ProducerKind::ALL {
+        for kind in ProducerKind::ALL.iter().copied() {
             assert_eq!(kind.as_str().parse::<ProducerKind>(), Ok(kind));
         }
         assert!("coop".parse::<ProducerKind>().is_err());

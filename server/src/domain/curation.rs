@@ -106,29 +106,20 @@ impl SelfScore {
     }
 }
 
-/// Where an application is. Moves only along [`ApplicationStatus::can_become`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ApplicationStatus {
-    Draft,
-    Submitted,
-    UnderReview,
-    Approved,
-    Rejected,
-    Withdrawn,
+wire_enum! {
+    /// Where an application is. Moves only along [`ApplicationStatus::can_become`].
+    pub enum ApplicationStatus {
+        Draft,
+        Submitted,
+        UnderReview,
+        Approved,
+        Rejected,
+        Withdrawn,
+    }
+    else "phải là draft, submitted, under_review, approved, rejected hoặc withdrawn"
 }
 
 impl ApplicationStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ApplicationStatus::Draft => "draft",
-            ApplicationStatus::Submitted => "submitted",
-            ApplicationStatus::UnderReview => "under_review",
-            ApplicationStatus::Approved => "approved",
-            ApplicationStatus::Rejected => "rejected",
-            ApplicationStatus::Withdrawn => "withdrawn",
-        }
-    }
-
     /// draft → submitted → under_review → approved | rejected; withdrawn from any open state.
     pub fn can_become(self, next: ApplicationStatus) -> bool {
         use ApplicationStatus::*;
@@ -158,23 +149,6 @@ impl ApplicationStatus {
             self,
             ApplicationStatus::Draft | ApplicationStatus::Submitted
         )
-    }
-}
-
-impl FromStr for ApplicationStatus {
-    type Err = String;
-    fn from_str(raw: &str) -> Result<ApplicationStatus, String> {
-        match raw.trim() {
-            "draft" => Ok(ApplicationStatus::Draft),
-            "submitted" => Ok(ApplicationStatus::Submitted),
-            "under_review" => Ok(ApplicationStatus::UnderReview),
-            "approved" => Ok(ApplicationStatus::Approved),
-            "rejected" => Ok(ApplicationStatus::Rejected),
-            "withdrawn" => Ok(ApplicationStatus::Withdrawn),
-            _ => Err(
-                "phải là draft, submitted, under_review, approved, rejected hoặc withdrawn".into(),
-            ),
-        }
     }
 }
 

@@ -1,7 +1,5 @@
 //! Livestreams: platforms and their hosts, and the status computed from the schedule.
 
-use std::str::FromStr;
-
 use chrono::{DateTime, Duration, Utc};
 
 /// A stream with no announced end counts as live for this long after it starts.
@@ -10,26 +8,18 @@ pub const DEFAULT_LENGTH: Duration = Duration::hours(3);
 /// The status a cancelled livestream shows (to its producer; buyers no longer see it).
 pub const CANCELLED: &str = "cancelled";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Platform {
-    Facebook,
-    Youtube,
-    Tiktok,
-    Shopee,
-    Other,
+wire_enum! {
+    pub enum Platform {
+        Facebook,
+        Youtube,
+        Tiktok,
+        Shopee,
+        Other,
+    }
+    else "phải là facebook, youtube, tiktok, shopee hoặc other"
 }
 
 impl Platform {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Platform::Facebook => "facebook",
-            Platform::Youtube => "youtube",
-            Platform::Tiktok => "tiktok",
-            Platform::Shopee => "shopee",
-            Platform::Other => "other",
-        }
-    }
-
     /// The hosts (and their subdomains) a link on this platform may point to; `None`: any host.
     fn hosts(self) -> Option<&'static [&'static str]> {
         match self {
@@ -38,20 +28,6 @@ impl Platform {
             Platform::Tiktok => Some(&["tiktok.com"]),
             Platform::Shopee => Some(&["shopee.vn"]),
             Platform::Other => None,
-        }
-    }
-}
-
-impl FromStr for Platform {
-    type Err = String;
-    fn from_str(raw: &str) -> Result<Platform, String> {
-        match raw.trim() {
-            "facebook" => Ok(Platform::Facebook),
-            "youtube" => Ok(Platform::Youtube),
-            "tiktok" => Ok(Platform::Tiktok),
-            "shopee" => Ok(Platform::Shopee),
-            "other" => Ok(Platform::Other),
-            _ => Err("phải là facebook, youtube, tiktok, shopee hoặc other".into()),
         }
     }
 }
@@ -99,22 +75,16 @@ pub fn check_url(platform: Platform, url: &str) -> Result<String, String> {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StreamStatus {
-    Upcoming,
-    Live,
-    Past,
+wire_enum! {
+    pub enum StreamStatus {
+        Upcoming,
+        Live,
+        Past,
+    }
+    else "phải là upcoming, live hoặc past"
 }
 
 impl StreamStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            StreamStatus::Upcoming => "upcoming",
-            StreamStatus::Live => "live",
-            StreamStatus::Past => "past",
-        }
-    }
-
     pub fn derive(
         starts_at: DateTime<Utc>,
         ends_at: Option<DateTime<Utc>>,
@@ -127,18 +97,6 @@ impl StreamStatus {
             StreamStatus::Live
         } else {
             StreamStatus::Past
-        }
-    }
-}
-
-impl FromStr for StreamStatus {
-    type Err = String;
-    fn from_str(raw: &str) -> Result<StreamStatus, String> {
-        match raw {
-            "upcoming" => Ok(StreamStatus::Upcoming),
-            "live" => Ok(StreamStatus::Live),
-            "past" => Ok(StreamStatus::Past),
-            _ => Err("phải là upcoming, live hoặc past".into()),
         }
     }
 }

@@ -1,7 +1,5 @@
 //! OCOP ratings: stars, issuing levels, the 36-month validity and the status derived from dates.
 
-use std::str::FromStr;
-
 use chrono::{Months, NaiveDate};
 
 /// A certificate is valid for 36 months from its decision date (shared/domain/ocop.md).
@@ -26,58 +24,29 @@ impl Stars {
     }
 }
 
-/// Who issued the decision.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum IssuerLevel {
-    District,
-    Province,
-    Central,
-}
-
-impl IssuerLevel {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            IssuerLevel::District => "district",
-            IssuerLevel::Province => "province",
-            IssuerLevel::Central => "central",
-        }
+wire_enum! {
+    /// Who issued the decision.
+    pub enum IssuerLevel {
+        District,
+        Province,
+        Central,
     }
+    else "phải là district, province hoặc central"
 }
 
-impl FromStr for IssuerLevel {
-    type Err = String;
-    fn from_str(raw: &str) -> Result<Self, String> {
-        match raw.trim() {
-            "district" => Ok(IssuerLevel::District),
-            "province" => Ok(IssuerLevel::Province),
-            "central" => Ok(IssuerLevel::Central),
-            _ => Err("phải là district, province hoặc central".into()),
-        }
+wire_enum! {
+    /// The live state of a certificate, always computed from dates and revocation.
+    pub enum CertificateStatus {
+        Valid,
+        Expiring,
+        Expired,
+        Revoked,
+        /// A newer rating of the same product replaced it.
+        Superseded,
     }
-}
-
-/// The live state of a certificate, always computed from dates and revocation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CertificateStatus {
-    Valid,
-    Expiring,
-    Expired,
-    Revoked,
-    /// A newer rating of the same product replaced it.
-    Superseded,
 }
 
 impl CertificateStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CertificateStatus::Valid => "valid",
-            CertificateStatus::Expiring => "expiring",
-            CertificateStatus::Expired => "expired",
-            CertificateStatus::Revoked => "revoked",
-            CertificateStatus::Superseded => "superseded",
-        }
-    }
-
     /// Only a certificate in force shows stars anywhere.
     pub fn shows_stars(self) -> bool {
         matches!(self, CertificateStatus::Valid | CertificateStatus::Expiring)

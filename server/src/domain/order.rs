@@ -1,9 +1,6 @@
 //! Buying rules: phone numbers, order codes, the order state machine, delivery fees and who may
 //! move an order where. No I/O: the service layer (`crate::app::orders`) applies these.
 
-use std::fmt;
-use std::str::FromStr;
-
 use rust_decimal::Decimal;
 
 /// A Vietnamese mobile number, stored as its ten digits (`0912345678`).
@@ -51,14 +48,16 @@ impl Phone {
     }
 }
 
-/// Where an order is. Each producer works its own orders forward; cancelling returns the stock.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum OrderStatus {
-    Pending,
-    Confirmed,
-    Shipping,
-    Delivered,
-    Cancelled,
+wire_enum! {
+    /// Where an order is. Each producer works its own orders forward; cancelling returns the stock.
+    pub enum OrderStatus {
+        Pending,
+        Confirmed,
+        Shipping,
+        Delivered,
+        Cancelled,
+    }
+    else "phải là một trong: pending, confirmed, shipping, delivered, cancelled"
 }
 
 /// Who asks to move an order: a member of its producer, or its buyer (signed in or with the token).
@@ -69,24 +68,6 @@ pub enum OrderActor {
 }
 
 impl OrderStatus {
-    pub const ALL: [OrderStatus; 5] = [
-        OrderStatus::Pending,
-        OrderStatus::Confirmed,
-        OrderStatus::Shipping,
-        OrderStatus::Delivered,
-        OrderStatus::Cancelled,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OrderStatus::Pending => "pending",
-            OrderStatus::Confirmed => "confirmed",
-            OrderStatus::Shipping => "shipping",
-            OrderStatus::Delivered => "delivered",
-            OrderStatus::Cancelled => "cancelled",
-        }
-    }
-
     /// Whether `actor` may move an order from `self` to `to`. Sellers confirm, ship and deliver
     /// in that order and may cancel until the parcel leaves; buyers may only cancel while the
     /// seller has not confirmed yet.
@@ -108,82 +89,27 @@ impl OrderStatus {
     /// The steps a seller can take from here, in the order a seller reads them.
     pub fn next_for_seller(self) -> Vec<OrderStatus> {
         OrderStatus::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .filter(|to| self.can_move(*to, OrderActor::Seller))
             .collect()
     }
 }
 
-impl FromStr for OrderStatus {
-    type Err = String;
-    fn from_str(raw: &str) -> Result<Self, String> {
-        OrderStatus::ALL
-            .into_iter()
-            .find(|s| s.as_str() == raw.trim())
-            .ok_or_else(|| {
-                "phải là một trong: pending, confirmed, shipping, delivered, cancelled".into()
-            })
+wire_enum! {
+    pub enum DeliveryMethod {
+        Pickup,
+        Ship,
     }
+    else "hãy chọn nhận tại nơi bán (pickup) hoặc giao hàng (ship)"
 }
 
-impl fmt::Display for OrderStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+wire_enum! {
+    pub enum PaymentMethod {
+        Cod,
+        BankTransfer,
     }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum DeliveryMethod {
-    Pickup,
-    Ship,
-}
-
-impl DeliveryMethod {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DeliveryMethod::Pickup => "pickup",
-            DeliveryMethod::Ship => "ship",
-        }
-    }
-}
-
-impl FromStr for DeliveryMethod {
-    type Err = String;
-    fn from_str(raw: &str) -> Result<Self, String> {
-        match raw.trim() {
-            "pickup" => Ok(DeliveryMethod::Pickup),
-            "ship" => Ok(DeliveryMethod::Ship),
-            _ => Err("hãy chọn nhận tại nơi bán (pickup) hoặc giao hàng (ship)".into()),
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum PaymentMethod {
-    Cod,
-    BankTransfer,
-}
-
-impl PaymentMethod {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PaymentMethod::Cod => "cod",
-            PaymentMethod::BankTransfer => "bank_transfer",
-        }
-    }
-}
-
-impl FromStr for PaymentMethod {
-    type Err = String;
-    fn from_str(raw: &str) -> Result<Self, String> {
-        match raw.trim() {
-            "cod" => Ok(PaymentMethod::Cod),
-            "bank_transfer" => Ok(PaymentMethod::BankTransfer),
-            _ => Err(
-                "hãy chọn thanh toán khi nhận hàng (cod) hoặc chuyển khoản (bank_transfer)".into(),
-            ),
-        }
-    }
+    else "hãy chọn thanh toán khi nhận hàng (cod) hoặc chuyển khoản (bank_transfer)"
 }
 
 /// What a producer accepts, as checked settings (the database keeps the same rules as checks).
@@ -403,8 +329,8 @@ mod tests {
             (Pending, Cancelled),
             (Confirmed, Cancelled),
         ];
-        for from in OrderStatus::ALL {
-            for to in OrderStatus::ALL {
+        for from in OrderStatus::ALL.iter().copied() {
+            for to in OrderStatus::ALL.iter().copied() {
                 assert_eq!(
                     from.can_move(to, Seller),
                     seller_moves.contains(&(from, to)),

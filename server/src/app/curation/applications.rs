@@ -14,6 +14,7 @@ use crate::db::ocop_applications::{ApplicationFilter, NewApplication, Transition
 use crate::domain::FieldErrors;
 use crate::domain::account::{Rule, User};
 use crate::domain::audit::AuditAction;
+use crate::domain::catalog::ProductStatus;
 use crate::domain::curation::{ApplicationStatus, RuleSet, SelfScore};
 use crate::domain::listing::{DEFAULT_PER_PAGE, MAX_PER_PAGE};
 use crate::state::AppState;
@@ -65,7 +66,7 @@ pub async fn create_application(
     if notes.chars().count() > 5000 {
         errors.add("notes", "dài tối đa 5.000 ký tự");
     }
-    if stored.status == "archived" {
+    if stored.status == ProductStatus::Archived {
         errors.add("product", "sản phẩm đã ngừng bán");
     }
     let Some(rule_set) = rule_set.filter(|_| errors.is_empty()) else {
