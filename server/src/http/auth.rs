@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use super::error::ApiError;
 use super::extract::{AppJson, AppPath};
-use super::schemas::{ErrorBody, MeResponse, UserEnvelope};
+use super::schemas::{ErrorBody, JsonBody, MeResponse, SameSite, SignedIn, UserEnvelope};
 use crate::app;
 use crate::auth::{Requester, Rule};
 use crate::state::AppState;
@@ -135,8 +135,8 @@ pub(crate) async fn login(
     security(("session" = [])),
     responses(
         (status = 204, description = "Signed out"),
-        (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 403, description = "Cross-site request", body = ErrorBody),
+        SignedIn,
+        SameSite,
     ),
 )]
 pub(crate) async fn logout(requester: Requester) -> Result<StatusCode, ApiError> {
@@ -152,7 +152,7 @@ pub(crate) async fn logout(requester: Requester) -> Result<StatusCode, ApiError>
     security(("session" = [])),
     responses(
         (status = 200, description = "The signed-in user", body = MeResponse),
-        (status = 401, description = "Not signed in", body = ErrorBody),
+        SignedIn,
     ),
 )]
 async fn me(requester: Requester) -> Result<AppJson<MeResponse>, ApiError> {
@@ -181,11 +181,10 @@ struct RoleBody {
     request_body = RoleBody,
     responses(
         (status = 200, description = "The user with the role granted", body = UserEnvelope),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
+        JsonBody,
+        SignedIn,
         (status = 403, description = "Not an admin, or a cross-site request", body = ErrorBody),
         (status = 404, description = "No such user", body = ErrorBody),
-        (status = 415, description = "Not `application/json`", body = ErrorBody),
         (status = 422, description = "`role` is not curator or admin", body = ErrorBody),
     ),
 )]

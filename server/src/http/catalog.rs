@@ -9,7 +9,7 @@ use frontend::api::{CatalogQuery, GiCard, GiPage, Page, ProducerPage, ProductDet
 
 use super::error::ApiError;
 use super::extract::AppJson;
-use super::schemas::ErrorBody;
+use super::schemas::{ErrorBody, JsonBody, KnownProducer, SignedIn};
 use crate::auth::{Requester, Rule};
 use crate::db;
 use crate::db::audit::AuditEntry;
@@ -100,7 +100,7 @@ pub async fn get_product(
     params(("slug" = String, Path, description = "The producer's slug")),
     responses(
         (status = 200, description = "The producer and its visible products", body = ProducerPage),
-        (status = 404, description = "No producer has this slug", body = ErrorBody),
+        KnownProducer,
     ),
 )]
 async fn get_producer(
@@ -184,11 +184,10 @@ pub(crate) struct GiBody {
     request_body = GiBody,
     responses(
         (status = 201, description = "Recorded", body = GiCard),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
+        JsonBody,
+        SignedIn,
         (status = 403, description = "Not a curator, or a cross-site request", body = ErrorBody),
         (status = 409, description = "A GI with this name and product, or this certificate number, exists (`gi_exists`)", body = ErrorBody),
-        (status = 415, description = "Not `application/json`", body = ErrorBody),
         (status = 422, description = "Invalid fields", body = ErrorBody),
     ),
 )]

@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use super::error::ApiError;
 use super::extract::{AppJson, AppPath};
-use super::schemas::ErrorBody;
+use super::schemas::{ErrorBody, KnownProducer, MemberWrite, SignedIn};
 use crate::app;
 use crate::app::livestreams::LivestreamInput;
 use crate::auth::Requester;
@@ -117,9 +117,9 @@ impl From<LivestreamBody> for LivestreamInput {
     security(("session" = [])),
     responses(
         (status = 201, description = "The scheduled livestream", body = LivestreamDto),
-        (status = 401, description = "Not signed in", body = ErrorBody),
+        SignedIn,
         (status = 403, description = "Not a member of this producer, or a cross-site request", body = ErrorBody),
-        (status = 404, description = "No producer has this slug", body = ErrorBody),
+        KnownProducer,
         (status = 415, description = "The body is not JSON", body = ErrorBody),
         (status = 422, description = "A field is invalid (`fields` names it)", body = ErrorBody),
     ),
@@ -146,8 +146,8 @@ pub(crate) async fn create_livestream(
     security(("session" = [])),
     responses(
         (status = 200, description = "The livestream as changed", body = LivestreamDto),
-        (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 403, description = "Not a member of its producer, or a cross-site request", body = ErrorBody),
+        SignedIn,
+        MemberWrite,
         (status = 404, description = "No livestream has this id", body = ErrorBody),
         (status = 409, description = "Cancelled (`livestream_cancelled`)", body = ErrorBody),
         (status = 415, description = "The body is not JSON", body = ErrorBody),
@@ -175,8 +175,8 @@ pub(crate) async fn update_livestream(
     security(("session" = [])),
     responses(
         (status = 200, description = "The cancelled livestream (`status`: `cancelled`)", body = LivestreamDto),
-        (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 403, description = "Not a member of its producer, or a cross-site request", body = ErrorBody),
+        SignedIn,
+        MemberWrite,
         (status = 404, description = "No livestream has this id", body = ErrorBody),
         (status = 409, description = "Already cancelled (`livestream_cancelled`)", body = ErrorBody),
     ),

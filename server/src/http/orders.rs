@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use super::error::ApiError;
 use super::extract::{AppJson, AppPath};
-use super::schemas::ErrorBody;
+use super::schemas::{ErrorBody, JsonBody, KnownProducer, SameSite, SignedIn};
 use crate::app;
 use crate::app::cart::CartOwner;
 use crate::auth::Requester;
@@ -67,11 +67,10 @@ pub(crate) struct QuantityBody {
     request_body = QuantityBody,
     responses(
         (status = 200, description = "The cart after the change", body = Cart),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
-        (status = 403, description = "Cross-site request", body = ErrorBody),
+        JsonBody,
+        SameSite,
         (status = 404, description = "No product on sale has this id", body = ErrorBody),
         (status = 409, description = "More than the stock left (`out_of_stock`, with `items`), or its producer takes no orders yet (`not_selling`)", body = ErrorBody),
-        (status = 415, description = "Not `application/json`", body = ErrorBody),
         (status = 422, description = "Not a quantity for this unit", body = ErrorBody),
     ),
 )]
@@ -101,7 +100,7 @@ pub(crate) async fn put_cart_item(
     tag = "buying",
     responses(
         (status = 204, description = "Emptied"),
-        (status = 403, description = "Cross-site request", body = ErrorBody),
+        SameSite,
     ),
 )]
 pub(crate) async fn clear_cart(
@@ -120,7 +119,7 @@ pub(crate) async fn clear_cart(
     params(("slug" = String, Path, description = "The producer")),
     responses(
         (status = 200, description = "Its sales settings (`configured: false` until set)", body = SalesSettings),
-        (status = 404, description = "No producer has this slug", body = ErrorBody),
+        KnownProducer,
     ),
 )]
 pub(crate) async fn get_sales(
@@ -143,11 +142,10 @@ pub(crate) async fn get_sales(
     request_body = SalesSettings,
     responses(
         (status = 200, description = "Saved", body = SalesSettings),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
+        JsonBody,
+        SignedIn,
         (status = 403, description = "Not an owner, or a cross-site request", body = ErrorBody),
-        (status = 404, description = "No producer has this slug", body = ErrorBody),
-        (status = 415, description = "Not `application/json`", body = ErrorBody),
+        KnownProducer,
         (status = 422, description = "Invalid fields", body = ErrorBody),
     ),
 )]
@@ -171,10 +169,9 @@ pub(crate) async fn put_sales(
     request_body = CheckoutRequest,
     responses(
         (status = 201, description = "The orders, one per producer, each with its `access_token`", body = PlacedOrders),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
-        (status = 403, description = "Cross-site request", body = ErrorBody),
+        JsonBody,
+        SameSite,
         (status = 409, description = "Not enough stock (`out_of_stock`, `items` says what is left; nothing was written), or the key was used for another request (`idempotency_key_reused`)", body = ErrorBody),
-        (status = 415, description = "Not `application/json`", body = ErrorBody),
         (status = 422, description = "Invalid fields, an empty cart, or a choice the producer does not offer", body = ErrorBody),
     ),
 )]
@@ -219,7 +216,7 @@ pub(crate) struct PageQuery {
     params(PageQuery),
     responses(
         (status = 200, description = "A page of orders", body = Page<Order>),
-        (status = 401, description = "Not signed in", body = ErrorBody),
+        SignedIn,
     ),
 )]
 pub(crate) async fn my_orders(
@@ -257,9 +254,9 @@ pub(crate) struct ProducerOrderPage {
     params(("slug" = String, Path, description = "The producer"), PageQuery),
     responses(
         (status = 200, description = "A page of orders and counts by status", body = ProducerOrderPage),
-        (status = 401, description = "Not signed in", body = ErrorBody),
+        SignedIn,
         (status = 403, description = "Not a member of this producer", body = ErrorBody),
-        (status = 404, description = "No producer has this slug", body = ErrorBody),
+        KnownProducer,
         (status = 422, description = "Unknown status", body = ErrorBody),
     ),
 )]
@@ -336,12 +333,11 @@ pub(crate) async fn get_order(
     request_body = StatusChange,
     responses(
         (status = 200, description = "The order after the change", body = Order),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        JsonBody,
         (status = 401, description = "Neither signed in nor a token", body = ErrorBody),
-        (status = 403, description = "Cross-site request", body = ErrorBody),
+        SameSite,
         (status = 404, description = "No such order for this requester", body = ErrorBody),
         (status = 409, description = "Not allowed from the current status (`illegal_transition`)", body = ErrorBody),
-        (status = 415, description = "Not `application/json`", body = ErrorBody),
         (status = 422, description = "Unknown status, or a seller's cancellation without a reason", body = ErrorBody),
     ),
 )]
@@ -381,12 +377,11 @@ pub(crate) struct PaymentBody {
     request_body = PaymentBody,
     responses(
         (status = 200, description = "The order, paid", body = Order),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
+        JsonBody,
+        SignedIn,
         (status = 403, description = "The buyer cannot mark it paid, or a cross-site request", body = ErrorBody),
         (status = 404, description = "No such order for this requester", body = ErrorBody),
         (status = 409, description = "Already paid (`already_paid`) or cancelled (`illegal_transition`)", body = ErrorBody),
-        (status = 415, description = "Not `application/json`", body = ErrorBody),
         (status = 422, description = "`status` is not `paid`", body = ErrorBody),
     ),
 )]

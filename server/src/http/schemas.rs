@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use frontend::api::ProducerCard;
 use serde::Serialize;
-use utoipa::ToSchema;
+use utoipa::{IntoResponses, ToSchema};
 use uuid::Uuid;
 
 use crate::domain::account::{MemberRole, Membership, Role, User};
@@ -198,4 +198,47 @@ impl UserEnvelope {
     pub fn of(user: &User) -> Self {
         UserEnvelope { user: user.into() }
     }
+}
+
+// Response sets that many operations share, listed once: `responses((status = 200, …), JsonBody,
+// SignedIn)`. The variants only describe what the error layer answers; nothing builds them.
+
+/// A JSON body the server could not read.
+#[derive(IntoResponses)]
+pub enum JsonBody {
+    #[response(status = 400, description = "Malformed JSON")]
+    Malformed(ErrorBody),
+    #[response(status = 415, description = "Not `application/json`")]
+    NotJson(ErrorBody),
+}
+
+/// The operation needs a signed-in user.
+#[derive(IntoResponses)]
+pub enum SignedIn {
+    #[response(status = 401, description = "Not signed in")]
+    NotSignedIn(ErrorBody),
+}
+
+/// A write by a member of the producer named in the path.
+#[derive(IntoResponses)]
+pub enum MemberWrite {
+    #[response(
+        status = 403,
+        description = "Not a member of its producer, or a cross-site request"
+    )]
+    NotMember(ErrorBody),
+}
+
+/// The producer named by `{slug}` must exist.
+#[derive(IntoResponses)]
+pub enum KnownProducer {
+    #[response(status = 404, description = "No producer has this slug")]
+    NoProducer(ErrorBody),
+}
+
+/// A cookie-authenticated write from another site is refused.
+#[derive(IntoResponses)]
+pub enum SameSite {
+    #[response(status = 403, description = "Cross-site request")]
+    CrossSite(ErrorBody),
 }

@@ -14,7 +14,10 @@ use uuid::Uuid;
 
 use super::error::ApiError;
 use super::extract::{AppJson, AppPath};
-use super::schemas::{ErrorBody, ImageUpload, ImageUploaded, MemberAdded, ProducerEnvelope};
+use super::schemas::{
+    ErrorBody, ImageUpload, ImageUploaded, JsonBody, KnownProducer, MemberAdded, MemberWrite,
+    ProducerEnvelope, SameSite, SignedIn,
+};
 use crate::app;
 use crate::app::products::ProductInput;
 use crate::app::workspace::ProducerInput;
@@ -82,11 +85,10 @@ pub(crate) struct ProducerBody {
     request_body = ProducerBody,
     responses(
         (status = 201, description = "Created; the requester is its owner", body = ProducerEnvelope),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 403, description = "Cross-site request", body = ErrorBody),
+        JsonBody,
+        SignedIn,
+        SameSite,
         (status = 409, description = "No free slug for this name (`slug_taken`)", body = ErrorBody),
-        (status = 415, description = "Not `application/json`", body = ErrorBody),
         (status = 422, description = "Invalid fields", body = ErrorBody),
     ),
 )]
@@ -113,11 +115,10 @@ pub(crate) async fn create_producer(
     request_body = ProducerBody,
     responses(
         (status = 200, description = "Updated", body = ProducerEnvelope),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
+        JsonBody,
+        SignedIn,
         (status = 403, description = "Not an owner, or a cross-site request", body = ErrorBody),
-        (status = 404, description = "No producer has this slug", body = ErrorBody),
-        (status = 415, description = "Not `application/json`", body = ErrorBody),
+        KnownProducer,
         (status = 422, description = "Invalid fields", body = ErrorBody),
     ),
 )]
@@ -153,12 +154,11 @@ pub(crate) struct MemberBody {
     request_body = MemberBody,
     responses(
         (status = 201, description = "Added", body = MemberAdded),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
+        JsonBody,
+        SignedIn,
         (status = 403, description = "Not an owner, or a cross-site request", body = ErrorBody),
-        (status = 404, description = "No producer has this slug", body = ErrorBody),
+        KnownProducer,
         (status = 409, description = "Already a member (`already_member`)", body = ErrorBody),
-        (status = 415, description = "Not `application/json`", body = ErrorBody),
         (status = 422, description = "Invalid email or role, or no account has this email", body = ErrorBody),
     ),
 )]
@@ -257,12 +257,11 @@ impl From<ProductBody> for ProductInput {
     request_body = ProductBody,
     responses(
         (status = 201, description = "Created", body = ProductDetail),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
+        JsonBody,
+        SignedIn,
         (status = 403, description = "Not a member, or a cross-site request", body = ErrorBody),
-        (status = 404, description = "No producer has this slug", body = ErrorBody),
+        KnownProducer,
         (status = 409, description = "No free slug for this name (`slug_taken`)", body = ErrorBody),
-        (status = 415, description = "Not `application/json`", body = ErrorBody),
         (status = 422, description = "Invalid fields (e.g. price, unit, a GI outside the producer's area)", body = ErrorBody),
     ),
 )]
@@ -287,11 +286,10 @@ pub(crate) async fn create_product(
     request_body = ProductBody,
     responses(
         (status = 200, description = "Updated", body = ProductDetail),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 403, description = "Not a member of its producer, or a cross-site request", body = ErrorBody),
+        JsonBody,
+        SignedIn,
+        MemberWrite,
         (status = 404, description = "No product has this id", body = ErrorBody),
-        (status = 415, description = "Not `application/json`", body = ErrorBody),
         (status = 422, description = "Invalid fields", body = ErrorBody),
     ),
 )]
@@ -315,8 +313,8 @@ pub(crate) async fn update_product(
     params(("product" = Uuid, Path, description = "The product's id")),
     responses(
         (status = 204, description = "Archived"),
-        (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 403, description = "Not a member of its producer, or a cross-site request", body = ErrorBody),
+        SignedIn,
+        MemberWrite,
         (status = 404, description = "No product has this id", body = ErrorBody),
     ),
 )]
@@ -344,8 +342,8 @@ pub(crate) async fn archive_product(
     responses(
         (status = 201, description = "Stored, with a thumbnail", body = ImageUploaded),
         (status = 400, description = "Malformed multipart body", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 403, description = "Not a member of its producer, or a cross-site request", body = ErrorBody),
+        SignedIn,
+        MemberWrite,
         (status = 404, description = "No product has this id (or it is not an id)", body = ErrorBody),
         (status = 413, description = "Larger than 10 MB", body = ErrorBody),
         (status = 415, description = "Not multipart/form-data, or not a JPEG, PNG or WebP image", body = ErrorBody),
@@ -424,11 +422,10 @@ pub(crate) struct ImageOrder {
     request_body = ImageOrder,
     responses(
         (status = 204, description = "Reordered"),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 403, description = "Not a member of its producer, or a cross-site request", body = ErrorBody),
+        JsonBody,
+        SignedIn,
+        MemberWrite,
         (status = 404, description = "No product has this id", body = ErrorBody),
-        (status = 415, description = "Not `application/json`", body = ErrorBody),
         (status = 422, description = "The ids are not exactly this product's photos", body = ErrorBody),
     ),
 )]
@@ -454,8 +451,8 @@ pub(crate) async fn reorder_images(
     ),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 403, description = "Not a member of its producer, or a cross-site request", body = ErrorBody),
+        SignedIn,
+        MemberWrite,
         (status = 404, description = "No such product, or no such photo of it", body = ErrorBody),
     ),
 )]

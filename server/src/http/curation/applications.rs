@@ -13,7 +13,7 @@ use crate::app::curation::ApplicationInput;
 use crate::auth::Requester;
 use crate::http::error::ApiError;
 use crate::http::extract::{AppJson, AppPath};
-use crate::http::schemas::ErrorBody;
+use crate::http::schemas::{ErrorBody, JsonBody, KnownProducer, MemberWrite, SignedIn};
 use crate::state::AppState;
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -48,12 +48,11 @@ pub(super) struct ApplicationCreated {
     request_body = ApplicationBody,
     responses(
         (status = 201, description = "Submitted (or kept as a draft)", body = ApplicationCreated),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 403, description = "Not a member of its producer, or a cross-site request", body = ErrorBody),
+        JsonBody,
+        SignedIn,
+        MemberWrite,
         (status = 404, description = "No product has this id", body = ErrorBody),
         (status = 409, description = "The product already has an open application (`application_open`)", body = ErrorBody),
-        (status = 415, description = "Not `application/json`", body = ErrorBody),
         (status = 422, description = "Unknown rule set, scores out of bounds, notes too long, archived product", body = ErrorBody),
     ),
 )]
@@ -91,7 +90,7 @@ pub(super) async fn create_application(
     params(ReviewQueueQuery),
     responses(
         (status = 200, description = "One page of applications", body = Page<ApplicationDto>),
-        (status = 401, description = "Not signed in", body = ErrorBody),
+        SignedIn,
         (status = 403, description = "Not a curator", body = ErrorBody),
         (status = 422, description = "Invalid filters", body = ErrorBody),
     ),
@@ -114,9 +113,9 @@ pub(super) async fn review_queue(
     params(("slug" = String, Path, description = "The producer's slug"), ReviewQueueQuery),
     responses(
         (status = 200, description = "One page of applications", body = Page<ApplicationDto>),
-        (status = 401, description = "Not signed in", body = ErrorBody),
+        SignedIn,
         (status = 403, description = "Not a member of this producer", body = ErrorBody),
-        (status = 404, description = "No producer has this slug", body = ErrorBody),
+        KnownProducer,
         (status = 422, description = "Invalid filters", body = ErrorBody),
     ),
 )]
@@ -145,9 +144,9 @@ pub(super) struct RemindersBody {
     params(("slug" = String, Path, description = "The producer's slug")),
     responses(
         (status = 200, description = "Reminders, soonest expiry first", body = RemindersBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
+        SignedIn,
         (status = 403, description = "Not a member of this producer", body = ErrorBody),
-        (status = 404, description = "No producer has this slug", body = ErrorBody),
+        KnownProducer,
     ),
 )]
 pub(super) async fn producer_reminders(
@@ -168,7 +167,7 @@ pub(super) async fn producer_reminders(
     params(("id" = Uuid, Path, description = "The application's id")),
     responses(
         (status = 200, description = "The application", body = ApplicationDto),
-        (status = 401, description = "Not signed in", body = ErrorBody),
+        SignedIn,
         (status = 403, description = "Neither a member of its producer nor a curator", body = ErrorBody),
         (status = 404, description = "No application has this id", body = ErrorBody),
     ),
@@ -196,8 +195,8 @@ pub(super) struct ReasonBody {
     params(("id" = Uuid, Path, description = "The application's id")),
     responses(
         (status = 200, description = "Submitted", body = ApplicationDto),
-        (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 403, description = "Not a member of its producer, or a cross-site request", body = ErrorBody),
+        SignedIn,
+        MemberWrite,
         (status = 404, description = "No application has this id", body = ErrorBody),
         (status = 409, description = "Not a draft (`illegal_transition`)", body = ErrorBody),
     ),
@@ -222,8 +221,8 @@ pub(super) async fn submit_application(
     request_body(content = ReasonBody, description = "Optional reason"),
     responses(
         (status = 200, description = "Withdrawn", body = ApplicationDto),
-        (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 403, description = "Not a member of its producer, or a cross-site request", body = ErrorBody),
+        SignedIn,
+        MemberWrite,
         (status = 404, description = "No application has this id", body = ErrorBody),
         (status = 409, description = "Already decided or withdrawn (`illegal_transition`)", body = ErrorBody),
     ),
@@ -264,7 +263,7 @@ pub(super) async fn withdraw_application(
     params(("id" = Uuid, Path, description = "The application's id")),
     responses(
         (status = 200, description = "Under review", body = ApplicationDto),
-        (status = 401, description = "Not signed in", body = ErrorBody),
+        SignedIn,
         (status = 403, description = "Not a curator, or a cross-site request", body = ErrorBody),
         (status = 404, description = "No application has this id", body = ErrorBody),
         (status = 409, description = "Not submitted (`illegal_transition`)", body = ErrorBody),

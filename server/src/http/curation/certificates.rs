@@ -10,7 +10,7 @@ use crate::app;
 use crate::auth::Requester;
 use crate::http::error::ApiError;
 use crate::http::extract::{AppJson, AppPath};
-use crate::http::schemas::ErrorBody;
+use crate::http::schemas::{ErrorBody, JsonBody, SignedIn};
 use crate::state::AppState;
 
 #[derive(Deserialize, Default, utoipa::ToSchema)]
@@ -36,12 +36,11 @@ pub(super) struct CertificateEnvelope {
     request_body = RevokeBody,
     responses(
         (status = 200, description = "Revoked", body = CertificateEnvelope),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
+        JsonBody,
+        SignedIn,
         (status = 403, description = "Not a curator, or a cross-site request", body = ErrorBody),
         (status = 404, description = "No certificate has this id", body = ErrorBody),
         (status = 409, description = "Already revoked (`already_revoked`)", body = ErrorBody),
-        (status = 415, description = "Not `application/json`", body = ErrorBody),
         (status = 422, description = "No reason given", body = ErrorBody),
     ),
 )]
@@ -89,7 +88,7 @@ pub(super) struct MismatchesBody {
     security(("session" = [])),
     responses(
         (status = 200, description = "Every mismatched claim", body = MismatchesBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
+        SignedIn,
         (status = 403, description = "Not a curator", body = ErrorBody),
     ),
 )]
@@ -109,7 +108,7 @@ pub(super) async fn gi_mismatches(
     security(("session" = [])),
     responses(
         (status = 200, description = "Counts of certificates in force, expiring ones, waiting applications, GI mismatches", body = CuratorDashboard),
-        (status = 401, description = "Not signed in", body = ErrorBody),
+        SignedIn,
         (status = 403, description = "Not a curator", body = ErrorBody),
     ),
 )]

@@ -10,7 +10,7 @@ use crate::app::curation::DecisionInput;
 use crate::auth::Requester;
 use crate::http::error::ApiError;
 use crate::http::extract::{AppJson, AppPath};
-use crate::http::schemas::ErrorBody;
+use crate::http::schemas::{ErrorBody, JsonBody, SignedIn};
 use crate::state::AppState;
 
 #[derive(Deserialize, Default, utoipa::ToSchema)]
@@ -52,12 +52,11 @@ pub(super) struct DecisionResult {
     request_body = DecisionBody,
     responses(
         (status = 200, description = "Decided; `certificate` on approval", body = DecisionResult),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
+        JsonBody,
+        SignedIn,
         (status = 403, description = "Not a curator, or a cross-site request", body = ErrorBody),
         (status = 404, description = "No application has this id", body = ErrorBody),
         (status = 409, description = "Not awaiting a decision (`illegal_transition`), or the product already has this decision number (`decision_exists`)", body = ErrorBody),
-        (status = 415, description = "Not `application/json`", body = ErrorBody),
         (status = 422, description = "Missing or invalid fields, or a rating the issuing level may not give", body = ErrorBody),
     ),
 )]

@@ -14,7 +14,7 @@ use crate::app;
 use crate::auth::Requester;
 use crate::http::error::ApiError;
 use crate::http::extract::{AppJson, AppPath};
-use crate::http::schemas::ErrorBody;
+use crate::http::schemas::{ErrorBody, MemberWrite, SignedIn};
 use crate::http::workspace::multipart_error;
 use crate::state::AppState;
 
@@ -47,8 +47,8 @@ pub(super) struct DocumentUploaded {
     responses(
         (status = 201, description = "Stored (privately)", body = DocumentUploaded),
         (status = 400, description = "Malformed multipart body", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 403, description = "Not a member of its producer, or a cross-site request", body = ErrorBody),
+        SignedIn,
+        MemberWrite,
         (status = 404, description = "No application has this id", body = ErrorBody),
         (status = 409, description = "Under review or decided (`illegal_transition`), or 20 documents already (`too_many_documents`)", body = ErrorBody),
         (status = 413, description = "Larger than 10 MB", body = ErrorBody),
@@ -107,7 +107,7 @@ async fn read_document_form(
     ),
     responses(
         (status = 200, description = "The file", content_type = "application/octet-stream", body = Vec<u8>),
-        (status = 401, description = "Not signed in", body = ErrorBody),
+        SignedIn,
         (status = 403, description = "Neither a member of its producer nor a curator", body = ErrorBody),
         (status = 404, description = "No such application or document", body = ErrorBody),
     ),

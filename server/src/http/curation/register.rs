@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use crate::app;
 use crate::auth::Requester;
 use crate::http::error::ApiError;
-use crate::http::schemas::ErrorBody;
+use crate::http::schemas::{ErrorBody, SignedIn};
 use crate::state::AppState;
 
 /// The certificate register as CSV for Excel (curators).
@@ -18,7 +18,7 @@ use crate::state::AppState;
     security(("session" = [])),
     responses(
         (status = 200, description = "Every certificate with its status today; UTF-8 with BOM, `;`-separated", content_type = "text/csv", body = String),
-        (status = 401, description = "Not signed in", body = ErrorBody),
+        SignedIn,
         (status = 403, description = "Not a curator", body = ErrorBody),
     ),
 )]
