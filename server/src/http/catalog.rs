@@ -10,16 +10,12 @@ use frontend::api::{CatalogQuery, GiCard, GiPage, Page, ProducerPage, ProductDet
 use super::error::ApiError;
 use super::extract::AppJson;
 use super::schemas::{ErrorBody, JsonBody, KnownProducer, SignedIn};
-use crate::auth::{Requester, Rule};
+use crate::app;
+use crate::app::gis::GiInput;
+use crate::auth::Requester;
 use crate::db;
-use crate::db::audit::AuditEntry;
-use crate::db::catalog::GiKey;
-use crate::db::gis::NewGi;
 use crate::db::product_page::ProductKey;
-use crate::domain::FieldErrors;
-use crate::domain::audit::AuditAction;
 use crate::domain::listing::ProductFilter;
-use crate::domain::slug::Slug;
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -175,6 +171,21 @@ pub(crate) struct GiBody {
     communes: Vec<String>,
 }
 
+impl From<GiBody> for GiInput {
+    fn from(body: GiBody) -> Self {
+        GiInput {
+            name: body.name,
+            product: body.product,
+            certificate_no: body.certificate_no,
+            decision: body.decision,
+            management_org: body.management_org,
+            protected_area: body.protected_area,
+            specification: body.specification,
+            communes: body.communes,
+        }
+    }
+}
+
 /// Curators record a geographical indication and its protected communes.
 #[utoipa::path(
     post,
@@ -196,77 +207,6 @@ pub(crate) async fn create_gi(
     requester: Requester,
     AppJson(body): AppJson<GiBody>,
 ) -> Result<(StatusCode, AppJson<GiCard>), ApiError> {
-    let curator = requester.require(Rule::Curator)?;
-    let mut errors = FieldErrors::default();
-    let trimmed = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
-    let name = trimmed(&body.name);
-    let product = trimmed(&body.product);
-    if !(2..=120).contains(&name.chars().count()) {
-        errors.add("name", "tên dài từ 2 đến 120 ký tự");
-    }
-    if !(2..=200).contains(&product.chars().count()) {
-        errors.add("product", "hãy ghi sản phẩm được bảo hộ");
-    }
-    let slug = errors.check("name", Slug::from_name(&format!("{name} {product}")));
-    let certificate_no = body
-        .certificate_no
-        .map(|c| c.trim().to_owned())
-        .filter(|c| !c.is_empty());
-    if certificate_no
-        .as_ref()
-        .is_some_and(|c| !c.chars().all(|ch| ch.is_ascii_digit()) || c.len() > 10)
-    {
-        errors.add("certificate_no", "số giấy chứng nhận chỉ gồm chữ số");
-    }
-    let mut communes: Vec<String> = body
-        .communes
-        .iter()
-        .map(|c| trimmed(c))
-        .filter(|c| !c.is_empty())
-        .collect();
-    communes.sort();
-    communes.dedup();
-    if communes.iter().any(|c| c.chars().count() > 80) {
-        errors.add("communes", "tên xã quá dài");
-    }
-    let Some(slug) = slug.filter(|_| errors.is_empty()) else {
-        return Err(ApiError::Validation(errors.0));
-    };
-    let taken = db::gis::exists(&state.db, slug.as_str(), certificate_no.as_deref()).await?;
-    if taken {
-        return Err(ApiError::Conflict {
-            code: "gi_exists",
-            message: "chỉ dẫn địa lý này đã có".into(),
-        });
-    }
-    let gi = NewGi {
-        slug,
-        name,
-        product,
-        certificate_no,
-        decision: body.decision.filter(|d| !d.trim().is_empty()),
-        management_org: body.management_org.filter(|m| !m.trim().is_empty()),
-        protected_area: body.protected_area,
-        specification: body.specification,
-        notes: String::new(),
-        source_url: None,
-        protected_communes: communes,
-    };
-    let mut tx = state.db.begin().await?;
-    let id = db::gis::upsert_by_slug(&mut tx, &gi).await?;
-    db::audit::record(&mut *tx, AuditEntry {
-        actor: Some(curator.id),
-        action: AuditAction::GiCreate,
-        entity_id: id.to_string(),
-        reason: None,
-        before: None,
-        after: Some(serde_json::json!({ "slug": gi.slug.as_str(), "name": gi.name, "product": gi.product,
-            "certificate_no": gi.certificate_no, "communes": gi.protected_communes })),
-    })
-    .await?;
-    tx.commit().await?;
-    let card = db::catalog::gi_card(&state.db, GiKey::Slug(gi.slug.as_str()))
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let card = app::gis::create(&state, requester.user.as_ref(), body.into()).await?;
     Ok((StatusCode::CREATED, AppJson(card)))
 }
