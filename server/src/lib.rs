@@ -13,6 +13,7 @@ pub mod search;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
+pub mod view;
 pub mod web;
 
 pub use config::Settings;

@@ -41,6 +41,17 @@ impl AppState {
         self.settings.server.base_url.trim_end_matches('/')
     }
 
+    /// The moment and addresses one request reads against.
+    pub fn view(&self) -> crate::view::ReadContext<'_> {
+        let now = self.clock.now();
+        crate::view::ReadContext {
+            now,
+            today: now.with_timezone(&crate::clock::vietnam()).date_naive(),
+            media_base: self.media_base(),
+            base_url: self.base_url(),
+        }
+    }
+
     pub fn is_production(&self) -> bool {
         self.settings.server.environment == Environment::Production
     }

@@ -65,8 +65,10 @@ pub(crate) fn refused(error: AppError) -> BackendError {
 impl Backend for PgBackend {
     async fn home(&self) -> Result<HomeData, BackendError> {
         let s = &self.state;
-        let today = s.today();
-        let stats = db::catalog::stats(&s.db, today).await.map_err(internal)?;
+        let view = s.view();
+        let stats = db::catalog::stats(&s.db, view.today)
+            .await
+            .map_err(internal)?;
         let categories = db::catalog::category_counts(&s.db)
             .await
             .map_err(internal)?;
@@ -74,19 +76,17 @@ impl Backend for PgBackend {
             per_page: 8,
             ..ProductFilter::default()
         };
-        let (featured, _) =
-            db::catalog::product_cards(&s.db, &featured_filter, today, s.media_base())
-                .await
-                .map_err(internal)?;
-        let now = s.clock.now();
+        let (featured, _) = db::catalog::product_cards(&s.db, &featured_filter, &view)
+            .await
+            .map_err(internal)?;
         let current = LivestreamFilter {
             current: true,
             ..LivestreamFilter::default()
         };
-        let streams = db::livestreams::list(&s.db, &current, now, 6)
+        let streams = db::livestreams::list(&s.db, &current, view.now, 6)
             .await
             .map_err(internal)?;
-        let livestreams = db::livestreams::cards(&s.db, streams, now, today, s.media_base())
+        let livestreams = db::livestreams::cards(&s.db, streams, &view)
             .await
             .map_err(internal)?;
         Ok(HomeData {
@@ -101,11 +101,7 @@ impl Backend for PgBackend {
         let s = &self.state;
         let filter =
             ProductFilter::parse(&query).map_err(|errors| BackendError::Invalid(errors.0))?;
-        let list = s
-            .search
-            .list(&filter, s.today(), s.media_base())
-            .await
-            .map_err(internal)?;
+        let list = s.search.list(&filter, &s.view()).await.map_err(internal)?;
         let labels = db::catalog::facet_labels(&s.db).await.map_err(internal)?;
         let close_matches = match &filter.q {
             Some(q) if list.items.is_empty() => s
@@ -134,22 +130,15 @@ impl Backend for PgBackend {
 
     async fn product(&self, slug: String) -> Result<ProductDetail, BackendError> {
         let s = &self.state;
-        db::product_page::product_detail(
-            &s.db,
-            ProductKey::VisibleSlug(&slug),
-            s.clock.now(),
-            s.today(),
-            s.media_base(),
-            s.base_url(),
-        )
-        .await
-        .map_err(internal)?
-        .ok_or(BackendError::NotFound)
+        db::product_page::product_detail(&s.db, ProductKey::VisibleSlug(&slug), &s.view())
+            .await
+            .map_err(internal)?
+            .ok_or(BackendError::NotFound)
     }
 
     async fn producer(&self, slug: String) -> Result<ProducerPage, BackendError> {
         let s = &self.state;
-        db::catalog::producer_page(&s.db, &slug, s.today(), s.media_base())
+        db::catalog::producer_page(&s.db, &slug, &s.view())
             .await
             .map_err(internal)?
             .ok_or(BackendError::NotFound)
@@ -157,16 +146,16 @@ impl Backend for PgBackend {
 
     async fn livestreams(&self) -> Result<Vec<LivestreamDto>, BackendError> {
         let s = &self.state;
-        let now = s.clock.now();
+        let view = s.view();
         let rows = db::livestreams::list(
             &s.db,
             &LivestreamFilter::default(),
-            now,
+            view.now,
             i64::from(MAX_PER_PAGE),
         )
         .await
         .map_err(internal)?;
-        db::livestreams::cards(&s.db, rows, now, s.today(), s.media_base())
+        db::livestreams::cards(&s.db, rows, &view)
             .await
             .map_err(internal)
     }
@@ -215,7 +204,7 @@ impl Backend for PgBackend {
 
     async fn gi(&self, slug: String) -> Result<GiPage, BackendError> {
         let s = &self.state;
-        db::catalog::gi_page(&s.db, &slug, s.today(), s.media_base())
+        db::catalog::gi_page(&s.db, &slug, &s.view())
             .await
             .map_err(internal)?
             .ok_or(BackendError::NotFound)

@@ -172,8 +172,7 @@ async fn present(state: &AppState, cart: Uuid) -> AppResult<Cart> {
         per_page: ids.len().max(1) as u32,
         ..ProductFilter::default()
     };
-    let (cards, _) =
-        db::catalog::product_cards(&state.db, &filter, state.today(), state.media_base()).await?;
+    let (cards, _) = db::catalog::product_cards(&state.db, &filter, &state.view()).await?;
     let mut cards: HashMap<String, _> = cards.into_iter().map(|c| (c.id.clone(), c)).collect();
     let producers: Vec<Uuid> = lines.iter().map(|l| l.producer_id).collect();
     let terms = db::sales::terms_of(&state.db, &producers).await?;

@@ -150,14 +150,15 @@ fn audit_after(new: &NewLivestream) -> serde_json::Value {
 
 /// One livestream as the API shows it (cancelled ones included: their producer asked).
 pub async fn one(state: &AppState, id: Uuid) -> AppResult<LivestreamDto> {
-    let now = state.clock.now();
+    let view = state.view();
+    let now = view.now;
     let filter = LivestreamFilter {
         id: Some(id),
         include_cancelled: true,
         ..LivestreamFilter::default()
     };
     let rows = db::livestreams::list(&state.db, &filter, now, 1).await?;
-    db::livestreams::cards(&state.db, rows, now, state.today(), state.media_base())
+    db::livestreams::cards(&state.db, rows, &view)
         .await?
         .pop()
         .ok_or(AppError::NotFound)

@@ -182,16 +182,9 @@ async fn check_gi_claim(
 
 /// The product as its members see it (drafts included).
 pub async fn product_detail(state: &AppState, id: Uuid) -> AppResult<ProductDetail> {
-    db::product_page::product_detail(
-        &state.db,
-        ProductKey::AnyId(id),
-        state.clock.now(),
-        state.today(),
-        state.media_base(),
-        state.base_url(),
-    )
-    .await?
-    .ok_or(AppError::NotFound)
+    db::product_page::product_detail(&state.db, ProductKey::AnyId(id), &state.view())
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 /// The producer a product belongs to.

@@ -10,6 +10,7 @@ use sqlx::{PgPool, Postgres, QueryBuilder};
 use uuid::Uuid;
 
 use crate::domain::listing::{ProductFilter, Sort};
+use crate::view::ReadContext;
 
 /// Counts shown on the home page. A product counts as certified only while a certificate is in
 /// force on `today` (not expired, revoked or superseded).
@@ -211,9 +212,9 @@ fn push_filters(qb: &mut QueryBuilder<Postgres>, filter: &ProductFilter) {
 pub async fn product_cards(
     db: &PgPool,
     filter: &ProductFilter,
-    today: NaiveDate,
-    media_base: &str,
+    view: &ReadContext<'_>,
 ) -> sqlx::Result<(Vec<ProductSummary>, i64)> {
+    let (today, media_base) = (view.today, view.media_base);
     let mut qb = QueryBuilder::new("");
     push_visible_products(&mut qb, today);
     push_filters(&mut qb, filter);
@@ -404,8 +405,7 @@ pub async fn list_gis(db: &PgPool) -> sqlx::Result<Vec<GiCard>> {
 pub async fn producer_page(
     db: &PgPool,
     slug: &str,
-    today: NaiveDate,
-    media_base: &str,
+    view: &ReadContext<'_>,
 ) -> sqlx::Result<Option<frontend::api::ProducerPage>> {
     let Some(producer) = producer_by_slug(db, slug).await? else {
         return Ok(None);
@@ -415,7 +415,7 @@ pub async fn producer_page(
         per_page: crate::domain::listing::MAX_PER_PAGE,
         ..ProductFilter::default()
     };
-    let (products, _) = product_cards(db, &filter, today, media_base).await?;
+    let (products, _) = product_cards(db, &filter, view).await?;
     Ok(Some(frontend::api::ProducerPage { producer, products }))
 }
 
@@ -423,8 +423,7 @@ pub async fn producer_page(
 pub async fn gi_page(
     db: &PgPool,
     slug: &str,
-    today: NaiveDate,
-    media_base: &str,
+    view: &ReadContext<'_>,
 ) -> sqlx::Result<Option<frontend::api::GiPage>> {
     let Some(gi) = gi_card(db, GiKey::Slug(slug)).await? else {
         return Ok(None);
@@ -434,7 +433,7 @@ pub async fn gi_page(
         per_page: crate::domain::listing::MAX_PER_PAGE,
         ..ProductFilter::default()
     };
-    let (products, _) = product_cards(db, &filter, today, media_base).await?;
+    let (products, _) = product_cards(db, &filter, view).await?;
     Ok(Some(frontend::api::GiPage { gi, products }))
 }
 

@@ -4,11 +4,11 @@ use chrono::{DateTime, Utc};
 use sqlx::{PgExecutor, PgPool};
 use uuid::Uuid;
 
-use chrono::NaiveDate;
 use frontend::api::{LivestreamDto, ProducerRef};
 
 use crate::domain::listing::{MAX_PER_PAGE, ProductFilter};
 use crate::domain::livestream::{CANCELLED, DEFAULT_LENGTH, Platform, StreamStatus, youtube_embed};
+use crate::view::ReadContext;
 
 pub struct NewLivestream {
     pub producer_id: Uuid,
@@ -224,10 +224,9 @@ pub async fn cancel(db: &mut sqlx::PgConnection, id: Uuid, at: DateTime<Utc>) ->
 pub async fn cards(
     db: &PgPool,
     rows: Vec<LivestreamRow>,
-    now: DateTime<Utc>,
-    today: NaiveDate,
-    media_base: &str,
+    view: &ReadContext<'_>,
 ) -> sqlx::Result<Vec<LivestreamDto>> {
+    let now = view.now;
     let vietnam = crate::clock::vietnam();
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
@@ -239,7 +238,7 @@ pub async fn cards(
                 per_page: MAX_PER_PAGE,
                 ..ProductFilter::default()
             };
-            crate::db::catalog::product_cards(db, &filter, today, media_base)
+            crate::db::catalog::product_cards(db, &filter, view)
                 .await?
                 .0
         };

@@ -12,6 +12,7 @@ use uuid::Uuid;
 use super::catalog::{GiKey, gi_card, media_url, producer_card};
 use super::livestreams;
 use crate::domain::ocop::CertificateStatus;
+use crate::view::ReadContext;
 
 /// Which product, and whether drafts and archived ones count (they do for their producer).
 pub enum ProductKey<'a> {
@@ -24,10 +25,7 @@ pub enum ProductKey<'a> {
 pub async fn product_detail(
     db: &PgPool,
     key: ProductKey<'_>,
-    now: chrono::DateTime<chrono::Utc>,
-    today: NaiveDate,
-    media_base: &str,
-    base_url: &str,
+    view: &ReadContext<'_>,
 ) -> sqlx::Result<Option<ProductDetail>> {
     let (slug, id) = match key {
         ProductKey::VisibleSlug(slug) => (Some(slug), None),
@@ -62,20 +60,20 @@ pub async fn product_detail(
     .into_iter()
     .map(|img| ImageDto {
         id: img.id.to_string(),
-        url: media_url(media_base, &img.object_key),
-        thumb_url: media_url(media_base, &img.thumb_key),
+        url: media_url(view.media_base, &img.object_key),
+        thumb_url: media_url(view.media_base, &img.thumb_key),
         alt: img.alt,
     })
     .collect();
 
-    let ocop = current_certificate(db, row.id, today, base_url).await?;
+    let ocop = current_certificate(db, row.id, view.today, view.base_url).await?;
     let pinned_in = livestreams::LivestreamFilter {
         product: Some(row.id),
         current: true,
         ..Default::default()
     };
-    let streams = livestreams::list(db, &pinned_in, now, 10).await?;
-    let livestreams = livestreams::cards(db, streams, now, today, media_base).await?;
+    let streams = livestreams::list(db, &pinned_in, view.now, 10).await?;
+    let livestreams = livestreams::cards(db, streams, view).await?;
     let producer = producer_card(db, row.producer_id).await?;
     let gi = match row.gi_id {
         Some(id) => gi_card(db, GiKey::Id(id)).await?,

@@ -50,10 +50,7 @@ async fn list_products(
     query: Result<Query<CatalogQuery>, QueryRejection>,
 ) -> Result<AppJson<ProductList>, ApiError> {
     let filter = parse_filter(query)?;
-    let list = state
-        .search
-        .list(&filter, state.today(), state.media_base())
-        .await?;
+    let list = state.search.list(&filter, &state.view()).await?;
     Ok(AppJson(list))
 }
 
@@ -75,16 +72,10 @@ pub async fn get_product(
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> Result<AppJson<ProductDetail>, ApiError> {
-    let product = db::product_page::product_detail(
-        &state.db,
-        ProductKey::VisibleSlug(&slug),
-        state.clock.now(),
-        state.today(),
-        state.media_base(),
-        state.base_url(),
-    )
-    .await?
-    .ok_or(ApiError::NotFound)?;
+    let product =
+        db::product_page::product_detail(&state.db, ProductKey::VisibleSlug(&slug), &state.view())
+            .await?
+            .ok_or(ApiError::NotFound)?;
     Ok(AppJson(product))
 }
 
@@ -103,7 +94,7 @@ async fn get_producer(
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> Result<AppJson<ProducerPage>, ApiError> {
-    let page = db::catalog::producer_page(&state.db, &slug, state.today(), state.media_base())
+    let page = db::catalog::producer_page(&state.db, &slug, &state.view())
         .await?
         .ok_or(ApiError::NotFound)?;
     Ok(AppJson(page))
@@ -144,7 +135,7 @@ async fn get_gi(
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> Result<AppJson<GiPage>, ApiError> {
-    let page = db::catalog::gi_page(&state.db, &slug, state.today(), state.media_base())
+    let page = db::catalog::gi_page(&state.db, &slug, &state.view())
         .await?
         .ok_or(ApiError::NotFound)?;
     Ok(AppJson(page))

@@ -61,14 +61,14 @@ pub(crate) async fn list_livestreams(
                 .map_err(|m| ApiError::Validation([("status".to_owned(), m)].into()))?,
         ),
     };
-    let now = state.clock.now();
+    let view = state.view();
+    let now = view.now;
     let filter = LivestreamFilter {
         status,
         ..LivestreamFilter::default()
     };
     let rows = db::livestreams::list(&state.db, &filter, now, i64::from(MAX_PER_PAGE)).await?;
-    let items =
-        db::livestreams::cards(&state.db, rows, now, state.today(), state.media_base()).await?;
+    let items = db::livestreams::cards(&state.db, rows, &view).await?;
     let total = items.len() as i64;
     Ok(AppJson(Page {
         items,

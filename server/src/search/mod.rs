@@ -23,6 +23,7 @@ use crate::config::SearchSettings;
 use crate::db::catalog::media_url;
 pub use crate::db::search_docs::SearchDoc;
 use crate::domain::listing::ProductFilter;
+use crate::view::ReadContext;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
@@ -181,9 +182,9 @@ impl Search {
     pub async fn list(
         &self,
         filter: &ProductFilter,
-        today: NaiveDate,
-        media_base: &str,
+        view: &ReadContext<'_>,
     ) -> Result<ProductList, SearchError> {
+        let today = view.today;
         let hits = match self.try_meili(|m| m.search(filter, today)).await {
             Some(hits) => hits,
             None => self.postgres.search(filter, today).await?,
@@ -192,7 +193,7 @@ impl Search {
             items: hits
                 .docs
                 .iter()
-                .map(|doc| summary(doc, today, media_base))
+                .map(|doc| summary(doc, today, view.media_base))
                 .collect(),
             total: hits.total,
             page: filter.page,

@@ -164,7 +164,8 @@ pub async fn producer_desk(
     let members = db::workspace::members(&state.db, id)
         .await
         .map_err(internal)?;
-    let now = state.clock.now();
+    let view = state.view();
+    let now = view.now;
     let filter = LivestreamFilter {
         producer: Some(id),
         include_cancelled: true,
@@ -173,10 +174,9 @@ pub async fn producer_desk(
     let rows = db::livestreams::list(&state.db, &filter, now, 50)
         .await
         .map_err(internal)?;
-    let livestreams =
-        db::livestreams::cards(&state.db, rows, now, state.today(), state.media_base())
-            .await
-            .map_err(internal)?;
+    let livestreams = db::livestreams::cards(&state.db, rows, &view)
+        .await
+        .map_err(internal)?;
     Ok(ProducerDesk {
         profile,
         role: match role {
@@ -213,17 +213,11 @@ pub async fn product_editor(
         None => None,
         Some(raw) => {
             let id: Uuid = raw.parse().map_err(|_| BackendError::NotFound)?;
-            let detail = db::product_page::product_detail(
-                &state.db,
-                ProductKey::AnyId(id),
-                state.clock.now(),
-                state.today(),
-                state.media_base(),
-                state.base_url(),
-            )
-            .await
-            .map_err(internal)?
-            .ok_or(BackendError::NotFound)?;
+            let detail =
+                db::product_page::product_detail(&state.db, ProductKey::AnyId(id), &state.view())
+                    .await
+                    .map_err(internal)?
+                    .ok_or(BackendError::NotFound)?;
             // A product of another producer is not found under this one's workspace.
             if detail.producer.id != producer_id.to_string() {
                 return Err(BackendError::NotFound);
@@ -304,16 +298,16 @@ pub async fn livestream_form(
                 include_cancelled: true,
                 ..LivestreamFilter::default()
             };
-            let now = state.clock.now();
+            let view = state.view();
+            let now = view.now;
             let rows = db::livestreams::list(&state.db, &filter, now, 1)
                 .await
                 .map_err(internal)?;
-            let found =
-                db::livestreams::cards(&state.db, rows, now, state.today(), state.media_base())
-                    .await
-                    .map_err(internal)?
-                    .pop()
-                    .ok_or(BackendError::NotFound)?;
+            let found = db::livestreams::cards(&state.db, rows, &view)
+                .await
+                .map_err(internal)?
+                .pop()
+                .ok_or(BackendError::NotFound)?;
             Some(found)
         }
     };
