@@ -309,36 +309,27 @@ async fn the_header_search_text_is_readable_on_a_phone() {
 /// (through the login form); returns the product's workspace page.
 async fn signed_in_owner_with_a_product(app: &TestApp, client: &fantoccini::Client) -> String {
     let (api, _) = app.signed_in_client("chu@example.vn").await;
-    let (_, producer) = app
-        .send_json(
+    let slug = app
+        .create_producer(
             &api,
-            reqwest::Method::POST,
-            "/api/v1/producers",
-            Some(serde_json::json!({ "name": "HTX Chè Phúc Xuân", "kind": "htx" })),
+            serde_json::json!({ "name": "HTX Chè Phúc Xuân", "kind": "htx" }),
         )
-        .await;
-    let slug = producer["producer"]["slug"].as_str().unwrap().to_owned();
-    let (status, product) = app
-        .send_json(
+        .await
+        .slug;
+    let product = app
+        .create_product(
             &api,
-            reqwest::Method::POST,
-            &format!("/api/v1/producers/{slug}/products"),
-            Some(
-                serde_json::json!({ "name": "Chè búp Phúc Xuân", "category_code": "che",
+            &slug,
+            serde_json::json!({ "name": "Chè búp Phúc Xuân", "category_code": "che",
                 "price_vnd": "300000", "unit": "kg", "stock": "10" }),
-            ),
         )
         .await;
-    assert_eq!(status, reqwest::StatusCode::CREATED, "{product}");
     client.goto(&app.url("/dang-nhap")).await.unwrap();
     fill(client, "email", "chu@example.vn").await;
     fill(client, "password", "mat-khau-du-dai").await;
     submit(client, "form[action='/dang-nhap']").await;
     wait_for(client, "a[href='/quan-ly/co-so-moi']").await;
-    format!(
-        "/quan-ly/{slug}/san-pham/{}",
-        product["id"].as_str().unwrap()
-    )
+    format!("/quan-ly/{slug}/san-pham/{}", product.id)
 }
 
 /// Issue 13, item 7: the message about a refused photo goes once another file is chosen.
@@ -419,30 +410,20 @@ async fn without_javascript_the_phone_header_is_compact_and_filter_labels_fit() 
             .await
             .unwrap();
     let (owner, _) = app.signed_in_client("chu@htx-xa-xa.vn").await;
-    let (status, body) = app
-        .send_json(
+    let slug = app
+        .create_producer(
             &owner,
-            reqwest::Method::POST,
-            "/api/v1/producers",
-            Some(
-                serde_json::json!({ "name": "HTX Xa Xa", "kind": "htx", "commune_code": commune }),
-            ),
+            serde_json::json!({ "name": "HTX Xa Xa", "kind": "htx", "commune_code": commune }),
         )
-        .await;
-    assert_eq!(status, reqwest::StatusCode::CREATED, "{body}");
-    let slug = body["producer"]["slug"].as_str().unwrap().to_owned();
-    let (status, body) = app
-        .send_json(
-            &owner,
-            reqwest::Method::POST,
-            &format!("/api/v1/producers/{slug}/products"),
-            Some(
-                serde_json::json!({ "name": "Chè xanh", "category_code": "che",
-                                      "price_vnd": "120000", "unit": "hop", "stock": "5" }),
-            ),
-        )
-        .await;
-    assert_eq!(status, reqwest::StatusCode::CREATED, "{body}");
+        .await
+        .slug;
+    app.create_product(
+        &owner,
+        &slug,
+        serde_json::json!({ "name": "Chè xanh", "category_code": "che",
+                            "price_vnd": "120000", "unit": "hop", "stock": "5" }),
+    )
+    .await;
     let browser = Browser::launch_phone_without_js(412, 915).await;
     let client = &browser.client;
     client.goto(&app.url("/san-pham")).await.unwrap();

@@ -41,17 +41,14 @@ async fn story() -> Story {
     let clock = ManualClock::new(at(START));
     let app = TestApp::spawn_with_clock(clock.clone(), |_| {}).await;
     let (owner, _) = app.signed_in_client("chu@htx-tan-cuong.vn").await;
-    let (status, body) = app
-        .send_json(
+    let producer_slug = app
+        .create_producer(
             &owner,
-            Method::POST,
-            "/api/v1/producers",
-            Some(json!({ "name": "HTX Chè Tân Cương Xanh", "kind": "htx",
-                         "commune_code": "05503", "old_commune": "Phúc Xuân" })),
+            json!({ "name": "HTX Chè Tân Cương Xanh", "kind": "htx",
+                    "commune_code": "05503", "old_commune": "Phúc Xuân" }),
         )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    let producer_slug = body["producer"]["slug"].as_str().unwrap().to_owned();
+        .await
+        .slug;
     let (member, _) = app.signed_in_client("thanh.vien@htx-tan-cuong.vn").await;
     let (status, _) = app
         .send_json(
@@ -99,22 +96,15 @@ async fn new_product(
     producer: &str,
     name: &str,
 ) -> (String, String) {
-    let (status, body) = app
-        .send_json(
+    let product = app
+        .create_product(
             owner,
-            Method::POST,
-            &format!("/api/v1/producers/{producer}/products"),
-            Some(
-                json!({ "name": name, "category_code": "che", "price_vnd": "350000",
-                         "unit": "hop", "stock": "20" }),
-            ),
+            producer,
+            json!({ "name": name, "category_code": "che", "price_vnd": "350000",
+                    "unit": "hop", "stock": "20" }),
         )
         .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    (
-        body["id"].as_str().unwrap().to_owned(),
-        body["slug"].as_str().unwrap().to_owned(),
-    )
+    (product.id, product.slug)
 }
 
 impl Story {

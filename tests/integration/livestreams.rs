@@ -18,24 +18,22 @@ struct Shop {
 
 async fn shop(app: &TestApp, email: &str, name: &str) -> Shop {
     let (owner, _) = app.signed_in_client(email).await;
-    let (_, body) = app
-        .send_json(
+    let slug = app
+        .create_producer(&owner, json!({ "name": name, "kind": "htx" }))
+        .await
+        .slug;
+    let product = app
+        .create_product(
             &owner,
-            Method::POST,
-            "/api/v1/producers",
-            Some(json!({ "name": name, "kind": "htx" })),
+            &slug,
+            json!({ "name": format!("Chè của {name}"),
+            "category_code": "che", "price_vnd": "200000", "unit": "hop", "stock": "5" }),
         )
         .await;
-    let slug = body["producer"]["slug"].as_str().unwrap().to_owned();
-    let (status, product) = app
-        .send_json(&owner, Method::POST, &format!("/api/v1/producers/{slug}/products"),
-            Some(json!({ "name": format!("Chè của {name}"), "category_code": "che", "price_vnd": "200000", "unit": "hop", "stock": "5" })))
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{product}");
     Shop {
         owner,
         slug,
-        product_id: product["id"].as_str().unwrap().to_owned(),
+        product_id: product.id,
     }
 }
 

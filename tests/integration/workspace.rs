@@ -21,15 +21,13 @@ struct Cast {
 
 async fn cast(app: &TestApp) -> Cast {
     let (owner, _) = app.signed_in_client("owner@example.vn").await;
-    let (_, body) = app
-        .send_json(
+    let producer_slug = app
+        .create_producer(
             &owner,
-            Method::POST,
-            "/api/v1/producers",
-            Some(json!({ "name": "HTX chè Tân Cương Xanh", "kind": "htx" })),
+            json!({ "name": "HTX chè Tân Cương Xanh", "kind": "htx" }),
         )
-        .await;
-    let producer_slug = body["producer"]["slug"].as_str().unwrap().to_owned();
+        .await
+        .slug;
     let (member, _) = app.signed_in_client("member@example.vn").await;
     let (status, body) = app
         .send_json(
@@ -71,16 +69,9 @@ fn product_body(name: &str) -> Value {
 }
 
 async fn new_product(app: &TestApp, cast: &Cast, name: &str) -> String {
-    let (status, body) = app
-        .send_json(
-            &cast.owner,
-            Method::POST,
-            &format!("/api/v1/producers/{}/products", cast.producer_slug),
-            Some(product_body(name)),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    body["id"].as_str().unwrap().to_owned()
+    app.create_product(&cast.owner, &cast.producer_slug, product_body(name))
+        .await
+        .id
 }
 
 fn tiny_jpeg() -> Vec<u8> {

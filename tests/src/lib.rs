@@ -4,6 +4,7 @@
 mod app;
 pub mod bench;
 mod browser;
+mod catalog;
 mod meili;
 mod s3;
 pub mod shop;

@@ -17,18 +17,15 @@ impl TestApp {
     /// Registers `email`, creates a producer named `name` and signs in as its owner.
     pub async fn seller(&self, email: &str, name: &str) -> Seller {
         let (client, _) = self.signed_in_client(email).await;
-        let (status, body) = self
-            .send_json(
+        let producer = self
+            .create_producer(
                 &client,
-                Method::POST,
-                "/api/v1/producers",
-                Some(json!({ "name": name, "kind": "htx", "phone": "0912 345 678" })),
+                json!({ "name": name, "kind": "htx", "phone": "0912 345 678" }),
             )
             .await;
-        assert_eq!(status, StatusCode::CREATED, "{body}");
         Seller {
             client,
-            slug: body["producer"]["slug"].as_str().unwrap().to_owned(),
+            slug: producer.slug,
             name: name.to_owned(),
         }
     }
@@ -62,19 +59,15 @@ impl TestApp {
         unit: &str,
         stock: &str,
     ) -> ProductDetail {
-        let (status, body) = self
-            .send_json(
-                &seller.client,
-                Method::POST,
-                &format!("/api/v1/producers/{}/products", seller.slug),
-                Some(json!({
-                    "name": name, "category_code": "che", "price_vnd": price_vnd,
-                    "unit": unit, "stock": stock,
-                })),
-            )
-            .await;
-        assert_eq!(status, StatusCode::CREATED, "{body}");
-        serde_json::from_value(body).expect("a Product")
+        self.create_product(
+            &seller.client,
+            &seller.slug,
+            json!({
+                "name": name, "category_code": "che", "price_vnd": price_vnd,
+                "unit": unit, "stock": stock,
+            }),
+        )
+        .await
     }
 
     /// Puts `quantity` of a product in `client`'s cart.
