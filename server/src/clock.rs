@@ -5,8 +5,10 @@ use std::sync::{Arc, RwLock};
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-/// Vietnam has one time zone (UTC+7) and no daylight saving: "today" is the date there.
-const VIETNAM_OFFSET_SECS: i32 = 7 * 3600;
+/// Vietnam has one time zone (UTC+7) and no daylight saving: "today" is the date there. SQL that
+/// needs Vietnam's date binds this too (`at time zone make_interval(secs => …)`), so the database
+/// and Rust never disagree about when a day starts.
+pub const VIETNAM_OFFSET_SECS: i32 = 7 * 3600;
 
 /// Vietnam time, the one offset every page, form and message uses.
 pub fn vietnam() -> chrono::FixedOffset {

@@ -284,7 +284,9 @@ pub async fn list(
         // Whole days in Vietnam's calendar, as the dashboard shows them.
         qb.push(" and a.submitted_at is not null and (")
             .push_bind(today)
-            .push(" - (a.submitted_at at time zone 'Asia/Ho_Chi_Minh')::date) >= ")
+            .push(" - (a.submitted_at at time zone make_interval(secs => ")
+            .push_bind(f64::from(crate::clock::VIETNAM_OFFSET_SECS))
+            .push("))::date) >= ")
             .push_bind(days as i32);
     }
     qb.push(" order by a.submitted_at asc nulls last, a.created_at asc, a.id limit ")
