@@ -4,7 +4,9 @@ pub mod admin;
 pub mod password;
 pub mod session_store;
 
-use axum::extract::FromRequestParts;
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use tower_sessions::Session;
 use uuid::Uuid;
@@ -74,5 +76,20 @@ impl Requester {
             None => None,
         };
         Ok(Requester { user, session })
+    }
+}
+
+/// The client's address as this server saw it.
+pub struct ClientIp(pub Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientIp(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|ConnectInfo(addr)| addr.ip()),
+        ))
     }
 }

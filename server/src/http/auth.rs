@@ -1,11 +1,8 @@
 //! Accounts: register, log in (throttled), log out, `me`, and admin role grants.
 
-use std::net::{IpAddr, SocketAddr};
-
 use axum::Router;
-use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::http::request::Parts;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use serde::Deserialize;
@@ -15,7 +12,7 @@ use super::error::ApiError;
 use super::extract::{AppJson, AppPath};
 use super::schemas::{ErrorBody, JsonBody, MeResponse, SameSite, SignedIn, UserEnvelope};
 use crate::app;
-use crate::auth::{Requester, Rule};
+use crate::auth::{ClientIp, Requester, Rule};
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -25,21 +22,6 @@ pub fn router() -> Router<AppState> {
         .route("/v1/auth/logout", post(logout))
         .route("/v1/me", get(me))
         .route("/v1/admin/users/{id}/roles", post(grant_role))
-}
-
-/// The client's address as this server saw it.
-pub struct ClientIp(pub Option<IpAddr>);
-
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
-    type Rejection = std::convert::Infallible;
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientIp(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|ConnectInfo(addr)| addr.ip()),
-        ))
-    }
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
