@@ -44,6 +44,24 @@ impl PgBackend {
     }
 }
 
+/// A 303 to a path of ours. Every redirect the web surface answers goes through here: whatever
+/// is not visible ASCII (Vietnamese in a query, a control character typed into a URL) is
+/// percent-encoded, so building the `Location` header can never fail and turn a redirect into a 500.
+pub(crate) fn see_other(path: &str) -> axum::response::Response {
+    let mut location = String::with_capacity(path.len());
+    for c in path.chars() {
+        if c.is_ascii_graphic() {
+            location.push(c);
+        } else {
+            let mut bytes = [0; 4];
+            for b in c.encode_utf8(&mut bytes).bytes() {
+                location.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    Redirect::to(&location).into_response()
+}
+
 pub(crate) fn internal(error: impl std::fmt::Display) -> BackendError {
     tracing::error!(%error, "backend query failed");
     BackendError::Internal
@@ -350,8 +368,5 @@ async fn switch_language(
         "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}",
         locale.code()
     );
-    (
-        [(axum::http::header::SET_COOKIE, cookie)],
-        Redirect::to(&next),
-    )
+    ([(axum::http::header::SET_COOKIE, cookie)], see_other(&next))
 }

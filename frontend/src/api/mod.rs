@@ -34,8 +34,13 @@ pub enum BackendError {
 
 /// A path on this site (`/quan-ly`), never another site (`//evil.example`, `https://…`, `/\\…`):
 /// where a `next=` or a language switch may send someone without making us an open redirect.
+/// Browsers drop tabs and line breaks from a `Location` (`/\t/evil.example` becomes
+/// `//evil.example`), so a path with any control character or whitespace is not ours either.
 pub fn is_local_path(path: &str) -> bool {
-    path.starts_with('/') && !path.starts_with("//") && !path.contains('\\')
+    path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.contains('\\')
+        && !path.chars().any(|c| c.is_control() || c.is_whitespace())
 }
 
 /// The site's public origin (`https://…`), for absolute links in Open Graph and JSON-LD.

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use axum::Router;
 use axum::extract::multipart::{MultipartError, MultipartRejection};
 use axum::extract::{DefaultBodyLimit, Form, Multipart, Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use bytes::Bytes;
@@ -18,6 +18,7 @@ use tower_sessions::Session;
 use uuid::Uuid;
 
 use super::forms::{Fields, finish, go};
+use super::see_other;
 use crate::app::curation::{ApplicationInput, DecisionInput};
 use crate::app::{self, AppError};
 use crate::auth::{Requester, Rule};
@@ -50,17 +51,6 @@ struct DecisionForm {
     issuer_level: Option<String>,
     decided_on: Option<String>,
     reason: Option<String>,
-}
-
-fn see_other(location: &str) -> Response {
-    (
-        StatusCode::SEE_OTHER,
-        [(
-            header::LOCATION,
-            HeaderValue::from_str(location).unwrap_or(HeaderValue::from_static("/can-bo/ho-so")),
-        )],
-    )
-        .into_response()
 }
 
 /// Query-string encoding for the messages carried back to the page.

@@ -7,13 +7,14 @@
 use axum::Router;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::post;
 use frontend::api::FormState;
 use frontend::format::quantity_vi;
 use tower_sessions::Session;
 use uuid::Uuid;
 
+use super::see_other;
 use super::workspace::FLASH_KEY;
 use crate::app;
 use crate::app::AppError;
@@ -109,7 +110,7 @@ async fn flash(session: &Session, state: FormState) {
 
 fn login_redirect(back: &str) -> Response {
     let next: String = form_urlencoded::byte_serialize(back.as_bytes()).collect();
-    Redirect::to(&format!("/dang-nhap?next={next}")).into_response()
+    see_other(&format!("/dang-nhap?next={next}"))
 }
 
 /// Turns a handler's answer into a redirect. A failure goes back to `back` with the typed values
@@ -132,7 +133,7 @@ pub(super) async fn finish(
                 )
                 .await;
             }
-            return Redirect::to(&outcome.to).into_response();
+            return see_other(&outcome.to);
         }
         Err(error) => error,
     };
@@ -172,7 +173,7 @@ pub(super) async fn finish(
         }
     }
     flash(session, state).await;
-    Redirect::to(back).into_response()
+    see_other(back)
 }
 
 /// Only our own paths: `next` must not send a signed-in user to another site.
@@ -236,7 +237,7 @@ async fn register_form(
 async fn logout_form(requester: Requester) -> Response {
     // Signing out twice (say, from two tabs) is not an error worth a page.
     let _ = app::accounts::logout(requester.user.as_ref(), &requester.session).await;
-    Redirect::to("/").into_response()
+    see_other("/")
 }
 
 async fn create_producer_form(
