@@ -147,6 +147,8 @@ pub fn build_router(state: AppState) -> Router {
         .merge(web::router(&state))
         .route_layer(axum::middleware::from_fn(http::metrics::track))
         .layer(sessions)
+        // Before the session layer: a refused request never creates a session row.
+        .layer(axum::middleware::from_fn(http::edge::refuse_control_chars))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             http::csrf::refuse_cross_site,

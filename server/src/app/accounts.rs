@@ -33,8 +33,12 @@ pub async fn register(
     display_name: &str,
 ) -> AppResult<User> {
     let mut errors = FieldErrors::default();
+    let email_raw = email;
     let email = errors.check("email", Email::parse(email));
-    let password = errors.check("password", Password::parse(password));
+    let password = errors.check(
+        "password",
+        Password::parse_for(password, &[email_raw, display_name]),
+    );
     let display_name = errors.check("display_name", parse_display_name(display_name));
     let (Some(email), Some(password), Some(display_name)) = (email, password, display_name) else {
         return Err(errors.into());

@@ -32,16 +32,25 @@ impl Email {
     }
 }
 
-/// A password we accept: 8–128 characters. Length is what resists guessing; no composition rules.
+/// A password we accept: 8–128 characters that are not among the common or easily guessed ones
+/// (zxcvbn's dictionaries, keyboard walks, repeats, the person's own email). Length and rarity are
+/// what resist guessing; there are no composition rules.
 pub struct Password(String);
 
 impl Password {
     pub fn parse(raw: &str) -> Result<Password, String> {
+        Password::parse_for(raw, &[])
+    }
+
+    /// Like [`Password::parse`], also refusing one built from `personal` (email, display name).
+    pub fn parse_for(raw: &str, personal: &[&str]) -> Result<Password, String> {
         let chars = raw.chars().count();
         if chars < 8 {
             Err("mật khẩu cần ít nhất 8 ký tự".into())
         } else if chars > 128 {
             Err("mật khẩu dài tối đa 128 ký tự".into())
+        } else if zxcvbn::zxcvbn(raw, personal).score() < zxcvbn::Score::Two {
+            Err("mật khẩu này quá dễ đoán (như 12345678, 00000000 hay password); hãy dùng một cụm từ dài hơn chỉ bạn biết".into())
         } else {
             Ok(Password(raw.to_owned()))
         }
@@ -166,6 +175,13 @@ mod tests {
     fn passwords_need_eight_to_128_characters() {
         assert!(Password::parse("1234567").is_err());
         assert!(Password::parse("mậtkhẩu8").is_ok());
+        assert!(Password::parse("mat-khau-du-dai").is_ok());
+        for common in [
+            "00000000", "12345678", "password", "11111111", "qwertyui", "abcd1234",
+        ] {
+            assert!(Password::parse(common).is_err(), "{common}");
+        }
+        assert!(Password::parse_for("hoa@example.vn", &["hoa@example.vn"]).is_err());
         assert!(Password::parse(&"x".repeat(129)).is_err());
         assert_eq!(
             format!("{:?}", Password::parse("secret-password").unwrap()),

@@ -4,6 +4,7 @@ pub mod auth;
 pub mod catalog;
 pub mod csrf;
 pub mod curation;
+pub mod edge;
 pub mod error;
 pub mod extract;
 pub mod health;
