@@ -9,6 +9,7 @@ mod catalog_pages;
 mod curation;
 mod health;
 mod livestreams;
+mod mail;
 mod media;
 mod openapi;
 mod orders;

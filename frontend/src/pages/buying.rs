@@ -521,6 +521,8 @@ pub fn MyOrdersRoute() -> impl IntoView {
     view! {
         <PageMeta title="Đơn hàng của tôi".to_owned() description="Đơn hàng đã đặt".to_owned()/>
         <h1>"Đơn hàng của tôi"</h1>
+        <p class="muted">"Chúng tôi gửi thư khi đơn được xác nhận, giao và nhận tiền. "
+            <a href="/thong-bao">"Chọn thư muốn nhận"</a></p>
         <Suspense fallback=|| view! { <p class="muted">{LOADING}</p> }>
             {move || Suspend::new(async move {
                 match data.await {

@@ -8,6 +8,8 @@ pub mod cart;
 pub mod checkout;
 pub mod curation;
 pub mod livestreams;
+pub mod notifications;
+pub mod notify;
 pub mod orders;
 pub mod products;
 pub mod sales;

@@ -190,6 +190,7 @@ pub async fn change_status(
         },
     )
     .await?;
+    super::notify::status_changed(&mut tx, state.base_url(), head.id, head.buyer_id).await?;
     let order = db::orders::load(&mut tx, &[head.id], actor == OrderActor::Buyer).await?;
     tx.commit().await?;
     order.into_iter().next().ok_or(AppError::NotFound)
@@ -236,6 +237,7 @@ pub async fn mark_paid(state: &AppState, viewer: Option<&User>, code: &str) -> A
         },
     )
     .await?;
+    super::notify::paid(&mut tx, state.base_url(), head.id, head.buyer_id).await?;
     let order = db::orders::load(&mut tx, &[head.id], false).await?;
     tx.commit().await?;
     order.into_iter().next().ok_or(AppError::NotFound)

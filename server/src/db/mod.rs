@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod certificates;
 pub mod gis;
 pub mod livestreams;
+pub mod mail;
 pub mod ocop_applications;
 pub mod orders;
 pub mod producers;

@@ -10,6 +10,7 @@ pub mod health;
 pub mod livestreams;
 pub mod media;
 pub mod metrics;
+pub mod notifications;
 pub mod openapi;
 pub mod orders;
 pub mod schemas;
@@ -30,6 +31,7 @@ pub fn api_router() -> Router<AppState> {
         .merge(livestreams::router())
         .merge(curation::router())
         .merge(orders::router())
+        .merge(notifications::router())
         .route("/openapi.json", get(openapi::openapi_json))
         .fallback(error::api_not_found)
 }

@@ -10,7 +10,7 @@ use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use super::schemas::{ErrorBody, ErrorDetail};
-use super::{auth, catalog, curation, health, livestreams, orders, workspace};
+use super::{auth, catalog, curation, health, livestreams, notifications, orders, workspace};
 
 /// The name the session cookie travels under (set in `startup.rs`).
 pub const SESSION_COOKIE: &str = "cho_ocop_sid";
@@ -42,6 +42,8 @@ pub const SESSION_SCHEME: &str = "session";
         auth::logout,
         auth::me,
         auth::grant_role,
+        notifications::get_notifications,
+        notifications::put_notifications,
         workspace::create_producer,
         workspace::update_producer,
         workspace::add_member,
