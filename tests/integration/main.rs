@@ -14,6 +14,7 @@ mod media;
 mod openapi;
 mod orders;
 mod pages;
+mod reviews;
 mod search;
 mod workspace;
 mod workspace_pages;

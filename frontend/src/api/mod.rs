@@ -6,12 +6,14 @@ mod buying;
 mod curation;
 mod dto;
 mod orders;
+mod reviews;
 mod workspace;
 pub use after_sale::*;
 pub use buying::*;
 pub use curation::*;
 pub use dto::*;
 pub use orders::*;
+pub use reviews::*;
 pub use workspace::*;
 
 use leptos::prelude::*;

@@ -12,6 +12,7 @@ pub mod notifications;
 pub mod notify;
 pub mod orders;
 pub mod products;
+pub mod reviews;
 pub mod sales;
 pub mod workspace;
 

@@ -12,6 +12,7 @@ pub mod orders;
 pub mod producers;
 pub mod product_page;
 pub mod products;
+pub mod reviews;
 pub mod sales;
 pub mod search_docs;
 pub mod search_sync;

@@ -13,6 +13,7 @@ pub mod metrics;
 pub mod notifications;
 pub mod openapi;
 pub mod orders;
+pub mod reviews;
 pub mod schemas;
 pub mod seo;
 pub mod workspace;
@@ -32,6 +33,7 @@ pub fn api_router() -> Router<AppState> {
         .merge(curation::router())
         .merge(orders::router())
         .merge(notifications::router())
+        .merge(reviews::router())
         .route("/openapi.json", get(openapi::openapi_json))
         .fallback(error::api_not_found)
 }

@@ -1,5 +1,5 @@
 //! After the sale, in the UI: the after-sale pages' half of the port (notification settings,
-//! unsubscribing) and their plain form posts. Each post calls one `app::` command and answers
+//! unsubscribing) and their plain form posts, with the buyer's review of an order line. Each post calls one `app::` command and answers
 //! with a 303 redirect, like every other form.
 
 use axum::Router;
@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use frontend::api::{
     AfterSaleBackend, BackendError, FormState, NotificationPrefs, NotificationsPage, Request,
-    UnsubscribePage,
+    ReviewRequest, UnsubscribePage,
 };
 use tower_sessions::Session;
 
@@ -16,6 +16,7 @@ use super::forms;
 use super::workspace::{FLASH_KEY, requester};
 use super::{PgBackend, refused};
 use crate::app;
+use crate::app::reviews::Mode;
 use crate::auth::Requester;
 use crate::http::error::ApiError;
 use crate::state::AppState;
@@ -26,6 +27,55 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/thong-bao", post(save_notifications))
         .route("/thong-bao/huy/{token}", post(unsubscribe))
+        .route("/don-hang/{code}/danh-gia", post(review_line))
+}
+
+/// The order page's review form: writes or (within 30 days) changes the buyer's review of one
+/// line, then goes back to the order (guests keep their secret link).
+async fn review_line(
+    State(state): State<AppState>,
+    requester: Requester,
+    Path(code): Path<String>,
+    fields: Fields,
+) -> Response {
+    let token = forms::field(&fields, "token")
+        .map(str::trim)
+        .filter(|t| !t.is_empty());
+    let back = match token {
+        Some(t) => format!(
+            "/don-hang/{code}?token={}#danh-gia",
+            form_urlencoded::byte_serialize(t.as_bytes()).collect::<String>()
+        ),
+        None => format!("/don-hang/{code}#danh-gia"),
+    };
+    let request = ReviewRequest {
+        product_id: forms::field(&fields, "product_id")
+            .unwrap_or_default()
+            .to_owned(),
+        rating: forms::field(&fields, "rating")
+            .and_then(|r| r.trim().parse().ok())
+            .unwrap_or(0),
+        text: forms::field(&fields, "text").map(str::to_owned),
+    };
+    let result = app::reviews::submit(
+        &state,
+        requester.user.as_ref(),
+        &code,
+        token,
+        &request,
+        Mode::Either,
+    )
+    .await
+    .map(|(_, created)| {
+        let notice = if created {
+            "Cảm ơn bạn đã đánh giá!"
+        } else {
+            "Đã sửa đánh giá."
+        };
+        forms::go(back.clone(), Some(notice))
+    })
+    .map_err(ApiError::from);
+    forms::finish(&requester.session, result, &back, &fields).await
 }
 
 async fn take_flash(session: &Session) -> FormState {
