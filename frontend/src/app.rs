@@ -15,6 +15,7 @@ use crate::pages::catalog::CatalogPage;
 use crate::pages::curator::{CuratorDashboardPage, ReviewQueueRoute};
 use crate::pages::gi::GiPage;
 use crate::pages::livestreams::LivestreamsPage;
+use crate::pages::notifications::{NotificationsRoute, UnsubscribeRoute};
 use crate::pages::producer::ProducerPage;
 use crate::pages::product::ProductPage;
 use crate::pages::selling::{OrderInboxRoute, SalesSettingsRoute, SellerOrderRoute};
@@ -94,6 +95,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/dat-hang/xong") view=PlacedRoute ssr=SsrMode::Async/>
                     <Route path=path!("/don-hang") view=MyOrdersRoute ssr=SsrMode::Async/>
                     <Route path=path!("/don-hang/:code") view=OrderRoute ssr=SsrMode::Async/>
+                    <Route path=path!("/thong-bao") view=NotificationsRoute ssr=SsrMode::Async/>
+                    <Route path=path!("/thong-bao/huy/:token") view=UnsubscribeRoute ssr=SsrMode::Async/>
                     <Route path=path!("/xac-minh") view=VerifyLookupPage ssr=SsrMode::Async/>
                     <Route path=path!("/xac-minh/:code") view=VerifyPage ssr=SsrMode::Async/>
                     <Route path=path!("/can-bo") view=CuratorDashboardPage ssr=SsrMode::Async/>

@@ -14,6 +14,8 @@ pub struct Settings {
     pub web: WebSettings,
     pub search: SearchSettings,
     pub media: MediaSettings,
+    #[serde(default)]
+    pub mail: MailSettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -82,6 +84,17 @@ pub struct SearchSettings {
     /// Postgres engine: reuse facet counts while no document changed (default on; the benchmark
     /// turns it off to measure the cold path too).
     pub facet_cache: Option<bool>,
+}
+
+/// Outgoing mail. Both unset: messages are logged and marked not sent.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct MailSettings {
+    /// `smtps://user:pass@host:465`, `smtp://host:587?tls=required`, or `smtp://127.0.0.1:25`.
+    pub smtp_url: Option<SecretString>,
+    /// The sender, e.g. `Chợ OCOP <no-reply@example.vn>`.
+    pub from: Option<String>,
+    /// Longest wait between two tries of one message, in seconds (default 300).
+    pub retry_cap_secs: Option<u64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -1,6 +1,6 @@
 //! Periodic work, safe to run on every instance and any number of times: the daily OCOP job
 //! records certificates that have just expired (so search can re-index their products) and the
-//! producers' reminder digests for the mailer. Started by `startup.rs`; tests call
+//! producers' reminder digests, queued for the mailer. Started by `startup.rs`; tests call
 //! [`run_daily`] directly with the date they want.
 
 use std::time::Duration;
@@ -37,7 +37,18 @@ pub async fn run_daily(
         db::search_sync::refresh_products(&mut *tx, &expired_products).await?;
     }
     tx.commit().await?;
-    let digests_added = db::certificates::record_daily_digests(db, today, base_url).await?;
+    // Each digest and its mail in one transaction: a digest is recorded if and only if its
+    // members' messages are queued.
+    let mut digests_added = 0;
+    for (producer, reminders) in db::certificates::daily_digests(db, today, base_url).await? {
+        let mut tx = db.begin().await?;
+        if db::certificates::record_digest(&mut tx, producer, today, &reminders).await? {
+            crate::app::notify::certificate_digest(&mut tx, base_url, producer, today, &reminders)
+                .await?;
+            digests_added += 1;
+        }
+        tx.commit().await?;
+    }
     Ok(DailyReport {
         expired_products,
         digests_added,

@@ -8,6 +8,7 @@ pub mod db;
 pub mod domain;
 pub mod http;
 pub mod jobs;
+pub mod mail;
 pub mod media;
 pub mod search;
 pub mod startup;

@@ -56,6 +56,11 @@ impl Application {
             // Pages still render without it, but unstyled and never hydrated: say so loudly.
             tracing::warn!(path = %bundle.display(), "the browser bundle is missing; set APP__WEB__SITE_ROOT");
         }
+        let mailer = crate::mail::Mailer::from_settings(&settings.mail);
+        match mailer.describe() {
+            (true, server) => tracing::info!(%server, "mail goes out through SMTP"),
+            (false, why) => tracing::warn!(%why, "mail is off: messages are logged, not sent"),
+        }
         let leptos = LeptosOptions::builder()
             .output_name(env!("LEPTOS_OUTPUT_NAME"))
             .site_root(settings.web.site_root.to_string_lossy().into_owned())
@@ -68,6 +73,7 @@ impl Application {
             clock,
             media,
             search,
+            mailer,
         };
         let router = build_router(state.clone());
         Ok(Application {
@@ -108,6 +114,12 @@ impl Application {
             self.state.search.index(),
             self.state.clock.clone(),
         ));
+        // Mail: every instance runs a worker; row locks keep a message from going out twice.
+        let mail = tokio::spawn(crate::mail::worker::run(
+            self.state.db.clone(),
+            self.state.mailer.clone(),
+            self.state.settings.mail.retry_cap_secs.unwrap_or(300),
+        ));
         let service = self
             .router
             .into_make_service_with_connect_info::<std::net::SocketAddr>();
@@ -117,6 +129,7 @@ impl Application {
         cleanup.abort();
         daily.abort();
         sync.abort();
+        mail.abort();
         served?;
         Ok(())
     }

@@ -18,6 +18,7 @@ pub struct AppState {
     pub clock: SharedClock,
     pub media: SharedMediaStore,
     pub search: crate::search::Search,
+    pub mailer: crate::mail::Mailer,
 }
 
 impl axum::extract::FromRef<AppState> for SharedMediaStore {

@@ -20,6 +20,7 @@ use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use serde::Deserialize;
 use tower_http::services::ServeDir;
 
+mod after_sale;
 mod buying;
 mod buying_pages;
 mod curation_forms;
@@ -298,6 +299,9 @@ pub fn router(state: &AppState) -> Router<AppState> {
     let buying: frontend::api::SharedBuyingBackend = Arc::new(PgBackend {
         state: state.clone(),
     });
+    let after_sale: frontend::api::SharedAfterSaleBackend = Arc::new(PgBackend {
+        state: state.clone(),
+    });
     let origin = SiteOrigin(state.base_url().to_owned());
     let options = state.leptos.clone();
     let site_root = options.site_root.to_string();
@@ -307,12 +311,14 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(forms::router())
         .merge(curation_forms::router())
         .merge(buying::router())
+        .merge(after_sale::router())
         .leptos_routes_with_context(
             state,
             routes,
             move || {
                 provide_context(backend.clone());
                 provide_context(buying.clone());
+                provide_context(after_sale.clone());
                 provide_context(origin.clone());
             },
             move || frontend::shell(options.clone()),

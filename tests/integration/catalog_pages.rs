@@ -210,3 +210,36 @@ async fn gi_pages_describe_their_protected_area_in_vietnamese() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_producer_card_offers_a_call_and_zalo_when_the_producer_published_a_phone() {
+    let app = TestApp::spawn().await;
+    let seller = app.seller("htx@example.vn", "HTX Chè Gọi Được").await;
+    let product = app
+        .product(&seller, "Chè búp Gọi Được", "120000", "kg", "5")
+        .await;
+    for path in [
+        format!("/san-pham/{}", product.slug),
+        format!("/co-so/{}", seller.slug),
+    ] {
+        let (status, html) = app.get_html(&path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert!(html.contains(r#"href="tel:0912345678""#), "{path}: {html}");
+        assert!(html.contains("Gọi"), "{path}");
+        assert!(
+            html.contains(r#"href="https://zalo.me/0912345678""#),
+            "{path}: {html}"
+        );
+    }
+
+    // Without a published number there is nothing to press.
+    let quiet = app.seller("ho@example.vn", "Hộ Không Số").await;
+    sqlx::query("update producers set phone = null where slug = $1")
+        .bind(&quiet.slug)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let (_, html) = app.get_html(&format!("/co-so/{}", quiet.slug)).await;
+    assert!(!html.contains("tel:"), "{html}");
+    assert!(!html.contains("zalo.me"), "{html}");
+}

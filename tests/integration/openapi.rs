@@ -436,7 +436,9 @@ fn concrete(
         .replace(
             "{product}",
             // Buyers read a product by slug; every other method takes its id.
-            if path.ends_with("{product}") && method == "get" {
+            if (path.ends_with("{product}") || path.ends_with("{product}/reviews"))
+                && method == "get"
+            {
                 product_slug
             } else {
                 product_id

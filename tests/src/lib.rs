@@ -1,5 +1,6 @@
 //! Test harness: [`TestApp`] runs the real application on its own fresh, migrated database, and
-//! [`Browser`] drives headless Chromium against it.
+//! [`Browser`] drives headless Chromium against it; [`SmtpServer`] and [`S3Server`] are real
+//! servers the app talks to.
 
 mod app;
 pub mod bench;
@@ -8,8 +9,10 @@ mod catalog;
 mod meili;
 mod s3;
 pub mod shop;
+mod smtp;
 
 pub use app::TestApp;
 pub use browser::Browser;
 pub use meili::{Meili, MeiliSource};
 pub use s3::S3Server;
+pub use smtp::{Received, SmtpServer};

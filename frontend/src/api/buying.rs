@@ -49,6 +49,9 @@ pub struct OrderPage {
     /// The secret the page was opened with, for the cancel form.
     pub token: Option<String>,
     pub form: FormState,
+    /// Once delivered: each line with its review (or a form for one).
+    #[serde(default)]
+    pub reviews: Vec<super::ReviewSlot>,
 }
 
 /// What "Thêm vào giỏ" did when sent in the background (once hydrated).

@@ -181,6 +181,13 @@ pub struct ProductDetail {
     /// Whether its producer takes orders online (has sales settings).
     #[serde(default)]
     pub sells_online: bool,
+    /// The average of its visible reviews; `null` before the first.
+    #[serde(default)]
+    pub rating: Option<super::Rating>,
+    /// The latest visible reviews (the page shows them; the full list is
+    /// `GET /api/v1/products/{slug}/reviews`).
+    #[serde(default)]
+    pub latest_reviews: Vec<super::Review>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

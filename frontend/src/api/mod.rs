@@ -1,15 +1,19 @@
 //! The UI↔backend contract: DTOs that cross the wire, the server functions the pages call, and the
 //! [`Backend`] port those server functions reach (implemented by the `server` crate).
 
+mod after_sale;
 mod buying;
 mod curation;
 mod dto;
 mod orders;
+mod reviews;
 mod workspace;
+pub use after_sale::*;
 pub use buying::*;
 pub use curation::*;
 pub use dto::*;
 pub use orders::*;
+pub use reviews::*;
 pub use workspace::*;
 
 use leptos::prelude::*;

@@ -1,10 +1,12 @@
 //! Building blocks shared by several pages.
 
 pub mod cart;
+pub mod contact;
 pub mod form;
 pub mod layout;
 pub mod livestream;
 pub mod product_card;
+pub mod reviews;
 pub mod seo;
 
 /// The page being shown, path and query (`/san-pham?q=che`), to come back to after a post.

@@ -12,6 +12,7 @@ use crate::api::{
     get_checkout_page, get_my_orders, get_order_page, get_placed_orders,
 };
 use crate::components::form::{FormMessages, refusal};
+use crate::components::reviews::OrderReviews;
 use crate::components::seo::PageMeta;
 use crate::format::{quantity_vi, vnd};
 
@@ -430,6 +431,7 @@ fn order_view(page: OrderPage) -> impl IntoView {
         can_cancel,
         token,
         form,
+        reviews,
     } = page;
     let title = format!("Đơn hàng {}", order.code);
     let cancel_action = format!("/don-hang/{}/huy", order.code);
@@ -457,6 +459,7 @@ fn order_view(page: OrderPage) -> impl IntoView {
                 </dl>
             </section>
         })}
+        <OrderReviews slots=reviews code=order.code.clone() token=token.clone()/>
         {can_cancel.then(|| view! {
             <form method="post" action=cancel_action class="inline-form">
                 {token.map(|t| view! { <input type="hidden" name="token" value=t/> })}
@@ -521,6 +524,8 @@ pub fn MyOrdersRoute() -> impl IntoView {
     view! {
         <PageMeta title="Đơn hàng của tôi".to_owned() description="Đơn hàng đã đặt".to_owned()/>
         <h1>"Đơn hàng của tôi"</h1>
+        <p class="muted">"Chúng tôi gửi thư khi đơn được xác nhận, giao và nhận tiền. "
+            <a href="/thong-bao">"Chọn thư muốn nhận"</a></p>
         <Suspense fallback=|| view! { <p class="muted">{LOADING}</p> }>
             {move || Suspend::new(async move {
                 match data.await {

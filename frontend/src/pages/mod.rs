@@ -8,6 +8,7 @@ pub mod gi;
 pub mod home;
 pub mod livestreams;
 pub mod not_found;
+pub mod notifications;
 pub mod producer;
 pub mod product;
 pub mod selling;

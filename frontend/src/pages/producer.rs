@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::{BackendError, CommuneRef, ProducerCard, get_producer};
+use crate::components::contact::ContactButtons;
 use crate::components::product_card::ProductGrid;
 use crate::components::seo::PageMeta;
 use crate::i18n::{Texts, use_texts};
@@ -52,6 +53,7 @@ pub fn ProducerCardView(producer: ProducerCard) -> impl IntoView {
             </p>
             <p class="muted">{kind_label(texts, &producer.kind)}</p>
             {place.map(|p| view! { <p>{texts.commune_label}": "{p}</p> })}
+            <ContactButtons phone=producer.phone.clone()/>
         </section>
     }
 }
@@ -82,9 +84,7 @@ pub fn ProducerPage() -> impl IntoView {
                             <p class="muted">{kind_label(texts, &producer.kind)}</p>
                             {place.map(|p| view! { <p>{texts.commune_label}": "{p}</p> })}
                             {producer.address.clone().map(|a| view! { <p>{texts.address_label}": "{a}</p> })}
-                            {producer.phone.clone().map(|p| view! {
-                                <p>{texts.phone_label}": "<a href=format!("tel:{p}")>{p.clone()}</a></p>
-                            })}
+                            <ContactButtons phone=producer.phone.clone()/>
                             {(!producer.description.is_empty()).then(|| view! { <p class="prose">{producer.description.clone()}</p> })}
                             <h2>{texts.producer_products}</h2>
                             <ProductGrid products=page.products/>

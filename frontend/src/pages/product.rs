@@ -9,6 +9,7 @@ use crate::api::{BackendError, ProductDetail, get_product};
 use crate::components::cart::AddToCart;
 use crate::components::livestream::LivestreamStrip;
 use crate::components::product_card::StarBadge;
+use crate::components::reviews::{ProductReviews, RatingBadge};
 use crate::components::seo::{JsonLd, PageMeta};
 use crate::format::{date_vi, vnd};
 use crate::i18n::{Texts, fill, use_texts};
@@ -70,6 +71,20 @@ fn json_ld(product: &ProductDetail, origin: &str) -> serde_json::Value {
         "image": images,
         "category": product.category.name,
         "brand": { "@type": "Organization", "name": product.producer.name },
+        "aggregateRating": product.rating.as_ref().map(|r| json!({
+            "@type": "AggregateRating",
+            "ratingValue": r.average,
+            "reviewCount": r.count,
+            "bestRating": 5,
+            "worstRating": 1,
+        })),
+        "review": product.latest_reviews.iter().map(|r| json!({
+            "@type": "Review",
+            "author": { "@type": "Person", "name": r.author_name },
+            "datePublished": r.created_at.get(..10).unwrap_or_default(),
+            "reviewBody": r.text,
+            "reviewRating": { "@type": "Rating", "ratingValue": r.rating, "bestRating": 5, "worstRating": 1 },
+        })).collect::<Vec<_>>(),
         "offers": {
             "@type": "Offer",
             "price": product.price_vnd,
@@ -144,6 +159,7 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
             <div class="summary">
                 {product.ocop.as_ref().map(|o| view! { <StarBadge stars=o.stars/> })}
                 <h1>{product.name.clone()}</h1>
+                {product.rating.clone().map(|r| view! { <p><a href="#danh-gia" class="rating-link"><RatingBadge rating=r/></a></p> })}
                 <p class="price big"><strong>{vnd(&product.price_vnd)}</strong>" "<span class="muted">{per_unit}</span></p>
                 <p class=if product.in_stock { "stock in" } else { "stock out" }>{stock_text}</p>
                 {match (product.in_stock, product.sells_online) {
@@ -188,6 +204,7 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
                     <a href=format!("/chi-dan-dia-ly/{}", gi.slug)>{texts.gi_more}</a>
                 </section>
             })}
+            <ProductReviews rating=product.rating.clone() reviews=product.latest_reviews.clone()/>
             <ProducerCardView producer=product.producer.clone()/>
         </article>
     }

@@ -389,6 +389,7 @@ pub async fn place(
         db::carts::remove(&mut *tx, cart, &all_ids).await?;
     }
     let orders = db::orders::load(&mut tx, &order_ids, true).await?;
+    super::notify::orders_placed(&mut tx, state.base_url(), &orders, buyer.map(|u| u.id)).await?;
     tx.commit().await?;
     Ok(orders)
 }

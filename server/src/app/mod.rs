@@ -9,8 +9,11 @@ pub mod checkout;
 pub mod curation;
 pub mod gis;
 pub mod livestreams;
+pub mod notifications;
+pub mod notify;
 pub mod orders;
 pub mod products;
+pub mod reviews;
 pub mod sales;
 pub mod workspace;
 

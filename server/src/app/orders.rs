@@ -15,7 +15,11 @@ use crate::domain::order::{OrderActor, OrderStatus};
 use crate::state::AppState;
 
 /// How the requester relates to an order.
-fn relation(head: &OrderHead, viewer: Option<&User>, token: Option<&str>) -> Option<OrderActor> {
+pub(super) fn relation(
+    head: &OrderHead,
+    viewer: Option<&User>,
+    token: Option<&str>,
+) -> Option<OrderActor> {
     if viewer.is_some_and(|u| u.membership(head.producer_id).is_some()) {
         return Some(OrderActor::Seller);
     }
@@ -30,7 +34,7 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 }
 
 /// Nobody signed in and no token: the same answer whatever the code, so it tells nothing.
-fn require_someone(viewer: Option<&User>, token: Option<&str>) -> AppResult<()> {
+pub(super) fn require_someone(viewer: Option<&User>, token: Option<&str>) -> AppResult<()> {
     if viewer.is_none() && token.is_none_or(str::is_empty) {
         return Err(AppError::Unauthorized);
     }
@@ -187,6 +191,7 @@ pub async fn change_status(
         },
     )
     .await?;
+    super::notify::status_changed(&mut tx, state.base_url(), head.id, head.buyer_id).await?;
     let order = db::orders::load(&mut tx, &[head.id], actor == OrderActor::Buyer).await?;
     tx.commit().await?;
     order.into_iter().next().ok_or(AppError::NotFound)
@@ -233,6 +238,7 @@ pub async fn mark_paid(state: &AppState, viewer: Option<&User>, code: &str) -> A
         },
     )
     .await?;
+    super::notify::paid(&mut tx, state.base_url(), head.id, head.buyer_id).await?;
     let order = db::orders::load(&mut tx, &[head.id], false).await?;
     tx.commit().await?;
     order.into_iter().next().ok_or(AppError::NotFound)

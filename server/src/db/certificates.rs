@@ -330,34 +330,39 @@ pub async fn reminders_for_producer(
         .collect())
 }
 
-/// Records today's digest row for every producer with reminders, for a mailer to send. One row
-/// per producer per day: running it again the same day adds nothing. Returns the rows added.
-pub async fn record_daily_digests(
+/// Today's reminders grouped by producer: what each producer's digest of the day holds.
+pub async fn daily_digests(
     db: &PgPool,
     today: NaiveDate,
     base_url: &str,
-) -> sqlx::Result<u64> {
+) -> sqlx::Result<BTreeMap<Uuid, Vec<CertificateReminder>>> {
     let mut per_producer: BTreeMap<Uuid, Vec<CertificateReminder>> = BTreeMap::new();
     for (producer, reminder) in reminder_rows(db, None, today, base_url).await? {
         per_producer.entry(producer).or_default().push(reminder);
     }
-    let mut tx = db.begin().await?;
-    let mut added = 0;
-    for (producer, reminders) in per_producer {
-        let json = serde_json::to_value(&reminders).map_err(|e| sqlx::Error::Encode(e.into()))?;
-        added += sqlx::query!(
-            "insert into certificate_digests (producer_id, digest_on, reminders)
+    Ok(per_producer)
+}
+
+/// Records a producer's digest row for `today`, in the caller's transaction (which also queues
+/// its mail). One row per producer per day: `false` when the day's row already exists.
+pub async fn record_digest(
+    db: &mut PgConnection,
+    producer: Uuid,
+    today: NaiveDate,
+    reminders: &[CertificateReminder],
+) -> sqlx::Result<bool> {
+    let json = serde_json::to_value(reminders).map_err(|e| sqlx::Error::Encode(e.into()))?;
+    let added = sqlx::query!(
+        "insert into certificate_digests (producer_id, digest_on, reminders)
              values ($1, $2, $3) on conflict (producer_id, digest_on) do nothing",
-            producer,
-            today,
-            json
-        )
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-    }
-    tx.commit().await?;
-    Ok(added)
+        producer,
+        today,
+        json
+    )
+    .execute(db)
+    .await?
+    .rows_affected();
+    Ok(added > 0)
 }
 
 /// One line of the certificate register (CSV export).

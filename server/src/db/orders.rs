@@ -307,6 +307,14 @@ pub async fn set_paid(
     Ok(())
 }
 
+/// The producer an order was placed with.
+pub async fn producer_of(db: impl PgExecutor<'_>, order_id: Uuid) -> sqlx::Result<Uuid> {
+    sqlx::query_scalar("select producer_id from orders where id = $1")
+        .bind(order_id)
+        .fetch_one(db)
+        .await
+}
+
 /// The ids of a checkout's orders, in the order they were placed.
 pub async fn ids_of_checkout(db: impl PgExecutor<'_>, checkout: Uuid) -> sqlx::Result<Vec<Uuid>> {
     sqlx::query_scalar("select id from orders where checkout_id = $1 order by created_at, code")

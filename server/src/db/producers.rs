@@ -189,3 +189,11 @@ pub async fn update(
     .await?;
     Ok(())
 }
+
+/// A producer's name and slug, for messages that name it and link to its workspace.
+pub async fn name_and_slug(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<(String, String)> {
+    sqlx::query_as("select name, slug from producers where id = $1")
+        .bind(id)
+        .fetch_one(db)
+        .await
+}

@@ -84,6 +84,12 @@ pub async fn product_detail(
             .bind(row.producer_id)
             .fetch_one(db)
             .await?;
+    let rating = super::reviews::ratings(db, &[row.id])
+        .await?
+        .into_iter()
+        .next()
+        .map(|(_, r)| r);
+    let (latest_reviews, _) = super::reviews::of_product(db, row.id, 5, 0).await?;
     Ok(Some(ProductDetail {
         id: row.id.to_string(),
         slug: row.slug,
@@ -109,6 +115,8 @@ pub async fn product_detail(
         created_at: row.created_at.to_rfc3339(),
         updated_at: row.updated_at.to_rfc3339(),
         sells_online,
+        rating,
+        latest_reviews,
     }))
 }
 

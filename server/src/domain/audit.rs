@@ -33,6 +33,10 @@ pub enum AuditAction {
     ProductDeleteImage,
     ProductReorderImages,
     ProductUpdate,
+    ReviewCreate,
+    ReviewHide,
+    ReviewReply,
+    ReviewUpdate,
     UserGrantRole,
 }
 
@@ -68,6 +72,10 @@ impl AuditAction {
             AuditAction::ProductDeleteImage => "product.delete_image",
             AuditAction::ProductReorderImages => "product.reorder_images",
             AuditAction::ProductUpdate => "product.update",
+            AuditAction::ReviewCreate => "review.create",
+            AuditAction::ReviewHide => "review.hide",
+            AuditAction::ReviewReply => "review.reply",
+            AuditAction::ReviewUpdate => "review.update",
             AuditAction::UserGrantRole => "user.grant_role",
         }
     }
@@ -101,6 +109,10 @@ impl AuditAction {
             | AuditAction::ProductDeleteImage
             | AuditAction::ProductReorderImages
             | AuditAction::ProductUpdate => "product",
+            AuditAction::ReviewCreate
+            | AuditAction::ReviewHide
+            | AuditAction::ReviewReply
+            | AuditAction::ReviewUpdate => "review",
             AuditAction::UserGrantRole => "user",
         }
     }

@@ -22,7 +22,8 @@ pub async fn healthz() -> Json<serde_json::Value> {
     Json(json!({ "status": "ok" }))
 }
 
-/// Ready when the database answers; the body names the search and media backends in use.
+/// Ready when the database answers; the body names the search and media backends in use and
+/// whether mail goes out (the SMTP server, or why not).
 /// Meilisearch being down does not make the instance unready: Postgres answers searches in its
 /// place, and `search.backend` says so (`postgres (meilisearch down)`).
 #[utoipa::path(
@@ -55,8 +56,21 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
         "outbox": outbox,
     });
     let media = json!({ "backend": state.media_backend_name() });
+    let (mail_on, mail_via) = state.mailer.describe();
+    let mail_pending = if database_ok {
+        crate::db::mail::pending_count(&state.db).await.unwrap_or(0)
+    } else {
+        0
+    };
+    // Mail being off never makes the instance unready: messages are logged and kept.
+    let mail = json!({
+        "configured": mail_on,
+        "smtp": mail_on.then(|| mail_via.clone()),
+        "reason": (!mail_on).then_some(mail_via),
+        "pending": mail_pending,
+    });
     if database_ok {
-        let body = json!({ "status": "ready", "database": "ok", "search": search, "media": media });
+        let body = json!({ "status": "ready", "database": "ok", "search": search, "media": media, "mail": mail });
         (StatusCode::OK, Json(body)).into_response()
     } else {
         let body = json!({
@@ -65,6 +79,7 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
             "database": "unreachable",
             "search": search,
             "media": media,
+            "mail": mail,
         });
         (StatusCode::SERVICE_UNAVAILABLE, Json(body)).into_response()
     }

@@ -11,8 +11,10 @@ pub mod health;
 pub mod livestreams;
 pub mod media;
 pub mod metrics;
+pub mod notifications;
 pub mod openapi;
 pub mod orders;
+pub mod reviews;
 pub mod schemas;
 pub mod seo;
 pub mod workspace;
@@ -31,6 +33,8 @@ pub fn api_router() -> Router<AppState> {
         .merge(livestreams::router())
         .merge(curation::router())
         .merge(orders::router())
+        .merge(notifications::router())
+        .merge(reviews::router())
         .route("/openapi.json", get(openapi::openapi_json))
         .fallback(error::api_not_found)
 }

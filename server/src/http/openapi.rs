@@ -10,7 +10,9 @@ use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use super::schemas::{ErrorBody, ErrorDetail};
-use super::{auth, catalog, curation, health, livestreams, orders, workspace};
+use super::{
+    auth, catalog, curation, health, livestreams, notifications, orders, reviews, workspace,
+};
 
 /// The name the session cookie travels under (set in `startup.rs`).
 pub const SESSION_COOKIE: &str = "cho_ocop_sid";
@@ -42,6 +44,13 @@ pub const SESSION_SCHEME: &str = "session";
         auth::logout,
         auth::me,
         auth::grant_role,
+        notifications::get_notifications,
+        notifications::put_notifications,
+        reviews::create_review,
+        reviews::edit_review,
+        reviews::product_reviews,
+        reviews::reply_review,
+        reviews::hide_review,
         workspace::create_producer,
         workspace::update_producer,
         workspace::add_member,
@@ -98,6 +107,7 @@ pub const SESSION_SCHEME: &str = "session";
         (name = "products", description = "Producers' products and photos"),
         (name = "livestreams", description = "Livestream selling schedules"),
         (name = "buying", description = "Cart, sales settings, checkout, orders and payment"),
+        (name = "reviews", description = "Buyers' reviews, producers' replies and curators' hiding"),
         (name = "ocop", description = "OCOP applications, decisions, certificates, verification and curation"),
         (name = "operations", description = "Health, readiness, metrics and this document"),
     ),

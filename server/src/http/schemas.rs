@@ -144,6 +144,18 @@ pub struct SearchReadiness {
     pub outbox: i64,
 }
 
+/// Outgoing mail: whether an SMTP server is configured, which (without credentials) or why not,
+/// and how many messages wait.
+#[derive(Serialize, ToSchema)]
+pub struct MailReadiness {
+    pub configured: bool,
+    pub smtp: Option<String>,
+    /// Why mail is off (`APP__MAIL__SMTP_URL and APP__MAIL__FROM are not set`); messages are
+    /// then logged and marked not sent.
+    pub reason: Option<String>,
+    pub pending: i64,
+}
+
 /// `GET /readyz`: 200 when the database answers, 503 (with `error`) when it does not.
 #[derive(Serialize, ToSchema)]
 pub struct Readiness {
@@ -153,6 +165,7 @@ pub struct Readiness {
     pub database: String,
     pub search: SearchReadiness,
     pub media: Backend,
+    pub mail: MailReadiness,
     /// Only on 503.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]

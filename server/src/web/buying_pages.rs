@@ -175,7 +175,11 @@ impl BuyingBackend for PgBackend {
         )
         .await
         .map_err(refused)?;
+        let reviews = app::reviews::slots(&self.state, &order)
+            .await
+            .map_err(refused)?;
         Ok(OrderPage {
+            reviews,
             qr_svg: vietqr_svg(&order),
             can_cancel: order.status == "pending",
             token,

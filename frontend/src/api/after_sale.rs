@@ -1,0 +1,102 @@
+//! After the sale: notification settings and unsubscribing, and what the pages for them need
+//! from the server through the [`AfterSaleBackend`] port. Writes are plain form posts.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::{Answer, FormState};
+
+/// Which mail an account wants (`GET/PUT /api/v1/me/notifications`). All on by default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct NotificationPrefs {
+    /// As a buyer: each step of my orders (placed, confirmed, shipping, delivered, paid).
+    pub order_updates: bool,
+    /// As a producer's member: orders placed with the producer.
+    pub new_orders: bool,
+    /// As a producer's member: OCOP certificates about to expire.
+    pub certificate_reminders: bool,
+}
+
+impl Default for NotificationPrefs {
+    fn default() -> Self {
+        NotificationPrefs {
+            order_updates: true,
+            new_orders: true,
+            certificate_reminders: true,
+        }
+    }
+}
+
+/// `/thong-bao`: the signed-in account's switches.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct NotificationsPage {
+    pub email: String,
+    pub prefs: NotificationPrefs,
+    pub form: FormState,
+}
+
+/// `/thong-bao/huy/{token}`: the address a link in a message unsubscribes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct UnsubscribePage {
+    pub email: String,
+}
+
+#[cfg(feature = "ssr")]
+mod port {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::api::{BackendError, Request};
+
+    /// What the after-sale pages need from the server (provided as `Arc<dyn AfterSaleBackend>`).
+    #[async_trait::async_trait]
+    pub trait AfterSaleBackend: Send + Sync + 'static {
+        async fn notifications_page(
+            &self,
+            req: &Request,
+        ) -> Result<NotificationsPage, BackendError>;
+        async fn unsubscribe_page(&self, token: String) -> Result<UnsubscribePage, BackendError>;
+    }
+
+    pub type SharedAfterSaleBackend = Arc<dyn AfterSaleBackend>;
+
+    pub fn backend() -> Result<SharedAfterSaleBackend, ServerFnError> {
+        use_context::<SharedAfterSaleBackend>()
+            .ok_or_else(|| ServerFnError::new("after-sale backend not provided"))
+    }
+
+    pub fn request() -> Result<Request, ServerFnError> {
+        use_context::<Request>().ok_or_else(|| ServerFnError::new("no request context"))
+    }
+
+    /// A page request from nobody goes to the login page, like the workspace's.
+    pub fn answer<T>(result: Result<T, BackendError>) -> Answer<T> {
+        super::super::port::answer(result)
+    }
+
+    /// Unsubscribe links carry a secret: keep it from other sites.
+    pub fn no_referrer() {
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.insert_header(
+                http::header::REFERRER_POLICY,
+                http::HeaderValue::from_static("no-referrer"),
+            );
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub use port::{AfterSaleBackend, SharedAfterSaleBackend};
+
+#[server(prefix = "/_fn", endpoint = "notifications_page")]
+pub async fn get_notifications_page() -> Answer<NotificationsPage> {
+    let req = port::request()?;
+    port::answer(port::backend()?.notifications_page(&req).await)
+}
+
+#[server(prefix = "/_fn", endpoint = "unsubscribe_page")]
+pub async fn get_unsubscribe_page(token: String) -> Answer<UnsubscribePage> {
+    port::no_referrer();
+    port::answer(port::backend()?.unsubscribe_page(token).await)
+}

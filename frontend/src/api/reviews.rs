@@ -1,0 +1,66 @@
+//! Buyers' reviews as they cross the wire: a product's rating and reviews (`GET
+//! /api/v1/products/{slug}/reviews`, the product page), a buyer's review of an order line, the
+//! producer's reply and a curator's hiding.
+
+use serde::{Deserialize, Serialize};
+
+/// A product's average over its visible reviews.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Rating {
+    /// One decimal, `"4.5"`.
+    pub average: String,
+    pub count: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ReviewReplyDto {
+    pub text: String,
+    pub at: String,
+}
+
+/// One review as anyone sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Review {
+    pub id: String,
+    pub product_id: String,
+    pub rating: u8,
+    pub text: Option<String>,
+    pub author_name: String,
+    pub created_at: String,
+    pub updated_at: String,
+    /// The producer's answer, once.
+    pub reply: Option<ReviewReplyDto>,
+}
+
+/// `POST /api/v1/orders/{code}/reviews` (and `PUT …/reviews/{product_id}` to edit).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ReviewRequest {
+    #[serde(default)]
+    pub product_id: String,
+    /// 1 to 5.
+    #[serde(default)]
+    pub rating: u8,
+    pub text: Option<String>,
+}
+
+/// The producer's reply, or a curator's reason for hiding a review.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ReviewText {
+    #[serde(default)]
+    pub text: String,
+}
+
+/// A line of a delivered order as its buyer may review it (the order page).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewSlot {
+    pub product_id: String,
+    pub name: String,
+    pub review: Option<Review>,
+    /// Still open: no review yet, or written less than 30 days ago.
+    pub editable: bool,
+}

@@ -1,0 +1,313 @@
+//! Reviews: only the buyer of a delivered order rates each line, once, and may change it for 30
+//! days; the product's average and count show in the API, on the page and in its JSON-LD; the
+//! producer replies once; a curator hides an abusive review (audited) and it leaves the average.
+
+use chrono::{DateTime, Duration, Utc};
+use reqwest::{Client, Method, StatusCode};
+use serde_json::{Value, json};
+use server::clock::ManualClock;
+use tests::TestApp;
+use tests::shop::ship_to;
+
+fn now() -> DateTime<Utc> {
+    "2026-12-10T03:00:00Z".parse().unwrap()
+}
+
+async fn deliver(app: &TestApp, seller: &Client, code: &str) {
+    for step in ["confirmed", "shipping", "delivered"] {
+        let (status, body) = app
+            .send_json(
+                seller,
+                Method::POST,
+                &format!("/api/v1/orders/{code}/status"),
+                Some(json!({ "status": step })),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+}
+
+async fn review(app: &TestApp, client: &Client, path: &str, body: Value) -> (StatusCode, Value) {
+    app.send_json(client, Method::POST, path, Some(body)).await
+}
+
+#[tokio::test]
+async fn only_the_buyer_of_a_delivered_order_reviews_each_line_and_the_product_shows_the_average() {
+    let clock = ManualClock::new(now());
+    let app = TestApp::spawn_with_clock(clock.clone(), |_| {}).await;
+    let seller = app
+        .selling_seller("htx@example.vn", "HTX Chè Tân Cương")
+        .await;
+    let other_seller = app.selling_seller("khac@example.vn", "HTX Khác").await;
+    let tea = app
+        .product(&seller, "Chè búp Tân Cương", "250000", "hop", "40")
+        .await;
+    let honey = app
+        .product(&seller, "Mật ong rừng", "300000", "chai", "10")
+        .await;
+    let (buyer, _) = app.signed_in_client("lan@example.vn").await;
+    let (stranger, _) = app.signed_in_client("hoa@example.vn").await;
+    let body = json!({
+        "items": [{ "product_id": tea.id, "quantity": "1" }, { "product_id": honey.id, "quantity": "1" }],
+        "delivery": ship_to(), "payment": "cod"
+    });
+    let order = app.place(&buyer, body).await.remove(0);
+    let path = format!("/api/v1/orders/{}/reviews", order.code);
+    let five = json!({ "product_id": tea.id, "rating": 5, "text": "Chè thơm, nước xanh" });
+
+    let (status, answer) = review(&app, &buyer, &path, five.clone()).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{answer}");
+    assert_eq!(answer["error"]["code"], "not_delivered");
+    deliver(&app, &seller.client, &order.code).await;
+
+    // Who may review: the buyer only (the authorization matrix).
+    for (client, expected) in [
+        (&TestApp::new_client(), StatusCode::UNAUTHORIZED),
+        (&stranger, StatusCode::NOT_FOUND),
+        (&other_seller.client, StatusCode::NOT_FOUND),
+        (&seller.client, StatusCode::FORBIDDEN),
+    ] {
+        let (status, answer) = review(&app, client, &path, five.clone()).await;
+        assert_eq!(status, expected, "{answer}");
+    }
+    for (bad, field) in [
+        (json!({ "product_id": tea.id, "rating": 6 }), "rating"),
+        (json!({ "product_id": tea.id, "rating": 0 }), "rating"),
+        (
+            json!({ "product_id": other_seller.slug, "rating": 4 }),
+            "product_id",
+        ),
+    ] {
+        let (status, answer) = review(&app, &buyer, &path, bad).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+        assert!(answer["error"]["fields"][field].is_string(), "{answer}");
+    }
+
+    let (status, written) = review(&app, &buyer, &path, five.clone()).await;
+    assert_eq!(status, StatusCode::CREATED, "{written}");
+    assert_eq!(written["rating"], 5);
+    assert_eq!(written["author_name"], "lan@example.vn");
+    let (status, answer) = review(&app, &buyer, &path, five.clone()).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(answer["error"]["code"], "already_reviewed");
+    // Changed within 30 days.
+    clock.set(now() + Duration::days(29));
+    let edit = format!("{path}/{}", tea.id);
+    let (status, edited) = app
+        .send_json(
+            &buyer,
+            Method::PUT,
+            &edit,
+            Some(json!({ "rating": 4, "text": "Ngon" })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{edited}");
+    assert_eq!(
+        (edited["rating"].clone(), edited["text"].clone()),
+        (json!(4), json!("Ngon"))
+    );
+
+    // A guest's delivered order, reviewed with its secret link.
+    let guest = TestApp::new_client();
+    let second = app
+        .place(
+            &guest,
+            json!({
+                "items": [{ "product_id": tea.id, "quantity": "1" }],
+                "delivery": ship_to(), "payment": "cod"
+            }),
+        )
+        .await
+        .remove(0);
+    deliver(&app, &seller.client, &second.code).await;
+    let token = second.access_token.unwrap();
+    let (status, answer) = review(
+        &app,
+        &guest,
+        &format!("/api/v1/orders/{}/reviews?token={token}", second.code),
+        json!({ "product_id": tea.id, "rating": 2 }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    assert_eq!(
+        answer["author_name"], "Lan N.",
+        "a guest is named by the order's name"
+    );
+
+    // Average and count: API, list, page, JSON-LD.
+    let (_, product) = app
+        .get_json(&format!("/api/v1/products/{}", tea.slug))
+        .await;
+    assert_eq!(
+        product["rating"],
+        json!({ "average": "3.0", "count": 2 }),
+        "{product}"
+    );
+    let (_, list) = app
+        .get_json(&format!("/api/v1/products/{}/reviews", tea.slug))
+        .await;
+    assert_eq!(list["total"], 2);
+    assert_eq!(list["items"][0]["rating"], 2, "newest first");
+    let (_, html) = app.get_html(&format!("/san-pham/{}", tea.slug)).await;
+    assert!(html.contains("(2 đánh giá)"), "{html}");
+    assert!(html.contains("Ngon"));
+    assert!(html.contains(r#""aggregateRating":{"#), "{html}");
+    assert!(html.contains(r#""ratingValue":"3.0""#), "{html}");
+    assert!(html.contains(r#""reviewCount":2"#));
+    assert!(html.contains(r#""@type":"Review""#));
+    let (_, other) = app
+        .get_json(&format!("/api/v1/products/{}", honey.slug))
+        .await;
+    assert_eq!(other["rating"], Value::Null, "no reviews yet");
+
+    // The producer replies once; another producer may not.
+    let review_id = written["id"].as_str().unwrap();
+    let reply_path = format!("/api/v1/reviews/{review_id}/reply");
+    let thanks = json!({ "text": "Cảm ơn chị!" });
+    let (status, _) = review(&app, &other_seller.client, &reply_path, thanks.clone()).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, replied) = review(&app, &seller.client, &reply_path, thanks.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{replied}");
+    assert_eq!(replied["reply"]["text"], "Cảm ơn chị!");
+    let (status, answer) = review(&app, &seller.client, &reply_path, thanks).await;
+    assert_eq!(
+        (status, answer["error"]["code"].clone()),
+        (StatusCode::CONFLICT, json!("already_replied"))
+    );
+    let (_, html) = app.get_html(&format!("/san-pham/{}", tea.slug)).await;
+    assert!(html.contains("Cảm ơn chị!"));
+
+    // After 30 days the review is kept as it is.
+    clock.set(now() + Duration::days(31));
+    let (status, answer) = app
+        .send_json(&buyer, Method::PUT, &edit, Some(json!({ "rating": 1 })))
+        .await;
+    assert_eq!(
+        (status, answer["error"]["code"].clone()),
+        (StatusCode::CONFLICT, json!("review_locked"))
+    );
+
+    // A curator hides an abusive review, with a reason: it leaves the list and the average.
+    let guest_review = list["items"][0]["id"].as_str().unwrap().to_owned();
+    let hide = format!("/api/v1/reviews/{guest_review}/hide");
+    let (status, _) = review(&app, &buyer, &hide, json!({ "text": "lăng mạ" })).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (curator, curator_id) = app.signed_in_client("canbo@example.vn").await;
+    app.grant(&curator_id, "curator").await;
+    let (status, answer) = review(&app, &curator, &hide, json!({ "text": "" })).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+    let (status, _) = review(&app, &curator, &hide, json!({ "text": "Lời lẽ xúc phạm" })).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (_, product) = app
+        .get_json(&format!("/api/v1/products/{}", tea.slug))
+        .await;
+    assert_eq!(product["rating"], json!({ "average": "4.0", "count": 1 }));
+    let (_, list) = app
+        .get_json(&format!("/api/v1/products/{}/reviews", tea.slug))
+        .await;
+    assert_eq!(list["total"], 1);
+    let audited: Option<String> = sqlx::query_scalar(
+        "select reason from audit_log where action = 'review.hide' and entity_id = $1",
+    )
+    .bind(&guest_review)
+    .fetch_optional(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(audited.as_deref(), Some("Lời lẽ xúc phạm"));
+}
+
+#[tokio::test]
+async fn a_guest_reviews_a_delivered_order_from_its_page_without_javascript() {
+    let app = TestApp::spawn().await;
+    let seller = app
+        .selling_seller("htx@example.vn", "HTX Chè Tân Cương")
+        .await;
+    let tea = app
+        .product(&seller, "Chè búp Tân Cương", "250000", "hop", "40")
+        .await;
+    let guest = TestApp::new_client();
+    let order = app
+        .place(
+            &guest,
+            json!({
+                "items": [{ "product_id": tea.id, "quantity": "1" }],
+                "delivery": ship_to(), "payment": "cod"
+            }),
+        )
+        .await
+        .remove(0);
+    let token = order.access_token.clone().unwrap();
+    let page = format!("/don-hang/{}?token={token}", order.code);
+    let html = guest
+        .get(app.url(&page))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!html.contains("Gửi đánh giá"), "not delivered yet");
+    deliver(&app, &seller.client, &order.code).await;
+    let html = guest
+        .get(app.url(&page))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Gửi đánh giá"), "{html}");
+    assert!(html.contains(&format!(r#"action="/don-hang/{}/danh-gia""#, order.code)));
+
+    let (status, to) = app
+        .post_form(
+            &guest,
+            &format!("/don-hang/{}/danh-gia", order.code),
+            &[
+                ("product_id", &tea.id),
+                ("token", &token),
+                ("rating", "4"),
+                ("text", "Đóng gói cẩn thận"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(
+        to.starts_with(&format!("/don-hang/{}?token=", order.code)),
+        "{to}"
+    );
+    let html = guest
+        .get(app.url(&to))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Cảm ơn bạn đã đánh giá!"), "{html}");
+    assert!(html.contains("Sửa đánh giá"));
+    assert!(html.contains("Đóng gói cẩn thận"));
+
+    // A missing rating comes back with its reason, nothing written.
+    let (status, to) = app
+        .post_form(
+            &guest,
+            &format!("/don-hang/{}/danh-gia", order.code),
+            &[("product_id", &tea.id), ("token", &token)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let html = guest
+        .get(app.url(&to))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("hãy chọn từ 1 đến 5 sao"), "{html}");
+    let (_, product) = app
+        .get_json(&format!("/api/v1/products/{}", tea.slug))
+        .await;
+    assert_eq!(product["rating"], json!({ "average": "4.0", "count": 1 }));
+}
