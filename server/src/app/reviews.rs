@@ -77,7 +77,7 @@ pub async fn submit(
         }
         Some(_) => {}
     }
-    if head.status != OrderStatus::Delivered.as_str() {
+    if head.status != OrderStatus::Delivered {
         return Err(AppError::Conflict {
             code: "not_delivered",
             message: "chỉ đánh giá được đơn đã giao".into(),
