@@ -28,6 +28,8 @@ use crate::pages::{home::HomePage, not_found::NotFound};
 /// The whole document the server sends. `lang` carries the locale to the browser for hydration.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let locale = request_locale();
+    #[cfg(feature = "ssr")]
+    send_content_policy();
     view! {
         <!DOCTYPE html>
         <html lang=locale.code()>
@@ -41,6 +43,30 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App/>
             </body>
         </html>
+    }
+}
+
+/// The page's Content-Security-Policy, sent as a header with this response's nonce: only the
+/// scripts the server rendered (and what they load) run; wasm may compile; frames only from
+/// YouTube's no-cookie player; nobody may frame us. Styles stay inline-friendly (`style=`
+/// attributes are used for bars and charts); images may come from the media host.
+#[cfg(feature = "ssr")]
+fn send_content_policy() {
+    use http::header::{CONTENT_SECURITY_POLICY, HeaderValue};
+    let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) else {
+        return;
+    };
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; \
+         style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; \
+         frame-src https://www.youtube-nocookie.com; connect-src 'self'; object-src 'none'; \
+         base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    );
+    if let Ok(value) = HeaderValue::from_str(&policy) {
+        response.insert_header(CONTENT_SECURITY_POLICY, value);
     }
 }
 

@@ -166,6 +166,10 @@ pub fn build_router(state: AppState) -> Router {
             state.clone(),
             http::csrf::refuse_cross_site,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            http::security::headers,
+        ))
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))

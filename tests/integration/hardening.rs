@@ -244,3 +244,97 @@ async fn common_passwords_are_refused_at_registration() {
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
 }
+
+/// Item 6: every response carries the security headers; pages get a CSP whose nonce is on every
+/// script the server rendered (the browser tests prove hydration still runs under it).
+#[tokio::test]
+async fn responses_carry_security_headers_and_pages_a_nonce_policy() {
+    let app = TestApp::spawn().await;
+    for path in [
+        "/",
+        "/san-pham",
+        "/api/v1/products",
+        "/healthz",
+        "/khong-co-trang-nay",
+    ] {
+        let response = app.get(path).await;
+        let headers = response.headers();
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(headers["x-frame-options"], "DENY", "{path}");
+        assert_eq!(
+            headers["referrer-policy"], "strict-origin-when-cross-origin",
+            "{path}"
+        );
+        let policy = headers["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(
+            policy.contains("frame-ancestors 'none'"),
+            "{path}: {policy}"
+        );
+        assert!(
+            !headers.contains_key("strict-transport-security"),
+            "not in development"
+        );
+        let html = response.text().await.unwrap();
+        if !html.starts_with("<!DOCTYPE html>") {
+            assert!(policy.starts_with("default-src 'none'"), "{path}: {policy}");
+            continue;
+        }
+        let nonce = policy
+            .split("'nonce-")
+            .nth(1)
+            .and_then(|rest| rest.split('\'').next())
+            .unwrap_or_else(|| panic!("{path}: no nonce in {policy}"));
+        assert!(policy.contains("'wasm-unsafe-eval'"), "{policy}");
+        assert!(
+            policy.contains("frame-src https://www.youtube-nocookie.com"),
+            "{policy}"
+        );
+        for script in html.split("<script").skip(1) {
+            let tag = script.split('>').next().unwrap_or_default();
+            if tag.contains("application/ld+json") {
+                continue;
+            }
+            assert!(
+                tag.contains(&format!("nonce=\"{nonce}\"")),
+                "{path}: <script{tag}>"
+            );
+        }
+        assert!(
+            !html.contains(" onclick=") && !html.contains(" onload="),
+            "{path}"
+        );
+    }
+    // A URL with a secret token never leaks it in a Referer.
+    let response = app.get("/don-hang/DH0000000?token=bi-mat").await;
+    assert_eq!(response.headers()["referrer-policy"], "no-referrer");
+
+    let production = TestApp::spawn_with(|s| {
+        s.server.environment = server::config::Environment::Production;
+    })
+    .await;
+    let response = production.get("/healthz").await;
+    assert!(
+        response.headers()["strict-transport-security"]
+            .to_str()
+            .unwrap()
+            .starts_with("max-age=")
+    );
+}
+
+/// Item 9: invented HTTP methods do not become metric labels.
+#[tokio::test]
+async fn metrics_label_unknown_methods_as_other() {
+    let app = TestApp::spawn().await;
+    let invented = reqwest::Method::from_bytes(b"BREWCOFFEE").unwrap();
+    TestApp::new_client()
+        .request(invented, app.url("/healthz"))
+        .send()
+        .await
+        .unwrap();
+    let metrics = app.get("/metrics").await.text().await.unwrap();
+    assert!(!metrics.contains("BREWCOFFEE"), "{metrics}");
+    assert!(metrics.contains("method=\"other\""), "{metrics}");
+}

@@ -16,6 +16,7 @@ pub mod openapi;
 pub mod orders;
 pub mod reviews;
 pub mod schemas;
+pub mod security;
 pub mod seo;
 pub mod workspace;
 
