@@ -20,7 +20,8 @@ use crate::pages::product::ProductPage;
 use crate::pages::selling::{OrderInboxRoute, SalesSettingsRoute, SellerOrderRoute};
 use crate::pages::verify::{VerifyLookupPage, VerifyPage};
 use crate::pages::workspace::{
-    LivestreamFormPage, ProducerDeskPage, ProducerFormPage, ProductEditorPage, WorkspaceHome,
+    ImportPageRoute, LivestreamFormPage, ProducerDeskPage, ProducerFormPage, ProductEditorPage,
+    WorkspaceHome,
 };
 use crate::pages::{home::HomePage, not_found::NotFound};
 
@@ -84,6 +85,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/quan-ly/:slug/ho-so") view=ProducerFormPage ssr=SsrMode::Async/>
                     <Route path=path!("/quan-ly/:slug/san-pham-moi") view=ProductEditorPage ssr=SsrMode::Async/>
                     <Route path=path!("/quan-ly/:slug/san-pham/:id") view=ProductEditorPage ssr=SsrMode::Async/>
+                    <Route path=path!("/quan-ly/:slug/nhap-san-pham") view=ImportPageRoute ssr=SsrMode::Async/>
+                    <Route path=path!("/quan-ly/:slug/nhap-san-pham/:upload") view=ImportPageRoute ssr=SsrMode::Async/>
                     <Route path=path!("/quan-ly/:slug/livestream-moi") view=LivestreamFormPage ssr=SsrMode::Async/>
                     <Route path=path!("/quan-ly/:slug/livestream/:id") view=LivestreamFormPage ssr=SsrMode::Async/>
                     <Route path=path!("/quan-ly/:slug/ban-hang") view=SalesSettingsRoute ssr=SsrMode::Async/>

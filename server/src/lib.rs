@@ -10,6 +10,7 @@ pub mod http;
 pub mod jobs;
 pub mod media;
 pub mod search;
+pub mod sheet;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
 use frontend::api::{
     Backend, BackendError, CatalogPage, CatalogQuery, CuratorDashboard, FormState, GiPage,
-    HomeData, LivestreamDto, LivestreamForm, ProducerDesk, ProducerForm, ProducerPage,
+    HomeData, ImportPage, LivestreamDto, LivestreamForm, ProducerDesk, ProducerForm, ProducerPage,
     ProductDetail, ProductEditor, ProductSuggestion, Request, ReviewQueuePage, ReviewQueueQuery,
     SharedBackend, SiteOrigin, VerifyResult, Viewer, is_local_path,
 };
@@ -24,6 +24,7 @@ mod buying;
 mod buying_pages;
 mod curation_forms;
 mod forms;
+mod imports;
 mod workspace;
 
 use crate::app::{self, AppError};
@@ -195,6 +196,15 @@ impl Backend for PgBackend {
         workspace::producer_desk(&self.state, req, slug).await
     }
 
+    async fn import_page(
+        &self,
+        req: &Request,
+        slug: String,
+        upload: Option<String>,
+    ) -> Result<ImportPage, BackendError> {
+        imports::import_page(&self.state, req, slug, upload).await
+    }
+
     async fn product_editor(
         &self,
         req: &Request,
@@ -300,6 +310,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(forms::router())
         .merge(curation_forms::router())
         .merge(buying::router())
+        .merge(imports::router())
         .leptos_routes_with_context(
             state,
             routes,

@@ -8,6 +8,8 @@ mod catalog;
 mod catalog_pages;
 mod curation;
 mod health;
+mod imports;
+mod imports_files;
 mod livestreams;
 mod media;
 mod openapi;

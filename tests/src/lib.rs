@@ -6,6 +6,7 @@ pub mod bench;
 mod browser;
 mod meili;
 mod s3;
+pub mod sheets;
 pub mod shop;
 
 pub use app::TestApp;

@@ -4,11 +4,13 @@
 mod buying;
 mod curation;
 mod dto;
+mod imports;
 mod orders;
 mod workspace;
 pub use buying::*;
 pub use curation::*;
 pub use dto::*;
+pub use imports::*;
 pub use orders::*;
 pub use workspace::*;
 
@@ -100,6 +102,13 @@ mod port {
             request: http::request::Parts,
             query: ReviewQueueQuery,
         ) -> Result<ReviewQueuePage, BackendError>;
+        /// A producer's import page: the upload form, or the preview of one upload.
+        async fn import_page(
+            &self,
+            req: &Request,
+            slug: String,
+            upload: Option<String>,
+        ) -> Result<ImportPage, BackendError>;
         /// A few products for what is being typed in the search box.
         async fn suggest(&self, q: String) -> Result<Vec<ProductSuggestion>, BackendError>;
     }

@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod cart;
 pub mod checkout;
 pub mod curation;
+pub mod imports;
 pub mod livestreams;
 pub mod orders;
 pub mod products;

@@ -5,6 +5,7 @@ pub mod carts;
 pub mod catalog;
 pub mod certificates;
 pub mod gis;
+pub mod imports;
 pub mod livestreams;
 pub mod ocop_applications;
 pub mod orders;

@@ -31,6 +31,7 @@ pub enum AuditAction {
     ProductArchive,
     ProductCreate,
     ProductDeleteImage,
+    ProductImport,
     ProductReorderImages,
     ProductUpdate,
     UserGrantRole,
@@ -66,6 +67,7 @@ impl AuditAction {
             AuditAction::ProductArchive => "product.archive",
             AuditAction::ProductCreate => "product.create",
             AuditAction::ProductDeleteImage => "product.delete_image",
+            AuditAction::ProductImport => "product.import",
             AuditAction::ProductReorderImages => "product.reorder_images",
             AuditAction::ProductUpdate => "product.update",
             AuditAction::UserGrantRole => "user.grant_role",
@@ -94,7 +96,8 @@ impl AuditAction {
             AuditAction::ProducerAddMember
             | AuditAction::ProducerCreate
             | AuditAction::ProducerSalesSettings
-            | AuditAction::ProducerUpdate => "producer",
+            | AuditAction::ProducerUpdate
+            | AuditAction::ProductImport => "producer",
             AuditAction::ProductAddImage
             | AuditAction::ProductArchive
             | AuditAction::ProductCreate

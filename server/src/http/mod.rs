@@ -7,6 +7,7 @@ pub mod curation;
 pub mod error;
 pub mod extract;
 pub mod health;
+pub mod imports;
 pub mod livestreams;
 pub mod media;
 pub mod metrics;
@@ -30,6 +31,7 @@ pub fn api_router() -> Router<AppState> {
         .merge(livestreams::router())
         .merge(curation::router())
         .merge(orders::router())
+        .merge(imports::router())
         .route("/openapi.json", get(openapi::openapi_json))
         .fallback(error::api_not_found)
 }

@@ -10,7 +10,7 @@ use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use super::schemas::{ErrorBody, ErrorDetail};
-use super::{auth, catalog, curation, health, livestreams, orders, workspace};
+use super::{auth, catalog, curation, health, imports, livestreams, orders, workspace};
 
 /// The name the session cookie travels under (set in `startup.rs`).
 pub const SESSION_COOKIE: &str = "cho_ocop_sid";
@@ -51,6 +51,9 @@ pub const SESSION_SCHEME: &str = "session";
         workspace::upload_image,
         workspace::reorder_images,
         workspace::delete_image,
+        imports::import_products,
+        imports::products_template_xlsx,
+        imports::products_template_csv,
         livestreams::list_livestreams,
         livestreams::create_livestream,
         livestreams::update_livestream,
