@@ -10,6 +10,7 @@ mod curation;
 mod health;
 mod imports;
 mod imports_files;
+mod imports_pages;
 mod livestreams;
 mod media;
 mod openapi;
