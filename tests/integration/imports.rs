@@ -47,12 +47,12 @@ pub fn tea_rows(count: usize) -> Vec<Vec<String>> {
             vec![
                 format!("TC-{i:03}"),
                 format!("Chè Tân Cương loại {i}"),
-                if i % 2 == 0 {
+                if i.is_multiple_of(2) {
                     "che".into()
                 } else {
                     "Chè tươi, chè chế biến".into()
                 },
-                if i % 3 == 0 {
+                if i.is_multiple_of(3) {
                     "hộp".into()
                 } else {
                     "kg".into()
