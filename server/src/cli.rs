@@ -9,10 +9,11 @@ use std::time::Duration;
 
 use anyhow::Context;
 use bytes::Bytes;
-use frontend::api::ImportReport;
+use frontend::api::{AnnexReview, ImportReport};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::app::AppError;
+use crate::app::imports::annex::AnnexImport;
 use crate::app::imports::{ProductImport, Progress};
 use crate::clock::SystemClock;
 use crate::config::Settings;
@@ -24,6 +25,19 @@ pub struct ProductsArgs {
     pub photos: Option<PathBuf>,
     pub dry_run: bool,
     pub skip_invalid: bool,
+}
+
+/// `server import ocop-decision FILE --decision-no … --decided-on … --level …`.
+pub struct AnnexArgs {
+    pub file: PathBuf,
+    pub decision_no: String,
+    pub decided_on: String,
+    pub level: String,
+    pub issuer: Option<String>,
+    pub rule_set: Option<String>,
+    /// `ROW=product:<id>`, `ROW=producer:<id>` or `ROW=new`.
+    pub choose: Vec<String>,
+    pub dry_run: bool,
 }
 
 /// Rows handled so far, as a spinner with the rate (a streamed file's length is not known).
@@ -139,6 +153,96 @@ fn print_report(report: &ImportReport) {
             "applied"
         } else {
             "nothing written: fix the rows, or pass --skip-invalid"
+        }
+    );
+}
+
+/// Imports a decision's annex; exits 1 when rows are ambiguous or in error (nothing written).
+pub async fn import_annex(settings: Settings, args: AnnexArgs) -> anyhow::Result<ExitCode> {
+    let file = tokio::fs::read(&args.file)
+        .await
+        .with_context(|| format!("reading {}", args.file.display()))?;
+    let mut choices = std::collections::HashMap::new();
+    for choice in &args.choose {
+        let (row, value) = choice
+            .split_once('=')
+            .and_then(|(r, v)| Some((r.trim().parse::<u32>().ok()?, v.trim().to_owned())))
+            .with_context(|| {
+                format!(
+                    "--choose {choice}: expected ROW=product:<id>, ROW=producer:<id> or ROW=new"
+                )
+            })?;
+        choices.insert(row, value);
+    }
+    let state = crate::startup::connect(settings, Arc::new(SystemClock)).await?;
+    let progress = bar("phụ lục quyết định");
+    let input = AnnexImport {
+        file: Bytes::from(file),
+        decision_no: Some(args.decision_no),
+        decided_on: Some(args.decided_on),
+        issuer_level: Some(args.level),
+        issuer: args.issuer,
+        rule_set: args.rule_set,
+        choices,
+        dry_run: args.dry_run,
+    };
+    let result = crate::app::imports::annex::import_annex_as_operator(&state, input).await;
+    progress.finish_and_clear();
+    let review = result.map_err(explain)?;
+    print_review(&review);
+    Ok(if review.applied || review.dry_run {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+fn print_review(review: &AnnexReview) {
+    println!(
+        "decision {} of {} ({}, rule set {}): {} rows — {} matched, {} new, {} ambiguous, {} already rated, {} with errors",
+        review.decision_no,
+        review.decided_on,
+        review.issuer_level,
+        review.rule_set,
+        review.rows.len(),
+        review.matched,
+        review.new,
+        review.ambiguous,
+        review.already,
+        review.invalid
+    );
+    for row in &review.rows {
+        println!(
+            "  dòng {} [{}] {} — {} ({}), {}★ → {}",
+            row.row,
+            row.status,
+            row.product_name,
+            row.producer_name,
+            row.commune,
+            row.stars,
+            row.target
+        );
+        for message in &row.messages {
+            println!("      {message}");
+        }
+        if row.status == "ambiguous" {
+            for candidate in &row.candidates {
+                println!(
+                    "      --choose {}={}  ({})",
+                    row.row, candidate.value, candidate.label
+                );
+            }
+        }
+    }
+    println!(
+        "{}",
+        if review.dry_run {
+            "review only: nothing written".to_owned()
+        } else if review.applied {
+            format!("applied: {} certificates issued", review.certificates)
+        } else {
+            "nothing written: choose for the ambiguous rows (--choose) and fix the errors"
+                .to_owned()
         }
     );
 }

@@ -2,7 +2,8 @@
 //! `create-admin EMAIL "NAME"` makes the first admin (password from `CHO_OCOP_ADMIN_PASSWORD`
 //! or standard input); `reindex` rebuilds the search documents and, when Meilisearch is
 //! configured, a new index swapped in atomically; `import products --producer SLUG FILE` imports
-//! a product list (no size limit, with a progress bar).
+//! a product list (no size limit, with a progress bar); `import ocop-decision FILE …` an OCOP
+//! decision's annex.
 
 use std::io::BufRead;
 use std::path::PathBuf;
@@ -55,6 +56,34 @@ enum ImportCommand {
         /// Write the valid rows even when others have errors.
         #[arg(long)]
         skip_invalid: bool,
+    },
+    /// Import an OCOP decision from its annex (tên sản phẩm, chủ thể, xã/phường, nhóm, số sao):
+    /// rows matched to producers and products, certificates issued under the decision's rules.
+    /// Exits 1 when rows are ambiguous (choose with --choose) or in error.
+    OcopDecision {
+        /// The annex (.xlsx or .csv).
+        file: PathBuf,
+        /// The decision's number, e.g. "1234/QĐ-UBND".
+        #[arg(long)]
+        decision_no: String,
+        /// The decision's date, YYYY-MM-DD.
+        #[arg(long)]
+        decided_on: String,
+        /// district, province or central.
+        #[arg(long)]
+        level: String,
+        /// The issuing body (by default the level's usual one).
+        #[arg(long)]
+        issuer: Option<String>,
+        /// 148/2023 or 26/2026 (by default the one in force on the date).
+        #[arg(long)]
+        rule_set: Option<String>,
+        /// For an ambiguous row: ROW=product:<id>, ROW=producer:<id> or ROW=new (repeatable).
+        #[arg(long)]
+        choose: Vec<String>,
+        /// Only review the matching.
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 
@@ -118,6 +147,28 @@ async fn main() -> anyhow::Result<ExitCode> {
                 skip_invalid,
             };
             cli::import_products(settings, args).await
+        }
+        Command::Import(ImportCommand::OcopDecision {
+            file,
+            decision_no,
+            decided_on,
+            level,
+            issuer,
+            rule_set,
+            choose,
+            dry_run,
+        }) => {
+            let args = cli::AnnexArgs {
+                file,
+                decision_no,
+                decided_on,
+                level,
+                issuer,
+                rule_set,
+                choose,
+                dry_run,
+            };
+            cli::import_annex(settings, args).await
         }
     }
 }

@@ -9,6 +9,7 @@ mod catalog_pages;
 mod curation;
 mod health;
 mod imports;
+mod imports_annex;
 mod imports_files;
 mod imports_pages;
 mod livestreams;

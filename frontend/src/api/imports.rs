@@ -107,3 +107,58 @@ pub async fn get_import_page(slug: String, upload: Option<String>) -> Answer<Imp
             .await,
     )
 }
+
+/// An OCOP decision's annex as curators review it (`dry_run`) or applied: each row matched to a
+/// producer and product of the catalog, ambiguous (choose one), new (drafts are created), already
+/// rated by this decision, or in error.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct AnnexReview {
+    pub decision_no: String,
+    pub decided_on: String,
+    pub issuer_level: String,
+    pub rule_set: String,
+    pub rows: Vec<AnnexRowDto>,
+    pub matched: u64,
+    pub ambiguous: u64,
+    pub new: u64,
+    /// Rows whose product already has a certificate of this decision (re-importing the annex).
+    pub already: u64,
+    pub invalid: u64,
+    pub dry_run: bool,
+    pub applied: bool,
+    /// Certificates issued when applied.
+    pub certificates: u64,
+    /// The file in words, as read (`xlsx`, or CSV with its encoding).
+    pub read_as: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct AnnexRowDto {
+    /// The row number as Excel shows it.
+    pub row: u32,
+    pub product_name: String,
+    pub producer_name: String,
+    pub commune: String,
+    pub group: String,
+    pub stars: String,
+    /// `matched`, `ambiguous`, `new`, `already` or `error`.
+    pub status: String,
+    /// What the row will be (or was) attached to, in words.
+    pub target: String,
+    /// For an ambiguous row: the choices, one of which goes in `choices[row]`.
+    pub candidates: Vec<AnnexCandidate>,
+    /// The choice applied to this row, when one was made.
+    pub choice: Option<String>,
+    pub messages: Vec<String>,
+}
+
+/// One way to resolve an ambiguous row: `product:<id>` (this product), `producer:<id>` (a new
+/// product of this producer) or `new` (a new producer and product).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct AnnexCandidate {
+    pub value: String,
+    pub label: String,
+}

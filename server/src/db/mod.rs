@@ -1,5 +1,6 @@
 //! Database access: the pool, migrations, and one module per aggregate with its SQL in plain view.
 
+pub mod annex;
 pub mod audit;
 pub mod carts;
 pub mod catalog;

@@ -20,6 +20,7 @@ pub enum AuditAction {
     OcopCertificateIssue,
     OcopCertificateRevoke,
     OcopCertificateSupersede,
+    OcopDecisionImport,
     OrderPaid,
     OrderPlace,
     OrderStatus,
@@ -56,6 +57,7 @@ impl AuditAction {
             AuditAction::OcopCertificateIssue => "ocop_certificate.issue",
             AuditAction::OcopCertificateRevoke => "ocop_certificate.revoke",
             AuditAction::OcopCertificateSupersede => "ocop_certificate.supersede",
+            AuditAction::OcopDecisionImport => "ocop_decision.import",
             AuditAction::OrderPaid => "order.paid",
             AuditAction::OrderPlace => "order.place",
             AuditAction::OrderStatus => "order.status",
@@ -92,6 +94,7 @@ impl AuditAction {
             AuditAction::OcopCertificateIssue
             | AuditAction::OcopCertificateRevoke
             | AuditAction::OcopCertificateSupersede => "ocop_certificate",
+            AuditAction::OcopDecisionImport => "ocop_decision",
             AuditAction::OrderPaid | AuditAction::OrderPlace | AuditAction::OrderStatus => "order",
             AuditAction::ProducerAddMember
             | AuditAction::ProducerCreate

@@ -91,16 +91,21 @@ impl ProductColumn {
         ProductColumn::Gi,
     ];
 
-    /// Needed to create a product (an update keeps what is stored).
-    pub const FOR_NEW: [ProductColumn; 4] = [
-        ProductColumn::Name,
-        ProductColumn::Category,
-        ProductColumn::Unit,
-        ProductColumn::Price,
-    ];
-
     /// The header the templates write and messages use.
     pub fn label(self) -> &'static str {
+        <Self as SheetColumn>::label(self)
+    }
+
+    pub fn from_header(raw: &str) -> Option<ProductColumn> {
+        <Self as SheetColumn>::from_header(raw)
+    }
+}
+
+impl SheetColumn for ProductColumn {
+    const ALL: &'static [ProductColumn] = &ProductColumn::ALL;
+    const REQUIRED: &'static [ProductColumn] = &[ProductColumn::Sku];
+
+    fn label(self) -> &'static str {
         match self {
             ProductColumn::Sku => "Mã sản phẩm",
             ProductColumn::Name => "Tên",
@@ -113,7 +118,6 @@ impl ProductColumn {
         }
     }
 
-    /// Folded headers that mean this column (Vietnamese, shortened, English).
     fn aliases(self) -> &'static [&'static str] {
         match self {
             ProductColumn::Sku => &["ma-san-pham", "ma-sp", "ma", "sku", "product-code", "code"],
@@ -140,30 +144,45 @@ impl ProductColumn {
             ProductColumn::Gi => &["chi-dan-dia-ly", "cddl", "gi", "geographical-indication"],
         }
     }
+}
 
-    pub fn from_header(raw: &str) -> Option<ProductColumn> {
+/// The columns of one kind of spreadsheet: their headers and the ones a file must have.
+pub trait SheetColumn: Copy + Eq + 'static {
+    const ALL: &'static [Self];
+    /// Needed in every file.
+    const REQUIRED: &'static [Self];
+    /// The header the templates write and messages use.
+    fn label(self) -> &'static str;
+    /// Folded headers that mean this column (Vietnamese, shortened, English).
+    fn aliases(self) -> &'static [&'static str];
+
+    fn from_header(raw: &str) -> Option<Self> {
         let folded = fold_header(raw);
-        ProductColumn::ALL
-            .into_iter()
+        Self::ALL
+            .iter()
+            .copied()
             .find(|column| column.aliases().contains(&folded.as_str()))
     }
 }
 
 /// Where each known column is in a file, from its header row.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ProductHeader {
-    positions: Vec<(ProductColumn, usize)>,
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Header<C> {
+    positions: Vec<(C, usize)>,
 }
 
-impl ProductHeader {
-    /// Reads a header row. Unknown or repeated headers, or no code column, are refused with a
-    /// message that lists what is expected.
+/// A product list's header.
+pub type ProductHeader = Header<ProductColumn>;
+
+impl<C: SheetColumn> Header<C> {
+    /// Reads a header row. Unknown or repeated headers, or a required column missing, are
+    /// refused with a message that lists what is expected.
     pub fn parse<'a>(cells: impl IntoIterator<Item = Option<&'a str>>) -> Result<Self, String> {
-        let mut positions = Vec::new();
+        let mut positions: Vec<(C, usize)> = Vec::new();
         let mut unknown = Vec::new();
         for (at, cell) in cells.into_iter().enumerate() {
             let Some(text) = cell else { continue };
-            match ProductColumn::from_header(text) {
+            match C::from_header(text) {
                 Some(column) if positions.iter().any(|(c, _)| *c == column) => {
                     return Err(format!(
                         "cột \"{}\" có hai lần trong dòng tiêu đề",
@@ -174,35 +193,112 @@ impl ProductHeader {
                 None => unknown.push(format!("\"{text}\"")),
             }
         }
-        let expected = ProductColumn::ALL
-            .iter()
-            .map(|c| c.label())
-            .collect::<Vec<_>>()
-            .join(", ");
+        let list = |columns: &[C]| {
+            columns
+                .iter()
+                .map(|c| c.label())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let expected = list(C::ALL);
+        let required = list(C::REQUIRED);
         if !unknown.is_empty() {
             return Err(format!(
                 "dòng tiêu đề có cột không nhận ra: {}. Các cột được nhận: {expected} \
-                 (bắt buộc: Mã sản phẩm)",
+                 (bắt buộc: {required})",
                 unknown.join(", ")
             ));
         }
-        if !positions.iter().any(|(c, _)| *c == ProductColumn::Sku) {
+        let missing: Vec<&str> = C::REQUIRED
+            .iter()
+            .filter(|r| !positions.iter().any(|(c, _)| c == *r))
+            .map(|c| c.label())
+            .collect();
+        if !missing.is_empty() {
             return Err(format!(
-                "thiếu cột \"Mã sản phẩm\" ở dòng đầu tiên. Các cột được nhận: {expected}"
+                "thiếu cột {} ở dòng đầu tiên. Các cột được nhận: {expected} (bắt buộc: {required})",
+                missing
+                    .iter()
+                    .map(|m| format!("\"{m}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ));
         }
-        Ok(ProductHeader { positions })
+        Ok(Header { positions })
     }
 
-    pub fn position(&self, column: ProductColumn) -> Option<usize> {
+    pub fn position(&self, column: C) -> Option<usize> {
         self.positions
             .iter()
             .find(|(c, _)| *c == column)
             .map(|(_, at)| *at)
     }
 
-    pub fn has(&self, column: ProductColumn) -> bool {
+    pub fn has(&self, column: C) -> bool {
         self.position(column).is_some()
+    }
+}
+
+/// The columns of an OCOP decision's annex: one row per rated product.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AnnexColumn {
+    /// "STT": the row's number in the annex, not used.
+    Number,
+    Product,
+    Producer,
+    Commune,
+    Group,
+    Stars,
+    /// "Ghi chú": not used.
+    Note,
+}
+
+impl SheetColumn for AnnexColumn {
+    const ALL: &'static [AnnexColumn] = &[
+        AnnexColumn::Number,
+        AnnexColumn::Product,
+        AnnexColumn::Producer,
+        AnnexColumn::Commune,
+        AnnexColumn::Group,
+        AnnexColumn::Stars,
+        AnnexColumn::Note,
+    ];
+    const REQUIRED: &'static [AnnexColumn] = &[
+        AnnexColumn::Product,
+        AnnexColumn::Producer,
+        AnnexColumn::Stars,
+    ];
+
+    fn label(self) -> &'static str {
+        match self {
+            AnnexColumn::Number => "STT",
+            AnnexColumn::Product => "Tên sản phẩm",
+            AnnexColumn::Producer => "Chủ thể",
+            AnnexColumn::Commune => "Xã/phường",
+            AnnexColumn::Group => "Nhóm",
+            AnnexColumn::Stars => "Số sao",
+            AnnexColumn::Note => "Ghi chú",
+        }
+    }
+
+    fn aliases(self) -> &'static [&'static str] {
+        match self {
+            AnnexColumn::Number => &["stt", "so-thu-tu", "tt", "no"],
+            AnnexColumn::Product => &["ten-san-pham", "san-pham", "product", "product-name"],
+            AnnexColumn::Producer => &[
+                "chu-the",
+                "ten-chu-the",
+                "chu-the-san-xuat",
+                "co-so",
+                "co-so-san-xuat",
+                "don-vi-san-xuat",
+                "producer",
+            ],
+            AnnexColumn::Commune => &["xa", "xa-phuong", "phuong-xa", "dia-ban", "commune"],
+            AnnexColumn::Group => &["nhom", "nhom-san-pham", "phan-nhom", "group", "category"],
+            AnnexColumn::Stars => &["so-sao", "sao", "hang-sao", "xep-hang", "stars"],
+            AnnexColumn::Note => &["ghi-chu", "note"],
+        }
     }
 }
 

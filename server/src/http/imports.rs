@@ -10,13 +10,14 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use bytes::{Bytes, BytesMut};
-use frontend::api::ImportReport;
+use frontend::api::{AnnexReview, ImportReport};
 use serde::Serialize;
 
 use super::error::ApiError;
 use super::schemas::ErrorBody;
 use super::workspace::multipart_error;
 use crate::app;
+use crate::app::imports::annex::AnnexImport;
 use crate::app::imports::{MAX_PHOTOS_ZIP_BYTES, MAX_SHEET_BYTES, ProductImport};
 use crate::auth::Requester;
 use crate::state::AppState;
@@ -37,6 +38,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/v1/imports/products-template.csv",
             get(products_template_csv),
+        )
+        .route(
+            "/v1/ocop-decisions/imports",
+            post(import_annex).layer(DefaultBodyLimit::max(MAX_SHEET_BYTES + 64 * 1024)),
         )
 }
 
@@ -69,7 +74,10 @@ pub async fn read_import_form(
             "photos" => MAX_PHOTOS_ZIP_BYTES,
             _ => {
                 let text = field.text().await.map_err(multipart_error)?;
-                files.fields.insert(name, text.chars().take(200).collect());
+                // Choices for a long annex run to a few kilobytes; nothing else is long.
+                files
+                    .fields
+                    .insert(name, text.chars().take(65_536).collect());
                 continue;
             }
         };
@@ -249,4 +257,99 @@ pub(crate) async fn products_template_csv(
         "mau-san-pham.csv",
         body,
     ))
+}
+
+/// Row number → choice, from the `choices` field (`{"4": "product:…"}`).
+pub fn parse_choices(raw: Option<&String>) -> Result<HashMap<u32, String>, ApiError> {
+    match raw.map(|r| r.trim()).filter(|r| !r.is_empty()) {
+        None => Ok(HashMap::new()),
+        Some(raw) => serde_json::from_str::<HashMap<u32, String>>(raw).map_err(|_| {
+            app::AppError::field(
+                "choices",
+                "phải là JSON dạng {\"số dòng\": \"product:<id>\" | \"producer:<id>\" | \"new\"}",
+            )
+            .into()
+        }),
+    }
+}
+
+/// An annex that still needs the curator (ambiguous rows or errors): the error and the review.
+#[derive(Serialize)]
+struct NeedsReview {
+    error: RefusedDetail,
+    #[serde(flatten)]
+    review: AnnexReview,
+}
+
+/// Curators import an OCOP decision from its annex: review it (`dry_run=true`), then apply it
+/// with a choice for each ambiguous row; every certificate is issued in one transaction.
+#[utoipa::path(
+    post,
+    path = "/api/v1/ocop-decisions/imports",
+    tag = "ocop",
+    summary = "Curators import an OCOP decision's annex (multipart `file` and the decision's fields)",
+    description = "Fields: `file` (.xlsx or .csv: tên sản phẩm, chủ thể, xã/phường, nhóm, số sao), \
+        `decision_no`, `decided_on` (YYYY-MM-DD), `issuer_level` (district, province, central), \
+        optional `issuer`, `rule_set` (148/2023 or 26/2026), and `choices` (JSON: row number → \
+        `product:<id>`, `producer:<id>` or `new`) for ambiguous rows. Rows are matched by names \
+        without diacritics, case or legal form (HTX, Công ty TNHH, Hộ kinh doanh) and by commune; \
+        new ones become draft producers and products. The same rules as single decisions apply.",
+    security(("session" = [])),
+    params(("dry_run" = Option<bool>, Query, description = "Only review: nothing is written")),
+    request_body(content = String, description = "multipart/form-data", content_type = "multipart/form-data"),
+    responses(
+        (status = 200, description = "Reviewed, or applied", body = AnnexReview),
+        (status = 400, description = "Malformed multipart body", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not a curator, or a cross-site request", body = ErrorBody),
+        (status = 413, description = "Larger than 10 MB", body = ErrorBody),
+        (status = 415, description = "Not multipart/form-data", body = ErrorBody),
+        (status = 422, description = "Bad file or decision fields (`validation_failed`); or rows ambiguous or in error and nothing written (`annex_needs_review`, with the review)", body = ErrorBody),
+    ),
+)]
+pub(crate) async fn import_annex(
+    State(state): State<AppState>,
+    requester: Requester,
+    Query(query): Query<HashMap<String, String>>,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Response, ApiError> {
+    let user = requester.user.as_ref();
+    app::require(user, crate::domain::account::Rule::Curator)?;
+    let mut files = read_import_form(multipart).await?;
+    let file = files.file.take().ok_or_else(|| {
+        app::AppError::field(
+            "file",
+            "hãy gửi phụ lục (.xlsx hoặc .csv) trong trường file",
+        )
+    })?;
+    let mut field = |name: &str| files.fields.remove(name);
+    let input = AnnexImport {
+        file,
+        decision_no: field("decision_no"),
+        decided_on: field("decided_on"),
+        issuer_level: field("issuer_level"),
+        issuer: field("issuer"),
+        rule_set: field("rule_set"),
+        choices: parse_choices(field("choices").as_ref())?,
+        dry_run: flag(query.get("dry_run")),
+    };
+    let review = app::imports::annex::import_annex(&state, user, input).await?;
+    if review.dry_run || review.applied {
+        return Ok(axum::Json(review).into_response());
+    }
+    let message = format!(
+        "{} dòng cần chọn, {} dòng có lỗi: chưa cấp chứng nhận nào",
+        review.ambiguous, review.invalid
+    );
+    Ok((
+        StatusCode::UNPROCESSABLE_ENTITY,
+        axum::Json(NeedsReview {
+            error: RefusedDetail {
+                code: "annex_needs_review",
+                message,
+            },
+            review,
+        }),
+    )
+        .into_response())
 }

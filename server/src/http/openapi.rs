@@ -54,6 +54,7 @@ pub const SESSION_SCHEME: &str = "session";
         imports::import_products,
         imports::products_template_xlsx,
         imports::products_template_csv,
+        imports::import_annex,
         livestreams::list_livestreams,
         livestreams::create_livestream,
         livestreams::update_livestream,

@@ -1,6 +1,7 @@
 //! Spreadsheets in: members import their producer's product list (with photos in a ZIP), the
 //! previews wait as uploads until applied, and templates show what a file should look like.
 
+pub mod annex;
 mod photos;
 pub mod products;
 mod rows;

@@ -65,6 +65,11 @@ impl Reference {
         }
     }
 
+    /// A category by its code or name (Vietnamese or English, with or without diacritics).
+    pub fn category(&self, raw: &str) -> Option<String> {
+        self.categories.get(&fold(raw)).cloned()
+    }
+
     pub fn unit_allows_fraction(&self, code: &str) -> Option<bool> {
         self.units.get(code).map(|(_, f)| *f)
     }
