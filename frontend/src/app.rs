@@ -12,7 +12,7 @@ use crate::i18n::{Locale, request_locale};
 use crate::pages::account::{LoginPage, RegisterPage};
 use crate::pages::buying::{CartRoute, CheckoutRoute, MyOrdersRoute, OrderRoute, PlacedRoute};
 use crate::pages::catalog::CatalogPage;
-use crate::pages::curator::{CuratorDashboardPage, ReviewQueueRoute};
+use crate::pages::curator::{AnnexImportRoute, CuratorDashboardPage, ReviewQueueRoute};
 use crate::pages::gi::GiPage;
 use crate::pages::livestreams::LivestreamsPage;
 use crate::pages::producer::ProducerPage;
@@ -101,6 +101,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/xac-minh/:code") view=VerifyPage ssr=SsrMode::Async/>
                     <Route path=path!("/can-bo") view=CuratorDashboardPage ssr=SsrMode::Async/>
                     <Route path=path!("/can-bo/ho-so") view=ReviewQueueRoute ssr=SsrMode::Async/>
+                    <Route path=path!("/can-bo/quyet-dinh") view=AnnexImportRoute ssr=SsrMode::Async/>
+                    <Route path=path!("/can-bo/quyet-dinh/:upload") view=AnnexImportRoute ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use tests::TestApp;
 use tests::sheets::{csv_utf8_bom, xlsx_text};
 
-const ANNEX_HEADER: [&str; 6] = [
+pub const ANNEX_HEADER: [&str; 6] = [
     "STT",
     "Tên sản phẩm",
     "Chủ thể",
@@ -22,7 +22,7 @@ const ANNEX_HEADER: [&str; 6] = [
 
 /// Registers `email` as owner of a producer in `commune_code` with one product; returns the
 /// product's id.
-async fn producer_with_product(
+pub async fn producer_with_product(
     app: &TestApp,
     email: &str,
     name: &str,

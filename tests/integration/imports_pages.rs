@@ -185,3 +185,129 @@ async fn a_file_that_is_not_a_spreadsheet_is_explained_on_its_preview() {
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert!(location.starts_with("/dang-nhap"), "{location}");
 }
+
+#[tokio::test]
+async fn a_curator_reviews_an_annex_chooses_the_ambiguous_row_and_applies_it_without_javascript() {
+    use super::imports_annex::{ANNEX_HEADER, producer_with_product};
+    let app = TestApp::spawn().await;
+    let tea = producer_with_product(
+        &app,
+        "tra@example.vn",
+        "HTX Chè Tân Cương",
+        "05503",
+        "Chè búp",
+    )
+    .await;
+    let honey = producer_with_product(
+        &app,
+        "a@example.vn",
+        "HTX Mật ong Na Rì",
+        "02155",
+        "Mật ong",
+    )
+    .await;
+    producer_with_product(
+        &app,
+        "b@example.vn",
+        "Hợp tác xã Mật ong Na Rì",
+        "02155",
+        "Mật ong",
+    )
+    .await;
+    let (curator, id) = app.signed_in_client("canbo@example.vn").await;
+    app.grant(&id, "curator").await;
+
+    let (status, html) = page(&curator, &app, "/can-bo").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("href=\"/can-bo/quyet-dinh\""),
+        "the dashboard links to the annex import"
+    );
+    let (status, html) = page(&curator, &app, "/can-bo/quyet-dinh").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("name=\"decision_no\"") && html.contains("enctype=\"multipart/form-data\"")
+    );
+
+    let annex = xlsx_text(&[
+        ANNEX_HEADER.to_vec(),
+        vec!["1", "Chè búp", "HTX chè Tân Cương", "Tân Cương", "che", "4"],
+        vec![
+            "2",
+            "Mật ong",
+            "htx mat ong na ri",
+            "Na Rì",
+            "mat-ong-nong-san",
+            "3",
+        ],
+    ]);
+    let form = Form::new()
+        .text("decision_no", "55/QĐ-UBND")
+        .text("decided_on", "2026-02-02")
+        .text("issuer_level", "province")
+        .text("rule_set", "")
+        .text("issuer", "")
+        .part("file", Part::bytes(annex).file_name("phu-luc.xlsx"));
+    let response = curator
+        .post(app.url("/can-bo/quyet-dinh"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let review = response.headers()[reqwest::header::LOCATION]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(review.starts_with("/can-bo/quyet-dinh/"), "{review}");
+    let (status, html) = page(&curator, &app, &review).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("2 dòng: 1 khớp, 0 mới, 1 cần chọn"), "{html}");
+    assert!(
+        html.contains(&format!("value=\"product:{honey}\"")),
+        "a radio per candidate: {html}"
+    );
+    assert!(html.contains("name=\"chon-3\""));
+
+    let (status, _) = page(&app.signed_in_client("x@example.vn").await.0, &app, &review).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "only curators");
+    let response = TestApp::new_client()
+        .get(app.url(&review))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.status(),
+        StatusCode::SEE_OTHER,
+        "anonymous visitors sign in first"
+    );
+
+    let certificates = || async {
+        sqlx::query_scalar::<_, i64>("select count(*) from ocop_certificates")
+            .fetch_one(&app.db)
+            .await
+            .unwrap()
+    };
+    let apply = format!("{review}/ap-dung");
+    let (status, location) = app.post_form(&curator, &apply, &[]).await;
+    assert_eq!(
+        (status, location.as_str()),
+        (StatusCode::SEE_OTHER, review.as_str())
+    );
+    let (_, html) = page(&curator, &app, &review).await;
+    assert!(html.contains("Còn dòng cần chọn"), "{html}");
+    assert_eq!(certificates().await, 0);
+
+    let choice = format!("product:{honey}");
+    let (status, _) = app
+        .post_form(&curator, &apply, &[("chon-3", &choice)])
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(certificates().await, 2);
+    let (_, html) = page(&curator, &app, &review).await;
+    assert!(html.contains("Đã cấp chứng nhận theo phụ lục"), "{html}");
+    assert!(html.contains("đã được áp dụng"));
+    let (_, tea_page) = app.get_json("/api/v1/products/che-bup").await;
+    assert_eq!(tea_page["ocop"]["stars"], 4, "{tea_page}");
+    let _ = tea;
+}

@@ -162,3 +162,25 @@ pub struct AnnexCandidate {
     pub value: String,
     pub label: String,
 }
+
+/// The curators' annex page: the upload form (decision fields and file), or one upload's review.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct AnnexPage {
+    pub upload_id: Option<String>,
+    pub file_name: Option<String>,
+    pub review: Option<AnnexReview>,
+    /// A refusal of the whole file or decision (no such columns, a date in the future…).
+    pub file_error: Option<String>,
+    pub already_applied: bool,
+    pub form: FormState,
+}
+
+/// The annex upload form (`upload` empty) or an upload's review, for curators.
+#[server(prefix = "/_fn", endpoint = "annex_page")]
+pub async fn get_annex_page(upload: Option<String>) -> Answer<AnnexPage> {
+    let parts = use_context::<http::request::Parts>()
+        .ok_or_else(|| ServerFnError::new("request not provided"))?;
+    let path = parts.uri.path().to_owned();
+    let result = super::port::backend()?.annex_page(&parts, upload).await;
+    super::curator_answer(result, &path)
+}

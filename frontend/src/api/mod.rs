@@ -109,6 +109,12 @@ mod port {
             slug: String,
             upload: Option<String>,
         ) -> Result<ImportPage, BackendError>;
+        /// The curators' annex page: the upload form, or the review of one upload.
+        async fn annex_page(
+            &self,
+            req: &Request,
+            upload: Option<String>,
+        ) -> Result<AnnexPage, BackendError>;
         /// A few products for what is being typed in the search box.
         async fn suggest(&self, q: String) -> Result<Vec<ProductSuggestion>, BackendError>;
     }

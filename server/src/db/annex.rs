@@ -118,3 +118,76 @@ pub async fn product_slug_taken(db: &mut PgConnection, slug: &str) -> sqlx::Resu
         .fetch_one(db)
         .await
 }
+
+/// An annex waiting on its review page, with the decision's fields as the curator typed them.
+#[derive(sqlx::FromRow)]
+pub struct AnnexUpload {
+    pub id: Uuid,
+    pub file_name: String,
+    pub file: Vec<u8>,
+    pub decision_no: String,
+    pub decided_on: String,
+    pub issuer_level: String,
+    pub issuer: Option<String>,
+    pub rule_set: Option<String>,
+    pub applied: bool,
+}
+
+/// The decision's fields of an upload.
+pub struct AnnexDecision<'a> {
+    pub decision_no: &'a str,
+    pub decided_on: &'a str,
+    pub issuer_level: &'a str,
+    pub issuer: Option<&'a str>,
+    pub rule_set: Option<&'a str>,
+}
+
+/// Keeps an annex for its review, forgetting those older than a day.
+pub async fn save_upload(
+    db: &mut PgConnection,
+    user_id: Uuid,
+    file_name: &str,
+    file: &[u8],
+    decision: &AnnexDecision<'_>,
+) -> sqlx::Result<Uuid> {
+    sqlx::query("delete from annex_uploads where created_at < now() - interval '1 day'")
+        .execute(&mut *db)
+        .await?;
+    sqlx::query_scalar(
+        "insert into annex_uploads (user_id, file_name, file, decision_no, decided_on,
+                                    issuer_level, issuer, rule_set)
+         values ($1, $2, $3, $4, $5, $6, $7, $8) returning id",
+    )
+    .bind(user_id)
+    .bind(file_name)
+    .bind(file)
+    .bind(decision.decision_no)
+    .bind(decision.decided_on)
+    .bind(decision.issuer_level)
+    .bind(decision.issuer)
+    .bind(decision.rule_set)
+    .fetch_one(db)
+    .await
+}
+
+pub async fn upload(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Option<AnnexUpload>> {
+    sqlx::query_as(
+        "select id, file_name, file, decision_no, decided_on, issuer_level, issuer, rule_set,
+                applied_at is not null as applied
+           from annex_uploads where id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await
+}
+
+/// Marks an annex applied, once: false when it already was.
+pub async fn mark_applied(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "update annex_uploads set applied_at = now() where id = $1 and applied_at is null",
+    )
+    .bind(id)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
