@@ -12,7 +12,7 @@ use crate::i18n::{Locale, request_locale};
 use crate::pages::account::{LoginPage, RegisterPage};
 use crate::pages::buying::{CartRoute, CheckoutRoute, MyOrdersRoute, OrderRoute, PlacedRoute};
 use crate::pages::catalog::CatalogPage;
-use crate::pages::curator::{CuratorDashboardPage, ReviewQueueRoute};
+use crate::pages::curator::{AnnexImportRoute, CuratorDashboardPage, ReviewQueueRoute};
 use crate::pages::gi::GiPage;
 use crate::pages::livestreams::LivestreamsPage;
 use crate::pages::notifications::{NotificationsRoute, UnsubscribeRoute};
@@ -21,7 +21,8 @@ use crate::pages::product::ProductPage;
 use crate::pages::selling::{OrderInboxRoute, SalesSettingsRoute, SellerOrderRoute};
 use crate::pages::verify::{VerifyLookupPage, VerifyPage};
 use crate::pages::workspace::{
-    LivestreamFormPage, ProducerDeskPage, ProducerFormPage, ProductEditorPage, WorkspaceHome,
+    ImportPageRoute, LivestreamFormPage, ProducerDeskPage, ProducerFormPage, ProductEditorPage,
+    WorkspaceHome,
 };
 use crate::pages::{home::HomePage, not_found::NotFound};
 
@@ -111,6 +112,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/quan-ly/:slug/ho-so") view=ProducerFormPage ssr=SsrMode::Async/>
                     <Route path=path!("/quan-ly/:slug/san-pham-moi") view=ProductEditorPage ssr=SsrMode::Async/>
                     <Route path=path!("/quan-ly/:slug/san-pham/:id") view=ProductEditorPage ssr=SsrMode::Async/>
+                    <Route path=path!("/quan-ly/:slug/nhap-san-pham") view=ImportPageRoute ssr=SsrMode::Async/>
+                    <Route path=path!("/quan-ly/:slug/nhap-san-pham/:upload") view=ImportPageRoute ssr=SsrMode::Async/>
                     <Route path=path!("/quan-ly/:slug/livestream-moi") view=LivestreamFormPage ssr=SsrMode::Async/>
                     <Route path=path!("/quan-ly/:slug/livestream/:id") view=LivestreamFormPage ssr=SsrMode::Async/>
                     <Route path=path!("/quan-ly/:slug/ban-hang") view=SalesSettingsRoute ssr=SsrMode::Async/>
@@ -127,6 +130,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/xac-minh/:code") view=VerifyPage ssr=SsrMode::Async/>
                     <Route path=path!("/can-bo") view=CuratorDashboardPage ssr=SsrMode::Async/>
                     <Route path=path!("/can-bo/ho-so") view=ReviewQueueRoute ssr=SsrMode::Async/>
+                    <Route path=path!("/can-bo/quyet-dinh") view=AnnexImportRoute ssr=SsrMode::Async/>
+                    <Route path=path!("/can-bo/quyet-dinh/:upload") view=AnnexImportRoute ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod auth;
+pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod db;
@@ -11,6 +12,7 @@ pub mod jobs;
 pub mod mail;
 pub mod media;
 pub mod search;
+pub mod sheet;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

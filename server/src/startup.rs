@@ -42,10 +42,6 @@ impl Application {
         settings: Settings,
         clock: SharedClock,
     ) -> anyhow::Result<Application> {
-        let pool = db::connect_lazy(&settings.database)?;
-        db::migrate(&pool).await?;
-        let media = crate::media::from_settings(&settings.media).await?;
-        let search = crate::search::Search::from_settings(pool.clone(), &settings.search).await?;
         let listener = TcpListener::bind(settings.address()).await?;
         let bundle = settings
             .web
@@ -56,25 +52,7 @@ impl Application {
             // Pages still render without it, but unstyled and never hydrated: say so loudly.
             tracing::warn!(path = %bundle.display(), "the browser bundle is missing; set APP__WEB__SITE_ROOT");
         }
-        let mailer = crate::mail::Mailer::from_settings(&settings.mail);
-        match mailer.describe() {
-            (true, server) => tracing::info!(%server, "mail goes out through SMTP"),
-            (false, why) => tracing::warn!(%why, "mail is off: messages are logged, not sent"),
-        }
-        let leptos = LeptosOptions::builder()
-            .output_name(env!("LEPTOS_OUTPUT_NAME"))
-            .site_root(settings.web.site_root.to_string_lossy().into_owned())
-            .site_pkg_dir("pkg")
-            .build();
-        let state = AppState {
-            db: pool,
-            settings: Arc::new(settings),
-            leptos,
-            clock,
-            media,
-            search,
-            mailer,
-        };
+        let state = connect(settings, clock).await?;
         let router = build_router(state.clone());
         Ok(Application {
             listener,
@@ -133,6 +111,34 @@ impl Application {
         served?;
         Ok(())
     }
+}
+
+/// The state every command works on: the pool (migrated), media store, search engine and web
+/// settings. The server serves it; the command line (`server import …`) runs commands on it.
+pub async fn connect(settings: Settings, clock: SharedClock) -> anyhow::Result<AppState> {
+    let pool = db::connect_lazy(&settings.database)?;
+    db::migrate(&pool).await?;
+    let media = crate::media::from_settings(&settings.media).await?;
+    let search = crate::search::Search::from_settings(pool.clone(), &settings.search).await?;
+    let mailer = crate::mail::Mailer::from_settings(&settings.mail);
+    match mailer.describe() {
+        (true, server) => tracing::info!(%server, "mail goes out through SMTP"),
+        (false, why) => tracing::warn!(%why, "mail is off: messages are logged, not sent"),
+    }
+    let leptos = LeptosOptions::builder()
+        .output_name(env!("LEPTOS_OUTPUT_NAME"))
+        .site_root(settings.web.site_root.to_string_lossy().into_owned())
+        .site_pkg_dir("pkg")
+        .build();
+    Ok(AppState {
+        db: pool,
+        settings: Arc::new(settings),
+        leptos,
+        clock,
+        media,
+        search,
+        mailer,
+    })
 }
 
 /// Every route and layer. Metrics see the matched route; request ids reach logs and responses.

@@ -8,10 +8,10 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
 use frontend::api::{
-    Backend, BackendError, CatalogPage, CatalogQuery, CuratorDashboard, FormState, GiPage,
-    HomeData, LivestreamDto, LivestreamForm, ProducerDesk, ProducerForm, ProducerPage,
-    ProductDetail, ProductEditor, ProductSuggestion, Request, ReviewQueuePage, ReviewQueueQuery,
-    SharedBackend, SiteOrigin, VerifyResult, Viewer, is_local_path,
+    AnnexPage, Backend, BackendError, CatalogPage, CatalogQuery, CuratorDashboard, FormState,
+    GiPage, HomeData, ImportPage, LivestreamDto, LivestreamForm, ProducerDesk, ProducerForm,
+    ProducerPage, ProductDetail, ProductEditor, ProductSuggestion, Request, ReviewQueuePage,
+    ReviewQueueQuery, SharedBackend, SiteOrigin, VerifyResult, Viewer, is_local_path,
 };
 use frontend::i18n::{LANG_COOKIE, Locale};
 use leptos::config::LeptosOptions;
@@ -21,10 +21,12 @@ use serde::Deserialize;
 use tower_http::services::ServeDir;
 
 mod after_sale;
+mod annex;
 mod buying;
 mod buying_pages;
 mod curation_forms;
 mod forms;
+mod imports;
 mod workspace;
 
 use crate::app::{self, AppError};
@@ -203,6 +205,23 @@ impl Backend for PgBackend {
         workspace::producer_desk(&self.state, req, slug).await
     }
 
+    async fn annex_page(
+        &self,
+        req: &Request,
+        upload: Option<String>,
+    ) -> Result<AnnexPage, BackendError> {
+        annex::annex_page(&self.state, req, upload).await
+    }
+
+    async fn import_page(
+        &self,
+        req: &Request,
+        slug: String,
+        upload: Option<String>,
+    ) -> Result<ImportPage, BackendError> {
+        imports::import_page(&self.state, req, slug, upload).await
+    }
+
     async fn product_editor(
         &self,
         req: &Request,
@@ -312,6 +331,8 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(curation_forms::router())
         .merge(buying::router())
         .merge(after_sale::router())
+        .merge(imports::router())
+        .merge(annex::router())
         .leptos_routes_with_context(
             state,
             routes,

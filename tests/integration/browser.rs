@@ -47,7 +47,7 @@ async fn the_home_page_renders_on_the_server_and_then_hydrates() {
 }
 
 /// Fills a field found by its `name`.
-async fn fill(client: &fantoccini::Client, name: &str, value: &str) {
+pub(crate) async fn fill(client: &fantoccini::Client, name: &str, value: &str) {
     let field = client
         .find(Locator::Css(&format!("[name='{name}']")))
         .await
@@ -56,7 +56,7 @@ async fn fill(client: &fantoccini::Client, name: &str, value: &str) {
     field.send_keys(value).await.unwrap();
 }
 
-async fn submit(client: &fantoccini::Client, form: &str) {
+pub(crate) async fn submit(client: &fantoccini::Client, form: &str) {
     let page = client.find(Locator::Css("html")).await.unwrap();
     client
         .find(Locator::Css(&format!("{form} button[type='submit']")))
@@ -73,7 +73,10 @@ async fn submit(client: &fantoccini::Client, form: &str) {
     }
 }
 
-async fn wait_for(client: &fantoccini::Client, css: &str) -> fantoccini::elements::Element {
+pub(crate) async fn wait_for(
+    client: &fantoccini::Client,
+    css: &str,
+) -> fantoccini::elements::Element {
     client
         .wait()
         .at_most(Duration::from_secs(20))

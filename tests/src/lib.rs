@@ -8,6 +8,7 @@ mod browser;
 mod catalog;
 mod meili;
 mod s3;
+pub mod sheets;
 pub mod shop;
 mod smtp;
 

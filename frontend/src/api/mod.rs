@@ -5,6 +5,7 @@ mod after_sale;
 mod buying;
 mod curation;
 mod dto;
+mod imports;
 mod orders;
 mod reviews;
 mod workspace;
@@ -12,6 +13,7 @@ pub use after_sale::*;
 pub use buying::*;
 pub use curation::*;
 pub use dto::*;
+pub use imports::*;
 pub use orders::*;
 pub use reviews::*;
 pub use workspace::*;
@@ -109,6 +111,19 @@ mod port {
             request: http::request::Parts,
             query: ReviewQueueQuery,
         ) -> Result<ReviewQueuePage, BackendError>;
+        /// A producer's import page: the upload form, or the preview of one upload.
+        async fn import_page(
+            &self,
+            req: &Request,
+            slug: String,
+            upload: Option<String>,
+        ) -> Result<ImportPage, BackendError>;
+        /// The curators' annex page: the upload form, or the review of one upload.
+        async fn annex_page(
+            &self,
+            req: &Request,
+            upload: Option<String>,
+        ) -> Result<AnnexPage, BackendError>;
         /// A few products for what is being typed in the search box.
         async fn suggest(&self, q: String) -> Result<Vec<ProductSuggestion>, BackendError>;
     }

@@ -8,6 +8,7 @@ pub mod cart;
 pub mod checkout;
 pub mod curation;
 pub mod gis;
+pub mod imports;
 pub mod livestreams;
 pub mod notifications;
 pub mod notify;

@@ -1,10 +1,12 @@
 //! Database access: the pool, migrations, and one module per aggregate with its SQL in plain view.
 
+pub mod annex;
 pub mod audit;
 pub mod carts;
 pub mod catalog;
 pub mod certificates;
 pub mod gis;
+pub mod imports;
 pub mod livestreams;
 pub mod mail;
 pub mod ocop_applications;

@@ -20,6 +20,7 @@ pub enum AuditAction {
     OcopCertificateIssue,
     OcopCertificateRevoke,
     OcopCertificateSupersede,
+    OcopDecisionImport,
     OrderPaid,
     OrderPlace,
     OrderStatus,
@@ -31,6 +32,7 @@ pub enum AuditAction {
     ProductArchive,
     ProductCreate,
     ProductDeleteImage,
+    ProductImport,
     ProductReorderImages,
     ProductUpdate,
     ReviewCreate,
@@ -59,6 +61,7 @@ impl AuditAction {
             AuditAction::OcopCertificateIssue => "ocop_certificate.issue",
             AuditAction::OcopCertificateRevoke => "ocop_certificate.revoke",
             AuditAction::OcopCertificateSupersede => "ocop_certificate.supersede",
+            AuditAction::OcopDecisionImport => "ocop_decision.import",
             AuditAction::OrderPaid => "order.paid",
             AuditAction::OrderPlace => "order.place",
             AuditAction::OrderStatus => "order.status",
@@ -70,6 +73,7 @@ impl AuditAction {
             AuditAction::ProductArchive => "product.archive",
             AuditAction::ProductCreate => "product.create",
             AuditAction::ProductDeleteImage => "product.delete_image",
+            AuditAction::ProductImport => "product.import",
             AuditAction::ProductReorderImages => "product.reorder_images",
             AuditAction::ProductUpdate => "product.update",
             AuditAction::ReviewCreate => "review.create",
@@ -98,11 +102,13 @@ impl AuditAction {
             AuditAction::OcopCertificateIssue
             | AuditAction::OcopCertificateRevoke
             | AuditAction::OcopCertificateSupersede => "ocop_certificate",
+            AuditAction::OcopDecisionImport => "ocop_decision",
             AuditAction::OrderPaid | AuditAction::OrderPlace | AuditAction::OrderStatus => "order",
             AuditAction::ProducerAddMember
             | AuditAction::ProducerCreate
             | AuditAction::ProducerSalesSettings
-            | AuditAction::ProducerUpdate => "producer",
+            | AuditAction::ProducerUpdate
+            | AuditAction::ProductImport => "producer",
             AuditAction::ProductAddImage
             | AuditAction::ProductArchive
             | AuditAction::ProductCreate

@@ -49,6 +49,7 @@ pub mod account;
 pub mod audit;
 pub mod catalog;
 pub mod curation;
+pub mod import;
 pub mod listing;
 pub mod livestream;
 pub mod ocop;

@@ -8,6 +8,7 @@ pub mod edge;
 pub mod error;
 pub mod extract;
 pub mod health;
+pub mod imports;
 pub mod livestreams;
 pub mod media;
 pub mod metrics;
@@ -36,6 +37,7 @@ pub fn api_router() -> Router<AppState> {
         .merge(orders::router())
         .merge(notifications::router())
         .merge(reviews::router())
+        .merge(imports::router())
         .route("/openapi.json", get(openapi::openapi_json))
         .fallback(error::api_not_found)
 }

@@ -11,7 +11,8 @@ use utoipa::{Modify, OpenApi};
 
 use super::schemas::{ErrorBody, ErrorDetail};
 use super::{
-    auth, catalog, curation, health, livestreams, notifications, orders, reviews, workspace,
+    auth, catalog, curation, health, imports, livestreams, notifications, orders, reviews,
+    workspace,
 };
 
 /// The name the session cookie travels under (set in `startup.rs`).
@@ -60,6 +61,10 @@ pub const SESSION_SCHEME: &str = "session";
         workspace::upload_image,
         workspace::reorder_images,
         workspace::delete_image,
+        imports::import_products,
+        imports::products_template_xlsx,
+        imports::products_template_csv,
+        imports::import_annex,
         livestreams::list_livestreams,
         livestreams::create_livestream,
         livestreams::update_livestream,

@@ -43,7 +43,7 @@ pub(super) fn allowed(requester: &Requester, rule: Rule) -> Result<&User, Backen
 }
 
 /// Takes (and forgets) what the last failed post left for its form.
-async fn take_flash(session: &Session) -> FormState {
+pub(super) async fn take_flash(session: &Session) -> FormState {
     session
         .remove::<FormState>(FLASH_KEY)
         .await

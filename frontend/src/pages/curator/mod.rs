@@ -2,9 +2,13 @@
 //! server-drawn SVG bar charts (visible without JavaScript), those expiring within 90 days,
 //! applications waiting and for how long, GI mismatches, and the register as CSV.
 //! `/can-bo/ho-so`: the review queue with its filters as a plain GET form.
+//! `/can-bo/quyet-dinh`: an OCOP decision imported from its annex.
 //! Anonymous visitors are sent to `/dang-nhap?next=…`; other accounts get a 403 page.
 
+mod annex;
 mod queue;
+
+pub use annex::AnnexImportRoute;
 
 use queue::QUEUE_PATH;
 pub use queue::ReviewQueueRoute;
@@ -196,6 +200,7 @@ fn DashboardView(dashboard: CuratorDashboard) -> impl IntoView {
             <p><strong>{in_force}</strong>" · "{date_vi(&dashboard.today)}</p>
             <p>
                 <a class="button" href=QUEUE_PATH>{texts.queue_link}</a>" "
+                <a class="button" href=annex::ANNEX_PATH>"Nhập quyết định từ phụ lục"</a>" "
                 <a class="button" href="/api/v1/ocop-certificates.csv">{texts.curator_export_csv}</a>
             </p>
             <div class="chart-grid">

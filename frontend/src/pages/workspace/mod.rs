@@ -5,9 +5,11 @@
 //! redirect, so it all works without JavaScript on a cheap phone. The workspace is in Vietnamese
 //! only: its users are Thái Nguyên producers, and the issue asks for Vietnamese pages.
 
+mod imports;
 mod livestream;
 mod ocop;
 
+pub use imports::ImportPageRoute;
 pub use livestream::LivestreamFormPage;
 use ocop::{application_line, ocop_section};
 
@@ -215,6 +217,7 @@ pub fn ProducerDeskPage() -> impl IntoView {
                     <FormMessages form=FormState { errors: Default::default(), ..form.clone() }/>
                     <nav class="desk-actions">
                         <a class="button primary" href=format!("/quan-ly/{slug}/san-pham-moi")>"+ Thêm sản phẩm"</a>
+                        <a class="button" href=format!("/quan-ly/{slug}/nhap-san-pham")>"Nhập từ Excel"</a>
                         <a class="button" href=format!("/quan-ly/{slug}/livestream-moi")>"Lên lịch livestream"</a>
                         <a class="button" href=format!("/quan-ly/{slug}/don-hang")>"Đơn hàng"</a>
                         {owner.then(|| view! { <a class="button" href=format!("/quan-ly/{slug}/ban-hang")>"Bán hàng trực tuyến"</a> })}

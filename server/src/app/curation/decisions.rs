@@ -48,15 +48,18 @@ pub struct Decided {
 }
 
 /// An approval, checked against the rules before anything is written.
-struct Approval {
-    stars: Stars,
-    decision_no: String,
-    level: IssuerLevel,
-    issuer: String,
-    decided_on: NaiveDate,
+pub(crate) struct Approval {
+    pub stars: Stars,
+    pub decision_no: String,
+    pub level: IssuerLevel,
+    pub issuer: String,
+    pub decided_on: NaiveDate,
 }
 
-fn parse_approval(
+/// Checks a rating against the rules — stars, the level that may decide them on that date, the
+/// date (not in the future, not before the rule set), the decision's number — whether it comes
+/// from one application or from a decision's annex.
+pub(crate) fn parse_approval(
     input: &DecisionInput,
     rule_set: RuleSet,
     today: NaiveDate,
@@ -145,6 +148,64 @@ fn parse_approval(
     }
 }
 
+/// Issues the certificate an approval decides, valid 36 months from the decision date, and
+/// supersedes the product's earlier one, with the audit entries for both — the one way a
+/// certificate comes into being, for a single decision and for a decision's annex alike.
+pub(crate) async fn issue_certificate(
+    state: &AppState,
+    tx: &mut sqlx::PgConnection,
+    actor: Option<Uuid>,
+    product_id: Uuid,
+    rule_set: RuleSet,
+    approval: &Approval,
+    reason: Option<&str>,
+) -> AppResult<Uuid> {
+    let issued = db::certificates::issue(
+        tx,
+        &NewCertificate {
+            product_id,
+            stars: approval.stars,
+            rule_set: rule_set.code().to_owned(),
+            decision_no: approval.decision_no.clone(),
+            issuer_level: approval.level,
+            issuer: approval.issuer.clone(),
+            issued_on: approval.decided_on,
+            source_url: None,
+        },
+    )
+    .await?;
+    let snapshot = db::certificates::get(&mut *tx, issued.id)
+        .await?
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("certificate just issued is gone")))?;
+    db::audit::record(
+        &mut *tx,
+        AuditEntry {
+            actor,
+            action: AuditAction::OcopCertificateIssue,
+            entity_id: issued.id.to_string(),
+            reason,
+            before: None,
+            after: audit_json(&snapshot.to_dto(state.today(), state.base_url())),
+        },
+    )
+    .await?;
+    for old in &issued.superseded {
+        db::audit::record(
+            &mut *tx,
+            AuditEntry {
+                actor,
+                action: AuditAction::OcopCertificateSupersede,
+                entity_id: old.to_string(),
+                reason: Some("được thay thế bởi quyết định công nhận mới"),
+                before: None,
+                after: Some(json!({ "superseded_by": issued.id })),
+            },
+        )
+        .await?;
+    }
+    Ok(issued.id)
+}
+
 /// Curators decide: approve (a certificate valid 36 months from the decision date, superseding
 /// the product's earlier one) or reject with a reason. A submitted application is taken into
 /// review on the way.
@@ -215,52 +276,17 @@ pub async fn decide(
                 message: "sản phẩm đã có chứng nhận theo số quyết định này".into(),
             });
         }
-        let issued = db::certificates::issue(
+        let issued = issue_certificate(
+            state,
             &mut tx,
-            &NewCertificate {
-                product_id: head.product_id,
-                stars: approval.stars,
-                rule_set: head.rule_set.code().to_owned(),
-                decision_no: approval.decision_no.clone(),
-                issuer_level: approval.level,
-                issuer: approval.issuer.clone(),
-                issued_on: approval.decided_on,
-                source_url: None,
-            },
+            Some(user.id),
+            head.product_id,
+            head.rule_set,
+            approval,
+            reason.as_deref(),
         )
         .await?;
-        let snapshot = db::certificates::get(&mut *tx, issued.id)
-            .await?
-            .ok_or_else(|| {
-                AppError::Internal(anyhow::anyhow!("certificate just issued is gone"))
-            })?;
-        db::audit::record(
-            &mut *tx,
-            AuditEntry {
-                actor: Some(user.id),
-                action: AuditAction::OcopCertificateIssue,
-                entity_id: issued.id.to_string(),
-                reason: reason.as_deref(),
-                before: None,
-                after: audit_json(&snapshot.to_dto(today, state.base_url())),
-            },
-        )
-        .await?;
-        for old in &issued.superseded {
-            db::audit::record(
-                &mut *tx,
-                AuditEntry {
-                    actor: Some(user.id),
-                    action: AuditAction::OcopCertificateSupersede,
-                    entity_id: old.to_string(),
-                    reason: Some("được thay thế bởi quyết định công nhận mới"),
-                    before: None,
-                    after: Some(json!({ "superseded_by": issued.id })),
-                },
-            )
-            .await?;
-        }
-        certificate_id = Some(issued.id);
+        certificate_id = Some(issued);
     }
     let decided_reason = reason
         .clone()

@@ -16,6 +16,7 @@ pub use applications::{
 pub use certificates::{
     DASHBOARD_EXPIRING_DAYS, dashboard, gi_mismatches, qr_code, revoke_certificate, verify,
 };
+pub(crate) use decisions::{Approval, issue_certificate, parse_approval};
 pub use decisions::{Decided, DecisionInput, decide};
 pub use documents::{DocumentAdded, DocumentFile, MAX_DOCUMENTS, add_document, document};
 pub use register::{Register, register, register_to_csv};
