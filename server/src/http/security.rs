@@ -41,14 +41,13 @@ pub async fn headers(State(state): State<AppState>, request: Request, next: Next
     // Older browsers ignore CSP's frame-ancestors.
     set_default(headers, X_FRAME_OPTIONS, "DENY");
     set_default(headers, CONTENT_SECURITY_POLICY, NO_SCRIPT_POLICY);
-    headers.insert(
-        REFERRER_POLICY,
-        HeaderValue::from_static(if secret {
-            "no-referrer"
-        } else {
-            "strict-origin-when-cross-origin"
-        }),
-    );
+    if secret {
+        headers.insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    } else {
+        // A page may have asked for less already (an order's page after checkout holds its
+        // secret link in its own markup): that choice stands.
+        set_default(headers, REFERRER_POLICY, "strict-origin-when-cross-origin");
+    }
     if state.is_production() {
         // Production runs behind HTTPS (the README's deployment); a year, as browsers expect.
         set_default(
