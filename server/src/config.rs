@@ -16,6 +16,30 @@ pub struct Settings {
     pub media: MediaSettings,
     #[serde(default)]
     pub mail: MailSettings,
+    #[serde(default)]
+    pub limits: LimitsSettings,
+}
+
+/// Per-client limits on anonymous work (`APP__LIMITS__…`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct LimitsSettings {
+    /// Registrations one client (IPv4 address or IPv6 /64) may attempt per hour.
+    pub registrations_per_hour: i64,
+    /// GET requests to the API and pages one client may make per second, sustained; 0 = no limit.
+    pub requests_per_second: u32,
+    /// How many it may make at once above that rate (a page and its parts, a quick search).
+    pub request_burst: u32,
+}
+
+impl Default for LimitsSettings {
+    fn default() -> Self {
+        LimitsSettings {
+            registrations_per_hour: 10,
+            requests_per_second: 10,
+            request_burst: 60,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -25,6 +49,47 @@ pub struct ServerSettings {
     /// The public URL people reach us at; used for absolute links (Open Graph, sitemap).
     pub base_url: String,
     pub environment: Environment,
+    /// Proxies and load balancers whose forwarding headers are believed
+    /// (`APP__SERVER__TRUSTED_PROXIES="10.0.0.0/8, 192.168.1.5"`); empty = none, and the
+    /// client is whoever opened the connection.
+    #[serde(default)]
+    pub trusted_proxies: TrustedProxies,
+}
+
+/// Address ranges (CIDR, or a bare address) of trusted proxies, written as one string separated
+/// by commas or spaces, because that is what an environment variable can hold.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TrustedProxies(pub Vec<ipnet::IpNet>);
+
+impl TrustedProxies {
+    pub fn contains(&self, ip: &std::net::IpAddr) -> bool {
+        self.0.iter().any(|net| net.contains(ip))
+    }
+}
+
+impl std::str::FromStr for TrustedProxies {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, String> {
+        text.split([',', ' ', '\t'])
+            .filter(|part| !part.is_empty())
+            .map(|part| {
+                part.parse::<ipnet::IpNet>()
+                    .or_else(|_| part.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                    .map_err(|_| {
+                        format!("trusted_proxies: `{part}` is not an address or CIDR range")
+                    })
+            })
+            .collect::<Result<_, _>>()
+            .map(TrustedProxies)
+    }
+}
+
+impl<'de> Deserialize<'de> for TrustedProxies {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer)?
+            .parse()
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 /// Decides secure-by-default behaviour (e.g. `Secure` cookies outside development).

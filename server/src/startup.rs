@@ -1,5 +1,6 @@
 //! Builds the application exactly as production runs it; tests build it through the same path.
 
+use std::future::IntoFuture;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -23,6 +24,10 @@ use crate::state::AppState;
 use crate::{db, http, web};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// How long in-flight requests may take to finish after a shutdown signal; kept under the 30 s
+/// most orchestrators wait before killing.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(20);
 
 /// A bound, ready-to-serve application.
 pub struct Application {
@@ -69,19 +74,25 @@ impl Application {
         &self.state
     }
 
-    /// Serves until `shutdown` resolves, then finishes in-flight requests.
+    /// Serves until `shutdown` resolves, then finishes in-flight requests (for at most
+    /// [`SHUTDOWN_GRACE`]).
     pub async fn run_until(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
-        // Expired sessions are removed hourly; with several instances each does it, harmlessly.
+        // Expired sessions and login failures past their window are removed hourly; with several
+        // instances each does it, harmlessly.
         let store = PgSessionStore::new(self.state.db.clone());
+        let db = self.state.db.clone();
         let cleanup = tokio::spawn(async move {
             let mut every_hour = tokio::time::interval(Duration::from_secs(3600));
             loop {
                 every_hour.tick().await;
                 if let Err(error) = store.delete_expired().await {
                     tracing::warn!(%error, "could not delete expired sessions");
+                }
+                if let Err(error) = crate::app::accounts::prune_login_failures(&db).await {
+                    tracing::warn!(%error, "could not prune old login failures");
                 }
             }
         });
@@ -101,9 +112,26 @@ impl Application {
         let service = self
             .router
             .into_make_service_with_connect_info::<std::net::SocketAddr>();
-        let served = axum::serve(self.listener, service)
-            .with_graceful_shutdown(shutdown)
-            .await;
+        // After the signal, in-flight requests get SHUTDOWN_GRACE to finish (new connections are
+        // refused at once); then the process leaves anyway, as an orchestrator would make it.
+        let (signalled, grace_starts) = tokio::sync::oneshot::channel::<()>();
+        let shutdown = async move {
+            shutdown.await;
+            let _ = signalled.send(());
+        };
+        let serving = axum::serve(self.listener, service).with_graceful_shutdown(shutdown);
+        let served = tokio::select! {
+            served = serving.into_future() => served,
+            () = async {
+                if grace_starts.await.is_err() {
+                    std::future::pending::<()>().await;
+                }
+                tokio::time::sleep(SHUTDOWN_GRACE).await;
+            } => {
+                tracing::warn!("the grace period ended with requests still running");
+                Ok(())
+            }
+        };
         cleanup.abort();
         daily.abort();
         sync.abort();
@@ -159,11 +187,20 @@ pub fn build_router(state: AppState) -> Router {
         .with_same_site(SameSite::Lax)
         .with_secure(state.is_production())
         .with_expiry(Expiry::OnInactivity(time::Duration::days(30)));
+    let (mut api, mut pages) = (http::api_router(), web::router(&state));
+    // Health checks and metrics stay outside: a balancer probing often must not be refused.
+    if let Some((api_limit, pages_limit)) = http::rate_limit::layers(
+        &state.settings.limits,
+        &state.settings.server.trusted_proxies,
+    ) {
+        api = api.layer(api_limit);
+        pages = pages.layer(pages_limit);
+    }
     Router::new()
-        .nest("/api", http::api_router())
+        .nest("/api", api)
         .merge(http::ops_router())
         .merge(crate::http::media::router())
-        .merge(web::router(&state))
+        .merge(pages)
         .route_layer(axum::middleware::from_fn(http::metrics::track))
         .layer(sessions)
         // Before the session layer: a refused request never creates a session row.

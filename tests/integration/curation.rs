@@ -1529,3 +1529,55 @@ async fn sellers_see_their_certificate_and_attach_documents_with_the_web_form() 
     assert!(html.contains("Nộp hồ sơ đánh giá lại"), "{html}");
     assert!(html.contains(&format!(r#"action="{page_path}/ocop""#)));
 }
+
+/// Issue 14, item 8: a curator who belongs to the producer may not review or decide its
+/// applications; another curator can.
+#[tokio::test]
+async fn a_curator_never_decides_for_their_own_producer() {
+    let s = story().await;
+    let (status, body) = s.apply(&s.member, &s.product_id).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let id = body["id"].as_str().unwrap().to_owned();
+    let (status, _) = s
+        .send(
+            &s.owner,
+            Method::POST,
+            &format!("/api/v1/producers/{}/members", s.producer_slug),
+            Some(json!({ "email": "can.bo@sonnmt.thainguyen.gov.vn" })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let decision = json!({ "outcome": "approved", "stars": 4, "decision_no": "12/QĐ-UBND",
+                           "decided_on": "2026-11-27" });
+    for (path, body) in [
+        (format!("/api/v1/ocop-applications/{id}/review"), None),
+        (
+            format!("/api/v1/ocop-applications/{id}/decision"),
+            Some(decision.clone()),
+        ),
+    ] {
+        let (status, answer) = s.send(&s.curator, Method::POST, &path, body).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{path}: {answer}");
+        assert!(
+            answer["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("thành viên"),
+            "{answer}"
+        );
+    }
+    let (other, other_id) = s
+        .app
+        .signed_in_client("can.bo.khac@sonnmt.thainguyen.gov.vn")
+        .await;
+    s.app.grant(&other_id, "curator").await;
+    let (status, body) = s
+        .send(
+            &other,
+            Method::POST,
+            &format!("/api/v1/ocop-applications/{id}/decision"),
+            Some(decision),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}

@@ -7,6 +7,7 @@ mod buying_pages;
 mod catalog;
 mod catalog_pages;
 mod curation;
+mod faults;
 mod hardening;
 mod health;
 mod imports;

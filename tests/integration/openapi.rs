@@ -363,7 +363,7 @@ async fn schemas_say_money_is_a_string_and_errors_have_one_shape() {
     has(
         "post",
         "/api/v1/auth/register",
-        &["201", "409", "415", "422"],
+        &["201", "409", "415", "422", "429"],
     );
     has("post", "/api/v1/auth/login", &["200", "401", "429"]);
     has("get", "/api/v1/me", &["200", "401"]);

@@ -376,6 +376,45 @@ async fn a_gi_can_only_be_claimed_inside_its_protected_area() {
         .await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
     assert_eq!(created["gi"]["slug"], "tan-cuong-che");
+
+    // Issue 14, item 8: claiming from inside the area and then moving the producer out of it
+    // used to keep the claim. Every change of commune is checked against the claims held.
+    let producer_path = format!("/api/v1/producers/{}", cast.producer_slug);
+    let (status, refused) = app
+        .send_json(
+            &cast.owner,
+            Method::PATCH,
+            &producer_path,
+            Some(json!({ "old_commune": "Hóa Thượng" })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    let message = refused["error"]["fields"]["old_commune"].as_str().unwrap();
+    assert!(message.contains("Chè Tân Cương thật"), "{message}");
+    let (_, producer) = app.get_json(&producer_path).await;
+    assert_eq!(
+        producer["producer"]["old_commune"], "Phúc Xuân",
+        "{producer}"
+    );
+    // With the claim dropped first, the move is allowed.
+    let (status, _) = app
+        .send_json(
+            &cast.owner,
+            Method::PATCH,
+            &format!("/api/v1/products/{}", created["id"].as_str().unwrap()),
+            Some(json!({ "gi_slug": null })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, moved) = app
+        .send_json(
+            &cast.owner,
+            Method::PATCH,
+            &producer_path,
+            Some(json!({ "old_commune": "Hóa Thượng" })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{moved}");
 }
 
 #[tokio::test]
@@ -454,6 +493,35 @@ async fn photos_upload_to_local_disk_and_show_on_the_product() {
     assert_eq!(product["images"][0]["url"], body["url"]);
     let (_, list) = app.get_json("/api/v1/products").await;
     assert_eq!(list["items"][0]["thumb_url"], body["thumb_url"]);
+}
+
+/// Issue 14, item 8: a product takes at most 12 photos, by the single upload and by a raced
+/// insert alike (the database holds the cap, so the last photo's objects are removed too).
+#[tokio::test]
+async fn a_product_takes_at_most_twelve_photos() {
+    let app = TestApp::spawn().await;
+    let cast = cast(&app).await;
+    let id = new_product(&app, &cast, "Chè đinh").await;
+    for _ in 0..12 {
+        let (status, body) = upload(&app, &cast.member, &id, tiny_jpeg()).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    let (status, body) = upload(&app, &cast.member, &id, tiny_jpeg()).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(body["error"]["code"], "too_many_photos");
+    // Past the early check, the database refuses too.
+    let refused = sqlx::query(
+        "insert into product_images (id, product_id, position, object_key, thumb_key, content_type,
+                                     width, height, byte_size, alt)
+         values (gen_random_uuid(), $1::uuid, 99, 'k', 't', 'image/jpeg', 1, 1, 1, '')",
+    )
+    .bind(&id)
+    .execute(&app.db)
+    .await
+    .expect_err("a 13th photo row");
+    assert!(refused.to_string().contains("at most 12"), "{refused}");
+    let (_, product) = app.get_json("/api/v1/products/che-dinh").await;
+    assert_eq!(product["images"].as_array().unwrap().len(), 12);
 }
 
 #[tokio::test]

@@ -58,6 +58,10 @@ impl TestApp {
         settings.server.port = 0;
         settings.web.site_root = site_root();
         settings.media.local_dir = std::env::temp_dir().join(format!("cho-ocop-media-{db_name}"));
+        // Every test's accounts register from 127.0.0.1; the limit's own test sets it back.
+        settings.limits.registrations_per_hour = 10_000;
+        // Tests fire requests faster than any person: the request limit is off unless tested.
+        settings.limits.requests_per_second = 0;
         customise(&mut settings);
 
         let app = Application::build_with_clock(settings.clone(), clock)

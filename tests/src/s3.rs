@@ -16,7 +16,29 @@ pub struct S3Server {
     pub secret_key: String,
     /// Where s3s-fs keeps buckets (one folder each), for tests that look behind the protocol.
     pub root: PathBuf,
+    port: u16,
     process: Child,
+}
+
+fn spawn(
+    port: u16,
+    access_key: &str,
+    secret_key: &str,
+    root: &std::path::Path,
+) -> std::io::Result<Child> {
+    let spawn = |bin: &std::ffi::OsStr| {
+        Command::new(bin)
+            .args(["--host", "127.0.0.1", "--port", &port.to_string()])
+            .args(["--access-key", access_key, "--secret-key", secret_key])
+            .arg(root)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+    };
+    match std::env::var_os("S3S_FS_BIN") {
+        Some(bin) => spawn(&bin),
+        None => spawn("s3s-fs".as_ref()).or_else(|_| spawn(installed_by_dev_script().as_os_str())),
+    }
 }
 
 impl S3Server {
@@ -29,22 +51,7 @@ impl S3Server {
         let access_key = "cho-ocop-test".to_owned();
         let secret_key = format!("secret-{}", uuid::Uuid::new_v4());
         let port = free_port();
-        let spawn = |bin: &std::ffi::OsStr| {
-            Command::new(bin)
-                .args(["--host", "127.0.0.1", "--port", &port.to_string()])
-                .args(["--access-key", &access_key, "--secret-key", &secret_key])
-                .arg(&root)
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-        };
-        let spawned = match std::env::var_os("S3S_FS_BIN") {
-            Some(bin) => spawn(&bin),
-            None => {
-                spawn("s3s-fs".as_ref()).or_else(|_| spawn(installed_by_dev_script().as_os_str()))
-            }
-        };
-        let process = match spawned {
+        let process = match spawn(port, &access_key, &secret_key, &root) {
             Ok(process) => process,
             Err(error) => {
                 let _ = std::fs::remove_dir_all(&root);
@@ -56,6 +63,7 @@ impl S3Server {
             access_key,
             secret_key,
             root,
+            port,
             process,
         };
         server.wait_until_listening(port).await;
@@ -72,6 +80,20 @@ impl S3Server {
             secret_key: SecretString::from(self.secret_key.clone()),
             path_style: true,
         }
+    }
+
+    /// Stops the server as a crash would (its objects stay on disk), for fault tests.
+    pub fn stop(&mut self) {
+        let _ = self.process.kill();
+        let _ = self.process.wait();
+    }
+
+    /// Starts it again on the same port and folder.
+    pub async fn restart(&mut self) {
+        self.process = spawn(self.port, &self.access_key, &self.secret_key, &self.root)
+            .expect("restart s3s-fs");
+        let port = self.port;
+        self.wait_until_listening(port).await;
     }
 
     async fn wait_until_listening(&mut self, port: u16) {

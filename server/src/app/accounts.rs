@@ -20,14 +20,25 @@ use crate::state::AppState;
 
 /// Failed logins counted over this window.
 const THROTTLE_WINDOW: Duration = Duration::from_secs(15 * 60);
-const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
-const MAX_FAILURES_PER_IP: i64 = 20;
+/// Guesses at one account from one client (an IPv4 address or IPv6 /64) before it must wait.
+const MAX_FAILURES_PER_PAIR: i64 = 5;
+/// Guesses from one client across accounts.
+const MAX_FAILURES_PER_CLIENT: i64 = 20;
+/// Past this many failures at one account from anywhere, every attempt at it is slowed by
+/// [`ACCOUNT_SLOWDOWN`] — never refused, so the owner can still sign in while it is attacked.
+const ACCOUNT_CEILING: i64 = 50;
+const ACCOUNT_SLOWDOWN: Duration = Duration::from_secs(2);
+/// Registrations are counted per client over this window, up to
+/// `settings.limits.registrations_per_hour` (10 by default: a family or a cooperative office
+/// sharing one address registers a handful, a script thousands).
+const REGISTRATION_WINDOW: Duration = Duration::from_secs(60 * 60);
 
 /// Creates an account and signs this session in as it. `email_taken` when the email is used,
 /// and nothing more is said.
 pub async fn register(
     state: &AppState,
     session: &Session,
+    ip: Option<IpAddr>,
     email: &str,
     password: &str,
     display_name: &str,
@@ -43,6 +54,26 @@ pub async fn register(
     let (Some(email), Some(password), Some(display_name)) = (email, password, display_name) else {
         return Err(errors.into());
     };
+    // Counted once the form is valid: that is when a registration costs a hash.
+    if let Some(ip) = ip {
+        let window = chrono::Duration::from_std(REGISTRATION_WINDOW).unwrap_or_default();
+        let (attempt, count, oldest) = db::users::record_registration(
+            &state.db,
+            &auth::client::bucket(ip),
+            Utc::now() - window,
+        )
+        .await?;
+        if count > state.settings.limits.registrations_per_hour {
+            db::users::forget_registration(&state.db, attempt).await?;
+            let retry_after = oldest
+                .map(|at| (at + window - Utc::now()).num_seconds())
+                .unwrap_or(60)
+                .max(1) as u64;
+            return Err(AppError::TooManyRequests {
+                retry_after_secs: retry_after,
+            });
+        }
+    }
     let hash = auth::password::hash(password.expose()).await?;
     let id = db::users::create(&state.db, &email, &hash, &display_name)
         .await?
@@ -56,8 +87,10 @@ pub async fn register(
         .ok_or(AppError::NotFound)
 }
 
-/// Signs in with email and password. Too many recent failures for the account or the address
-/// answer `TooManyRequests` before the password is even checked.
+/// Signs in with email and password. Throttled per (account, client) and per client, so a
+/// stranger's failures never lock the owner out; an account under attack from many clients is
+/// slowed, not locked. The attempt is recorded before it is counted (see
+/// [`db::users::record_attempt`]): parallel guesses cannot slip past the limit.
 pub async fn login(
     state: &AppState,
     session: &Session,
@@ -68,18 +101,25 @@ pub async fn login(
     let Ok(email) = Email::parse(email) else {
         return Err(AppError::Unauthorized);
     };
+    let client = ip.map(auth::client::bucket);
+    let client = client.as_deref();
     let window = chrono::Duration::from_std(THROTTLE_WINDOW).unwrap_or_default();
-    let since = Utc::now() - window;
-    let (by_account, by_ip, oldest) =
-        db::users::recent_failures(&state.db, &email, ip, since).await?;
-    if by_account >= MAX_FAILURES_PER_ACCOUNT || by_ip >= MAX_FAILURES_PER_IP {
-        let retry_after = oldest
+    let attempt = db::users::record_attempt(&state.db, &email, client).await?;
+    let counts = db::users::login_counts(&state.db, &email, client, Utc::now() - window).await?;
+    if counts.pair > MAX_FAILURES_PER_PAIR || counts.client > MAX_FAILURES_PER_CLIENT {
+        // A refused attempt guessed nothing: it does not extend the wait.
+        db::users::forget_attempt(&state.db, attempt).await?;
+        let retry_after = counts
+            .oldest
             .map(|at| (at + window - Utc::now()).num_seconds())
             .unwrap_or(60)
             .max(1) as u64;
         return Err(AppError::TooManyRequests {
             retry_after_secs: retry_after,
         });
+    }
+    if counts.account > ACCOUNT_CEILING {
+        tokio::time::sleep(ACCOUNT_SLOWDOWN).await;
     }
 
     let credentials = db::users::credentials(&state.db, &email).await?;
@@ -90,14 +130,23 @@ pub async fn login(
     };
     let matches = auth::password::verify(password, stored).await?;
     let Some(user_id) = user_id.filter(|_| matches) else {
-        db::users::record_failure(&state.db, &email, ip).await?;
+        // The recorded attempt stays: it is this failure.
         return Err(AppError::Unauthorized);
     };
-    db::users::clear_failures(&state.db, &email).await?;
+    db::users::clear_failures(&state.db, &email, client).await?;
     sign_in(state, session, user_id).await?;
     db::users::load_user(&state.db, user_id)
         .await?
         .ok_or(AppError::Unauthorized)
+}
+
+/// Drops failures older than the throttle window: they no longer count, and the table would
+/// otherwise grow with every guess ever made.
+pub async fn prune_login_failures(db: &sqlx::PgPool) -> AppResult<u64> {
+    let window = chrono::Duration::from_std(THROTTLE_WINDOW).unwrap_or_default();
+    let registrations = chrono::Duration::from_std(REGISTRATION_WINDOW).unwrap_or_default();
+    db::users::prune_registrations(db, Utc::now() - registrations).await?;
+    Ok(db::users::prune_failures(db, Utc::now() - window).await?)
 }
 
 /// A new session id at every sign-in, so an id planted before login is worthless after it; the

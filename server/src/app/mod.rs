@@ -64,11 +64,25 @@ impl From<sqlx::Error> for AppError {
     fn from(error: sqlx::Error) -> Self {
         match error {
             sqlx::Error::RowNotFound => AppError::NotFound,
+            sqlx::Error::Database(db) if db.constraint() == Some("product_images_at_most_12") => {
+                AppError::too_many_photos()
+            }
             sqlx::Error::Database(db) if db.is_unique_violation() => AppError::Conflict {
                 code: "already_exists",
                 message: "đã có một mục như vậy; hãy tải lại trang và thử lại".into(),
             },
-            sqlx::Error::PoolTimedOut => AppError::Unavailable(error.into()),
+            error if crate::db::is_unavailable(&error) => AppError::Unavailable(error.into()),
+            other => AppError::Internal(other.into()),
+        }
+    }
+}
+
+/// The media store failing to take or give an object: an S3 server that is down or refusing
+/// is the store being unavailable (503, try again), not a bug; a local disk error is ours.
+impl From<crate::media::MediaError> for AppError {
+    fn from(error: crate::media::MediaError) -> Self {
+        match error {
+            crate::media::MediaError::S3 { .. } => AppError::Unavailable(error.into()),
             other => AppError::Internal(other.into()),
         }
     }
@@ -84,6 +98,17 @@ impl AppError {
     /// A refusal for one field.
     pub fn field(name: &str, message: impl Into<String>) -> AppError {
         AppError::Validation(BTreeMap::from([(name.to_owned(), message.into())]))
+    }
+
+    /// A product already carries [`MAX_PHOTOS_PER_PRODUCT`](crate::domain::catalog::MAX_PHOTOS_PER_PRODUCT) photos.
+    pub fn too_many_photos() -> AppError {
+        AppError::Conflict {
+            code: "too_many_photos",
+            message: format!(
+                "mỗi sản phẩm có tối đa {} ảnh; hãy xoá bớt ảnh cũ",
+                crate::domain::catalog::MAX_PHOTOS_PER_PRODUCT
+            ),
+        }
     }
 
     pub fn forbidden() -> AppError {

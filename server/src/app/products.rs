@@ -205,13 +205,27 @@ pub async fn create_product(
     let user = require(user, Rule::MemberOf(producer))?;
     let name = input.name.clone().unwrap_or_default();
     let db_ref = &state.db;
-    let slug = free_slug(&name, |s| async move {
-        db::products::slug_taken(db_ref, &s).await
-    })
-    .await?;
-    let product = parse_product(state, producer, input, None, slug).await?;
-    let mut tx = state.db.begin().await?;
-    let id = db::products::upsert_by_slug(&mut *tx, &product).await?;
+    // The free slug is only a guess: another producer may take it before this insert. Then the
+    // insert writes nothing and the next free slug is tried.
+    let mut attempts = 0;
+    let (mut tx, id) = loop {
+        let slug = free_slug(&name, |s| async move {
+            db::products::slug_taken(db_ref, &s).await
+        })
+        .await?;
+        let product = parse_product(state, producer, input.clone(), None, slug).await?;
+        let mut tx = state.db.begin().await?;
+        match db::products::insert(&mut *tx, &product).await? {
+            Some(id) => break (tx, id),
+            None if attempts < 5 => attempts += 1,
+            None => {
+                return Err(AppError::Conflict {
+                    code: "slug_taken",
+                    message: "không tạo được đường dẫn cho tên này; hãy thử lại".into(),
+                });
+            }
+        }
+    };
     let after = db::products::snapshot(&mut *tx, id).await?;
     db::audit::record(
         &mut *tx,
@@ -306,6 +320,13 @@ pub async fn add_image(
     let producer = product_producer(state, id).await?;
     let user = require(user, Rule::MemberOf(producer))?;
     let file = file.ok_or_else(|| AppError::field("file", "hãy chọn một ảnh"))?;
+    // Refused before the photo is decoded and stored; the database's trigger is what holds
+    // when two uploads race.
+    if db::products::image_ids(&state.db, id).await?.len() as i64
+        >= crate::domain::catalog::MAX_PHOTOS_PER_PRODUCT
+    {
+        return Err(AppError::too_many_photos());
+    }
     let image = media::process_upload_off_thread(file)
         .await
         .map_err(AppError::Upload)?;
@@ -317,7 +338,7 @@ pub async fn add_image(
         .media
         .put(&key, image.bytes.clone(), image.content_type)
         .await
-        .map_err(|e| AppError::Internal(e.into()))?;
+        .map_err(AppError::from)?;
     let stored = async {
         state
             .media
@@ -327,7 +348,7 @@ pub async fn add_image(
                 thumb_key.content_type(),
             )
             .await
-            .map_err(|e| AppError::Internal(e.into()))?;
+            .map_err(AppError::from)?;
         let mut tx = state.db.begin().await?;
         db::products::insert_image(
             &mut *tx,

@@ -213,7 +213,31 @@ pub async fn update_producer(
         .ok_or(AppError::NotFound)?;
     let slug = Slug::parse(slug).map_err(|_| AppError::NotFound)?;
     let (producer, contact) = parse_producer(state, input, Some(&current), slug).await?;
+    // The GI rule is checked when a product claims a GI, and again here: a producer must not
+    // claim from inside the area and then move out of it keeping the claim. Claims that were
+    // already outside (made before the rule) are the curators' list, not this edit's concern.
+    let covered_before: Vec<Uuid> = db::gis::producer_claims(&mut *tx, id)
+        .await?
+        .into_iter()
+        .filter_map(|(product, _, covered)| covered.then_some(product))
+        .collect();
     db::producers::update(&mut *tx, id, &producer, &contact).await?;
+    let lost: Vec<String> = db::gis::producer_claims(&mut *tx, id)
+        .await?
+        .into_iter()
+        .filter(|(product, _, covered)| !covered && covered_before.contains(product))
+        .map(|(_, name, _)| name)
+        .collect();
+    if !lost.is_empty() {
+        // Dropping the transaction rolls the update back.
+        return Err(AppError::field(
+            "old_commune",
+            format!(
+                "xã mới nằm ngoài vùng bảo hộ chỉ dẫn địa lý của: {}; hãy bỏ chỉ dẫn địa lý khỏi các sản phẩm này trước",
+                lost.join(", ")
+            ),
+        ));
+    }
     let after = db::producers::snapshot(&mut *tx, id).await?;
     db::audit::record(
         &mut *tx,

@@ -1,15 +1,16 @@
 //! Who is asking: sessions, password hashing, and the access rules every route states.
 
 pub mod admin;
+pub mod client;
 pub mod password;
 pub mod session_store;
 
-use std::net::{IpAddr, SocketAddr};
-
-use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use tower_sessions::Session;
 use uuid::Uuid;
+
+pub use client::ClientIp;
 
 use crate::db;
 // The account types live in the domain; they are re-exported here where access rules use them.
@@ -76,20 +77,5 @@ impl Requester {
             None => None,
         };
         Ok(Requester { user, session })
-    }
-}
-
-/// The client's address as this server saw it.
-pub struct ClientIp(pub Option<IpAddr>);
-
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
-    type Rejection = std::convert::Infallible;
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientIp(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|ConnectInfo(addr)| addr.ip()),
-        ))
     }
 }

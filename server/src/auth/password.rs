@@ -3,8 +3,21 @@
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use tokio::sync::{Semaphore, SemaphorePermit};
+
+/// Each argon2 run takes 19 MiB and a core for a tenth of a second: without a cap, a burst of
+/// anonymous registrations or logins queues unbounded blocking threads and memory. At most one
+/// run per core; the rest wait their turn.
+async fn permit() -> anyhow::Result<SemaphorePermit<'static>> {
+    static RUNS: std::sync::OnceLock<Semaphore> = std::sync::OnceLock::new();
+    let runs = RUNS.get_or_init(|| {
+        Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
+    });
+    Ok(runs.acquire().await?)
+}
 
 pub async fn hash(password: String) -> anyhow::Result<String> {
+    let _permit = permit().await?;
     tokio::task::spawn_blocking(move || {
         Argon2::default()
             .hash_password(password.as_bytes())
@@ -16,6 +29,7 @@ pub async fn hash(password: String) -> anyhow::Result<String> {
 
 /// True when `password` matches the stored PHC string.
 pub async fn verify(password: String, stored: String) -> anyhow::Result<bool> {
+    let _permit = permit().await?;
     tokio::task::spawn_blocking(move || {
         let parsed =
             PasswordHash::new(&stored).map_err(|e| anyhow::anyhow!("bad stored hash: {e}"))?;

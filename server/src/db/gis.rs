@@ -105,6 +105,23 @@ pub async fn claim(
     .await
 }
 
+/// The producer's live products that claim a GI, each with whether the producer's commune now
+/// lies in that GI's area (read inside the caller's transaction, after a change).
+pub async fn producer_claims(
+    db: impl PgExecutor<'_>,
+    producer_id: Uuid,
+) -> sqlx::Result<Vec<(Uuid, String, bool)>> {
+    sqlx::query_as(
+        "select p.id, p.name, gi_covers_producer(p.gi_id, p.producer_id)
+           from products p
+          where p.producer_id = $1 and p.gi_id is not null and p.status <> 'archived'
+          order by p.name",
+    )
+    .bind(producer_id)
+    .fetch_all(db)
+    .await
+}
+
 /// Products claiming a GI their producer's (old) commune is not in: claims made before the
 /// rule, or left behind when a producer moved or a protected area changed. Curators review these.
 pub async fn mismatches(db: &sqlx::PgPool) -> sqlx::Result<Vec<frontend::api::GiMismatch>> {

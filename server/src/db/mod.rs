@@ -32,6 +32,21 @@ use crate::config::DatabaseSettings;
 /// The migrations in `migrations/`, embedded so running the server needs no CLI.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
 
+/// Whether a failure means the database cannot be reached right now (down, restarting, refusing
+/// connections, a pool that waited in vain), as opposed to a query of ours going wrong: those
+/// answer 503 and the pool reconnects once it is back.
+pub fn is_unavailable(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => true,
+        sqlx::Error::Database(db) => db.code().is_some_and(|code| {
+            // 08: connection exception; 57P0x: admin shutdown, crash shutdown, cannot connect
+            // now; 55000 is what a database that does not allow connections answers.
+            code.starts_with("08") || code.starts_with("57P") || code == "55000"
+        }),
+        _ => false,
+    }
+}
+
 /// Opens a pool without connecting yet, so the server can start (and report not-ready)
 /// while the database is still coming up.
 pub fn connect_lazy(settings: &DatabaseSettings) -> anyhow::Result<PgPool> {

@@ -22,7 +22,35 @@ pub struct NewProduct {
     pub source_url: Option<String>,
 }
 
-/// Inserts, or updates the same-slug row only where something differs (idempotent seeding).
+/// A new product under a slug nobody holds; `None` when another product took the slug first
+/// (the caller picks the next one). Never touches an existing row: an upsert here once handed
+/// one producer's product to another that created the same name at the same moment.
+pub async fn insert(db: impl PgExecutor<'_>, p: &NewProduct) -> sqlx::Result<Option<Uuid>> {
+    sqlx::query_scalar(
+        "insert into products (producer_id, slug, name, description, story, category_code,
+                               price_vnd, unit, stock, status, gi_id, source_url)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+         on conflict (slug) do nothing
+         returning id",
+    )
+    .bind(p.producer_id)
+    .bind(p.slug.as_str())
+    .bind(p.name.as_str())
+    .bind(&p.description)
+    .bind(&p.story)
+    .bind(&p.category_code)
+    .bind(p.price.amount())
+    .bind(&p.unit)
+    .bind(p.stock.amount())
+    .bind(p.status.as_str())
+    .bind(p.gi_id)
+    .bind(&p.source_url)
+    .fetch_optional(db)
+    .await
+}
+
+/// Inserts, or updates the same-slug row only where something differs: the seed loader's
+/// idempotent load of the real catalog, never the app's (see [`insert`]).
 pub async fn upsert_by_slug(db: impl PgExecutor<'_>, p: &NewProduct) -> sqlx::Result<Uuid> {
     sqlx::query_scalar!(
         r#"

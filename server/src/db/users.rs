@@ -126,53 +126,119 @@ pub async fn add_member(
     Ok(inserted.rows_affected() == 1)
 }
 
-/// Recent failed logins for this account and for this IP.
-pub async fn recent_failures(
+/// Failed (or in-flight) sign-ins counted over the throttle window.
+#[derive(Debug, sqlx::FromRow)]
+pub struct LoginCounts {
+    /// For this account from this client.
+    pub pair: i64,
+    /// From this client, for any account.
+    pub client: i64,
+    /// For this account, from anywhere.
+    pub account: i64,
+    /// The oldest failure that counts against this client, for `Retry-After`.
+    pub oldest: Option<DateTime<Utc>>,
+}
+
+/// Records a sign-in attempt as a failure before its password is checked, so that counting
+/// afterwards sees every attempt recorded earlier: of N parallel guesses, the k-th sees at
+/// least k, and no more than the limit get through. `client` is the address bucket.
+pub async fn record_attempt(db: &PgPool, email: &Email, client: Option<&str>) -> sqlx::Result<i64> {
+    sqlx::query_scalar("insert into login_failures (email, ip) values ($1, $2) returning id")
+        .bind(email.as_str())
+        .bind(client)
+        .fetch_one(db)
+        .await
+}
+
+pub async fn login_counts(
     db: &PgPool,
     email: &Email,
-    ip: Option<std::net::IpAddr>,
+    client: Option<&str>,
+    since: DateTime<Utc>,
+) -> sqlx::Result<LoginCounts> {
+    sqlx::query_as(
+        r#"
+        select count(*) filter (where email = $1::citext and ip is not distinct from $2) as pair,
+               count(*) filter (where ip = $2) as client,
+               count(*) filter (where email = $1::citext) as account,
+               min(failed_at) filter (where ip = $2) as oldest
+          from login_failures
+         where (email = $1::citext or ip = $2) and failed_at > $3
+        "#,
+    )
+    .bind(email.as_str())
+    .bind(client)
+    .bind(since)
+    .fetch_one(db)
+    .await
+}
+
+/// An attempt that was refused or succeeded is not a failure.
+pub async fn forget_attempt(db: &PgPool, id: i64) -> sqlx::Result<()> {
+    sqlx::query("delete from login_failures where id = $1")
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// A successful sign-in forgives this client's failures for the account — not other clients'
+/// (an attacker's failures stay counted when the owner signs in).
+pub async fn clear_failures(db: &PgPool, email: &Email, client: Option<&str>) -> sqlx::Result<()> {
+    sqlx::query(
+        "delete from login_failures where email = $1::citext and ip is not distinct from $2",
+    )
+    .bind(email.as_str())
+    .bind(client)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Failures older than the window count for nothing; the hourly clean-up removes them.
+pub async fn prune_failures(db: &PgPool, before: DateTime<Utc>) -> sqlx::Result<u64> {
+    let done = sqlx::query("delete from login_failures where failed_at < $1")
+        .bind(before)
+        .execute(db)
+        .await?;
+    Ok(done.rows_affected())
+}
+
+/// Records a registration attempt by this client and returns its id, the number of attempts
+/// in the window (this one included: recorded first, so parallel attempts all count) and the
+/// oldest one's time, for `Retry-After`.
+pub async fn record_registration(
+    db: &PgPool,
+    client: &str,
     since: DateTime<Utc>,
 ) -> sqlx::Result<(i64, i64, Option<DateTime<Utc>>)> {
-    let ip = ip.map(|ip| ip.to_string());
-    let row = sqlx::query!(
-        r#"
-        select (select count(*) from login_failures where email = $1 and failed_at > $3) as "by_account!",
-               (select count(*) from login_failures where ip = $2 and failed_at > $3) as "by_ip!",
-               (select min(failed_at) from login_failures
-                 where (email = $1 or ip = $2) and failed_at > $3) as oldest
-        "#,
-        email.as_str() as _,
-        ip,
-        since
+    let id: i64 =
+        sqlx::query_scalar("insert into registration_attempts (client) values ($1) returning id")
+            .bind(client)
+            .fetch_one(db)
+            .await?;
+    let (count, oldest): (i64, Option<DateTime<Utc>>) = sqlx::query_as(
+        "select count(*), min(at) from registration_attempts where client = $1 and at > $2",
     )
+    .bind(client)
+    .bind(since)
     .fetch_one(db)
     .await?;
-    Ok((row.by_account, row.by_ip, row.oldest))
+    Ok((id, count, oldest))
 }
 
-pub async fn record_failure(
-    db: &PgPool,
-    email: &Email,
-    ip: Option<std::net::IpAddr>,
-) -> sqlx::Result<()> {
-    let ip = ip.map(|ip| ip.to_string());
-    sqlx::query!(
-        "insert into login_failures (email, ip) values ($1, $2)",
-        email.as_str() as _,
-        ip
-    )
-    .execute(db)
-    .await?;
+pub async fn forget_registration(db: &PgPool, id: i64) -> sqlx::Result<()> {
+    sqlx::query("delete from registration_attempts where id = $1")
+        .bind(id)
+        .execute(db)
+        .await?;
     Ok(())
 }
 
-/// A successful login forgives that account's earlier failures.
-pub async fn clear_failures(db: &PgPool, email: &Email) -> sqlx::Result<()> {
-    sqlx::query!(
-        "delete from login_failures where email = $1",
-        email.as_str() as _
-    )
-    .execute(db)
-    .await?;
-    Ok(())
+pub async fn prune_registrations(db: &PgPool, before: DateTime<Utc>) -> sqlx::Result<u64> {
+    let done = sqlx::query("delete from registration_attempts where at < $1")
+        .bind(before)
+        .execute(db)
+        .await?;
+    Ok(done.rows_affected())
 }

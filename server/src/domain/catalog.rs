@@ -5,6 +5,9 @@ use std::str::FromStr;
 
 use rust_decimal::Decimal;
 
+/// Photos one product may carry; the database enforces it (`product_images_at_most_12`).
+pub const MAX_PHOTOS_PER_PRODUCT: i64 = 12;
+
 wire_enum! {
     /// Who makes and sells: a cooperative (HTX), a company, a household business, or other (e.g. tổ hợp tác).
     pub enum ProducerKind {

@@ -11,6 +11,8 @@ use super::slug::Slug;
 
 pub const DEFAULT_PER_PAGE: u32 = 24;
 pub const MAX_PER_PAGE: u32 = 100;
+/// Results a listing pages through; past them a query must be narrowed.
+pub const MAX_LISTED_RESULTS: u64 = 10_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Sort {
@@ -169,6 +171,14 @@ impl ProductFilter {
                 )
             })
             .unwrap_or(DEFAULT_PER_PAGE);
+        // Deep pages cost an OFFSET scan of everything before them; nobody reads past the first
+        // 10,000 results of a listing (crawlers have the sitemap), so refining is the way on.
+        if (u64::from(page) - 1) * u64::from(per_page) >= MAX_LISTED_RESULTS {
+            errors.add(
+                "page",
+                "chỉ xem được 10.000 kết quả đầu tiên; hãy lọc hoặc tìm cụ thể hơn",
+            );
+        }
         errors.finish(|| ProductFilter {
             q,
             category,
@@ -190,6 +200,38 @@ impl ProductFilter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pages_stop_at_the_first_ten_thousand_results() {
+        let deep = CatalogQuery {
+            page: Some("101".into()),
+            per_page: Some("100".into()),
+            ..CatalogQuery::default()
+        };
+        let errors = ProductFilter::parse(&deep).expect_err("offset 10,000 is refused");
+        assert!(errors.0.contains_key("page"), "{errors:?}");
+        let last = CatalogQuery {
+            page: Some("100".into()),
+            per_page: Some("100".into()),
+            ..CatalogQuery::default()
+        };
+        assert_eq!(ProductFilter::parse(&last).expect("offset 9,900").page, 100);
+        let by_default = CatalogQuery {
+            page: Some("417".into()),
+            ..CatalogQuery::default()
+        };
+        assert_eq!(
+            ProductFilter::parse(&by_default)
+                .expect("offset 9,984")
+                .page,
+            417
+        );
+        let past = CatalogQuery {
+            page: Some("418".into()),
+            ..CatalogQuery::default()
+        };
+        assert!(ProductFilter::parse(&past).is_err());
+    }
 
     fn query(pairs: &[(&str, &str)]) -> CatalogQuery {
         let mut q = CatalogQuery::default();

@@ -52,16 +52,19 @@ pub(crate) struct RegisterBody {
         (status = 409, description = "The email is taken (`email_taken`)", body = ErrorBody),
         (status = 415, description = "Not `application/json`", body = ErrorBody),
         (status = 422, description = "Invalid email, password or display name", body = ErrorBody),
+        (status = 429, description = "Too many registrations from this client; see `Retry-After`", body = ErrorBody),
     ),
 )]
 pub(crate) async fn register(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     requester: Requester,
     AppJson(body): AppJson<RegisterBody>,
 ) -> Result<impl IntoResponse, ApiError> {
     let user = app::accounts::register(
         &state,
         &requester.session,
+        ip,
         &body.email,
         &body.password,
         &body.display_name,

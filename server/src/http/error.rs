@@ -132,17 +132,9 @@ impl IntoResponse for ApiError {
 }
 
 impl From<sqlx::Error> for ApiError {
+    /// Through the services' mapping, so a database failure answers the same on every surface.
     fn from(error: sqlx::Error) -> Self {
-        match error {
-            sqlx::Error::RowNotFound => ApiError::NotFound,
-            sqlx::Error::PoolTimedOut => ApiError::Unavailable(error.into()),
-            // Same answer as the services give (`AppError`): a race for a unique name is a 409.
-            sqlx::Error::Database(db) if db.is_unique_violation() => ApiError::Conflict {
-                code: "already_exists",
-                message: "đã có một mục như vậy; hãy tải lại trang và thử lại".into(),
-            },
-            other => ApiError::Internal(other.into()),
-        }
+        ApiError::from(crate::app::AppError::from(error))
     }
 }
 

@@ -15,6 +15,7 @@ pub mod metrics;
 pub mod notifications;
 pub mod openapi;
 pub mod orders;
+pub mod rate_limit;
 pub mod reviews;
 pub mod schemas;
 pub mod security;

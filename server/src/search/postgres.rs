@@ -149,15 +149,19 @@ impl PostgresSearch {
 
     /// The query's words with each unknown one replaced by the closest indexed word, or `None`
     /// when no word changes.
+    /// At most [`MAX_CORRECTED_WORDS`] words are looked up (each is a trigram scan of the word
+    /// list); the rest stay as typed.
     async fn corrected(&self, words: &[String]) -> Result<Option<Vec<String>>, SearchError> {
         let known = search_docs::known_words(&self.db, words).await?;
         let mut changed = false;
+        let mut lookups = 0;
         let mut out = Vec::with_capacity(words.len());
         for word in words {
-            if known.contains(word) || word.len() < 3 {
+            if known.contains(word) || word.len() < 3 || lookups == MAX_CORRECTED_WORDS {
                 out.push(word.clone());
                 continue;
             }
+            lookups += 1;
             match search_docs::closest_word(&self.db, word).await? {
                 Some(close) => {
                     changed = true;
@@ -169,6 +173,10 @@ impl PostgresSearch {
         Ok(changed.then_some(out))
     }
 }
+
+/// Typos corrected in one query: a person mistypes a word or two; a query of forty unknown words
+/// is someone making the server run forty trigram scans.
+const MAX_CORRECTED_WORDS: usize = 3;
 
 #[async_trait::async_trait]
 impl SearchBackend for PostgresSearch {

@@ -70,19 +70,32 @@ pub fn router() -> Router<AppState> {
         )
 }
 
+/// The longest value kept for the form to show again: above every field's own maximum, so
+/// nothing a person typed is lost, far below the 2 MB a body may carry.
+const KEPT_VALUE_CHARS: usize = 20_000;
+/// Fields kept: more than any of our forms has.
+const KEPT_FIELDS: usize = 64;
+
 /// What the form shows again after a failed post: everything typed except secrets; checkbox
-/// groups joined with commas.
+/// groups joined with commas. Bounded, because it is stored in the session until the next page.
 fn typed_values(fields: &[(String, String)]) -> std::collections::BTreeMap<String, String> {
     let mut values = std::collections::BTreeMap::<String, String>::new();
     for (name, value) in fields {
-        if name == "password" {
+        if name == "password"
+            || name.len() > 64
+            || (values.len() >= KEPT_FIELDS && !values.contains_key(name))
+        {
+            continue;
+        }
+        let value: String = value.chars().take(KEPT_VALUE_CHARS).collect();
+        if values.get(name).is_some_and(|v| v.len() > KEPT_VALUE_CHARS) {
             continue;
         }
         values
             .entry(name.clone())
             .and_modify(|v| {
                 v.push(',');
-                v.push_str(value);
+                v.push_str(&value);
             })
             .or_insert_with(|| value.clone());
     }
@@ -103,6 +116,19 @@ pub(super) fn go(to: impl Into<String>, notice: Option<&'static str>) -> Outcome
 }
 
 async fn flash(session: &Session, state: FormState) {
+    // Nobody signed in: the session exists only to carry this message to the next page, so it
+    // lasts an hour, not the 30 days of a signed-in one.
+    let signed_in = session
+        .get::<Uuid>(crate::auth::USER_ID_KEY)
+        .await
+        .ok()
+        .flatten()
+        .is_some();
+    if !signed_in {
+        session.set_expiry(Some(tower_sessions::Expiry::OnInactivity(
+            time::Duration::hours(1),
+        )));
+    }
     if let Err(error) = session.insert(FLASH_KEY, state).await {
         tracing::warn!(%error, "could not keep the form state for the next page");
     }
@@ -217,6 +243,7 @@ async fn login_form(
 
 async fn register_form(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     requester: Requester,
     fields: Fields,
 ) -> Response {
@@ -224,6 +251,7 @@ async fn register_form(
     let result = app::accounts::register(
         &state,
         &requester.session,
+        ip,
         field(&fields, "email").unwrap_or_default(),
         field(&fields, "password").unwrap_or_default(),
         field(&fields, "display_name").unwrap_or_default(),

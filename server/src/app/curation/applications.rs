@@ -5,7 +5,9 @@ use frontend::api::{ApplicationDto, CertificateReminder, Page, ReviewQueueQuery,
 use serde_json::json;
 use uuid::Uuid;
 
-use super::{illegal_transition, load_application, member_head, readable_head};
+use super::{
+    application_head, illegal_transition, impartial, load_application, member_head, readable_head,
+};
 use crate::app::workspace::producer_id;
 use crate::app::{AppError, AppResult, require};
 use crate::db;
@@ -351,5 +353,6 @@ pub async fn start_review(
     id: Uuid,
 ) -> AppResult<ApplicationDto> {
     let user = require(user, Rule::Curator)?;
+    impartial(user, application_head(state, id).await?.producer_id)?;
     move_application(state, user, id, ApplicationStatus::UnderReview, None).await
 }

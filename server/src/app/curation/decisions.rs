@@ -7,7 +7,7 @@ use frontend::api::{ApplicationDto, CertificateDto};
 use serde_json::json;
 use uuid::Uuid;
 
-use super::{application_head, audit_json, illegal_transition, load_application};
+use super::{application_head, audit_json, illegal_transition, impartial, load_application};
 use crate::app::{AppError, AppResult, require};
 use crate::db;
 use crate::db::audit::AuditEntry;
@@ -217,6 +217,7 @@ pub async fn decide(
 ) -> AppResult<Decided> {
     let user = require(user, Rule::Curator)?;
     let head = application_head(state, id).await?;
+    impartial(user, head.producer_id)?;
     let today = state.today();
     let reason = input
         .reason

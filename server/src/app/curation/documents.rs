@@ -52,7 +52,7 @@ pub async fn add_document(
         .media
         .put(&key, bytes.clone(), kind.content_type)
         .await
-        .map_err(|e| AppError::Internal(e.into()))?;
+        .map_err(AppError::from)?;
     let stored = async {
         let mut tx = state.db.begin().await?;
         let head = db::ocop_applications::head_for_update(&mut *tx, id)

@@ -43,6 +43,18 @@ fn illegal_transition(from: ApplicationStatus, to: ApplicationStatus) -> AppErro
     }
 }
 
+/// A curator never decides on a producer they belong to: the department's rule against judging
+/// one's own cooperative. Checked on every curator move of an application.
+fn impartial(user: &User, producer_id: Uuid) -> AppResult<()> {
+    if user.allows(Rule::MemberOf(producer_id)) {
+        return Err(AppError::Forbidden(
+            "cán bộ là thành viên của chủ thể này nên không được thẩm định hồ sơ của chủ thể"
+                .into(),
+        ));
+    }
+    Ok(())
+}
+
 /// Application and certificate snapshots for the audit log.
 fn audit_json<T: Serialize>(value: &T) -> Option<serde_json::Value> {
     serde_json::to_value(value).ok()

@@ -208,13 +208,13 @@ pub(super) async fn store(
             .media
             .put(&key, image.bytes.clone(), image.content_type)
             .await
-            .map_err(|e| AppError::Internal(e.into()))?;
+            .map_err(AppError::from)?;
         keys.push(key.clone());
         state
             .media
             .put(&thumb, image.thumbnail.clone(), thumb.content_type())
             .await
-            .map_err(|e| AppError::Internal(e.into()))?;
+            .map_err(AppError::from)?;
         keys.push(thumb.clone());
         db::imports::insert_imported_photo(
             tx,
