@@ -183,8 +183,9 @@ async fn photos_in_a_zip_named_by_sku_are_added_once_through_the_upload_checks()
     );
     assert_eq!(count_products(&app).await, 0);
 
-    let (status, body) = app
-        .import(
+    // The same file and photos, imported twice: the second run adds nothing.
+    let import_with_photos = || {
+        app.import(
             &seller.client,
             &seller.slug,
             "skip_invalid=true",
@@ -192,7 +193,12 @@ async fn photos_in_a_zip_named_by_sku_are_added_once_through_the_upload_checks()
             file(),
             Some(photos()),
         )
-        .await;
+    };
+    let images = || async {
+        let (_, product) = app.get_json("/api/v1/products/che-tan-cuong-loai-1").await;
+        product["images"].as_array().map(Vec::len)
+    };
+    let (status, body) = import_with_photos().await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(
         (
@@ -201,28 +207,14 @@ async fn photos_in_a_zip_named_by_sku_are_added_once_through_the_upload_checks()
         ),
         (Some(2), Some(2))
     );
-    let (_, product) = app.get_json("/api/v1/products/che-tan-cuong-loai-1").await;
-    assert_eq!(
-        product["images"].as_array().map(Vec::len),
-        Some(2),
-        "{product}"
-    );
+    assert_eq!(images().await, Some(2));
     let (_, list) = app.get_json("/api/v1/products?q=loai%201").await;
     assert!(
         list["items"][0]["thumb_url"].is_string(),
         "the search document has the cover: {list}"
     );
 
-    let (status, body) = app
-        .import(
-            &seller.client,
-            &seller.slug,
-            "skip_invalid=true",
-            "a.csv",
-            file(),
-            Some(photos()),
-        )
-        .await;
+    let (status, body) = import_with_photos().await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(
         (
@@ -231,12 +223,7 @@ async fn photos_in_a_zip_named_by_sku_are_added_once_through_the_upload_checks()
         ),
         (Some(0), Some(2))
     );
-    let (_, product) = app.get_json("/api/v1/products/che-tan-cuong-loai-1").await;
-    assert_eq!(
-        product["images"].as_array().map(Vec::len),
-        Some(2),
-        "not added twice"
-    );
+    assert_eq!(images().await, Some(2), "not added twice");
 }
 
 #[tokio::test]
