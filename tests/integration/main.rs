@@ -20,6 +20,7 @@ mod media;
 mod openapi;
 mod orders;
 mod pages;
+mod report;
 mod reviews;
 mod search;
 mod workspace;

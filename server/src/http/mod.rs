@@ -15,6 +15,7 @@ pub mod metrics;
 pub mod notifications;
 pub mod openapi;
 pub mod orders;
+pub mod report;
 pub mod reviews;
 pub mod schemas;
 pub mod security;
@@ -38,6 +39,7 @@ pub fn api_router() -> Router<AppState> {
         .merge(notifications::router())
         .merge(reviews::router())
         .merge(imports::router())
+        .merge(report::router())
         .route("/openapi.json", get(openapi::openapi_json))
         .fallback(error::api_not_found)
 }

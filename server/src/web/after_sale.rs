@@ -1,6 +1,7 @@
 //! After the sale, in the UI: the after-sale pages' half of the port (notification settings,
-//! unsubscribing) and their plain form posts, with the buyer's review of an order line. Each post calls one `app::` command and answers
-//! with a 303 redirect, like every other form.
+//! unsubscribing, the sales report) and their plain form posts, with the buyer's review of an
+//! order line. Each post calls one `app::` command and answers with a 303 redirect, like every
+//! other form.
 
 use axum::Router;
 use axum::extract::{Path, State};
@@ -8,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use frontend::api::{
     AfterSaleBackend, BackendError, FormState, NotificationPrefs, NotificationsPage, Request,
-    ReviewRequest, UnsubscribePage,
+    ReviewRequest, SalesReportPage, UnsubscribePage,
 };
 use tower_sessions::Session;
 
@@ -16,6 +17,7 @@ use super::forms;
 use super::workspace::{FLASH_KEY, requester};
 use super::{PgBackend, refused};
 use crate::app;
+use crate::app::AppError;
 use crate::app::reviews::Mode;
 use crate::auth::Requester;
 use crate::http::error::ApiError;
@@ -153,5 +155,34 @@ impl AfterSaleBackend for PgBackend {
             .await
             .map_err(refused)?;
         Ok(UnsubscribePage { email })
+    }
+
+    async fn sales_report(
+        &self,
+        req: &Request,
+        slug: String,
+        from: String,
+        to: String,
+    ) -> Result<SalesReportPage, BackendError> {
+        let requester = requester(&self.state, req).await?;
+        let user = requester.user.as_ref();
+        let period = app::report::Period {
+            from: Some(&from),
+            to: Some(&to),
+        };
+        match app::report::sales(&self.state, user, &slug, period).await {
+            Ok(report) => Ok(SalesReportPage {
+                report,
+                errors: Default::default(),
+            }),
+            // A mistyped month: every month, with the reason beside the box.
+            Err(AppError::Validation(errors)) => {
+                let report = app::report::sales(&self.state, user, &slug, Default::default())
+                    .await
+                    .map_err(refused)?;
+                Ok(SalesReportPage { report, errors })
+            }
+            Err(other) => Err(refused(other)),
+        }
     }
 }
