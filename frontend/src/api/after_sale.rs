@@ -1,11 +1,11 @@
-//! After the sale: notification settings and unsubscribing, a producer's sales report, and what
-//! the pages for them need from the server through the [`AfterSaleBackend`] port. Writes are
-//! plain form posts.
+//! After the sale: notification settings and unsubscribing, a producer's sales report, the
+//! review forms of producers and curators on a product page, and what the pages for them need
+//! from the server through the [`AfterSaleBackend`] port. Writes are plain form posts.
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{Answer, FormState, SalesReportPage};
+use super::{Answer, FormState, ReviewTools, SalesReportPage};
 
 /// Which mail an account wants (`GET/PUT /api/v1/me/notifications`). All on by default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -58,6 +58,12 @@ mod port {
             req: &Request,
         ) -> Result<NotificationsPage, BackendError>;
         async fn unsubscribe_page(&self, token: String) -> Result<UnsubscribePage, BackendError>;
+        /// A product page's review forms for the viewer: nothing for buyers and visitors.
+        async fn review_tools(
+            &self,
+            req: &Request,
+            product_slug: String,
+        ) -> Result<ReviewTools, BackendError>;
         /// `/quan-ly/{slug}/bao-cao?from=&to=`: the producer's sales report (its members).
         async fn sales_report(
             &self,
@@ -108,6 +114,13 @@ pub async fn get_notifications_page() -> Answer<NotificationsPage> {
 pub async fn get_unsubscribe_page(token: String) -> Answer<UnsubscribePage> {
     port::no_referrer();
     port::answer(port::backend()?.unsubscribe_page(token).await)
+}
+
+/// Never refuses: a visitor simply gets no forms.
+#[server(prefix = "/_fn", endpoint = "review_tools")]
+pub async fn get_review_tools(product_slug: String) -> Answer<ReviewTools> {
+    let req = port::request()?;
+    port::answer(port::backend()?.review_tools(&req, product_slug).await)
 }
 
 /// `from`/`to`: months as `2026-12`, empty for no bound.
