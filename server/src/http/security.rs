@@ -41,14 +41,13 @@ pub async fn headers(State(state): State<AppState>, request: Request, next: Next
     // Older browsers ignore CSP's frame-ancestors.
     set_default(headers, X_FRAME_OPTIONS, "DENY");
     set_default(headers, CONTENT_SECURITY_POLICY, NO_SCRIPT_POLICY);
-    headers.insert(
-        REFERRER_POLICY,
-        HeaderValue::from_static(if secret {
-            "no-referrer"
-        } else {
-            "strict-origin-when-cross-origin"
-        }),
-    );
+    // A URL with a secret never leaks it; a page that lists secret links (the order-placed
+    // page) says `no-referrer` itself, and keeps it.
+    if secret {
+        headers.insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    } else {
+        set_default(headers, REFERRER_POLICY, "strict-origin-when-cross-origin");
+    }
     if state.is_production() {
         // Production runs behind HTTPS (the README's deployment); a year, as browsers expect.
         set_default(
