@@ -18,6 +18,7 @@ use crate::pages::livestreams::LivestreamsPage;
 use crate::pages::notifications::{NotificationsRoute, UnsubscribeRoute};
 use crate::pages::producer::ProducerPage;
 use crate::pages::product::ProductPage;
+use crate::pages::report::SalesReportRoute;
 use crate::pages::selling::{OrderInboxRoute, SalesSettingsRoute, SellerOrderRoute};
 use crate::pages::verify::{VerifyLookupPage, VerifyPage};
 use crate::pages::workspace::{
@@ -119,6 +120,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/quan-ly/:slug/ban-hang") view=SalesSettingsRoute ssr=SsrMode::Async/>
                     <Route path=path!("/quan-ly/:slug/don-hang") view=OrderInboxRoute ssr=SsrMode::Async/>
                     <Route path=path!("/quan-ly/:slug/don-hang/:code") view=SellerOrderRoute ssr=SsrMode::Async/>
+                    <Route path=path!("/quan-ly/:slug/bao-cao") view=SalesReportRoute ssr=SsrMode::Async/>
                     <Route path=path!("/gio-hang") view=CartRoute ssr=SsrMode::Async/>
                     <Route path=path!("/thanh-toan") view=CheckoutRoute ssr=SsrMode::Async/>
                     <Route path=path!("/dat-hang/xong") view=PlacedRoute ssr=SsrMode::Async/>

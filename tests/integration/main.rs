@@ -21,6 +21,7 @@ mod media;
 mod openapi;
 mod orders;
 mod pages;
+mod report;
 mod reviews;
 mod search;
 mod workspace;

@@ -675,6 +675,40 @@ async fn real_responses_match_the_documented_schemas() {
     .await;
     check("patch", "/api/v1/products/{product}", status, &patched);
     assert_eq!(patched["price_vnd"], "260000");
+    // Its sales report (no orders yet: zero rows for both payment methods and states).
+    let (status, report) = send(
+        &app,
+        &client,
+        Method::GET,
+        &format!("/api/v1/producers/{producer}/report"),
+        Value::Null,
+    )
+    .await;
+    check("get", "/api/v1/producers/{slug}/report", status, &report);
+    assert_eq!(
+        report["by_payment_method"].as_array().map(Vec::len),
+        Some(2),
+        "{report}"
+    );
+    let (status, refused) = send(
+        &app,
+        &client,
+        Method::GET,
+        &format!("/api/v1/producers/{producer}/report?from=2026-13"),
+        Value::Null,
+    )
+    .await;
+    check("get", "/api/v1/producers/{slug}/report", status, &refused);
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, anonymous) = send(
+        &app,
+        &TestApp::new_client(),
+        Method::GET,
+        &format!("/api/v1/producers/{producer}/report"),
+        Value::Null,
+    )
+    .await;
+    check("get", "/api/v1/producers/{slug}/report", status, &anonymous);
 
     let mut jpeg = Vec::new();
     image::DynamicImage::ImageRgb8(image::RgbImage::from_pixel(

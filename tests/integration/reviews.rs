@@ -311,3 +311,364 @@ async fn a_guest_reviews_a_delivered_order_from_its_page_without_javascript() {
         .await;
     assert_eq!(product["rating"], json!({ "average": "4.0", "count": 1 }));
 }
+
+/// A delivered order of one unit of each product, by `buyer`: its code.
+async fn delivered(app: &TestApp, buyer: &Client, seller: &Client, products: &[&str]) -> String {
+    let items: Vec<Value> = products
+        .iter()
+        .map(|id| json!({ "product_id": id, "quantity": "1" }))
+        .collect();
+    let body = json!({ "items": items, "delivery": ship_to(), "payment": "cod" });
+    let code = app.place(buyer, body).await.remove(0).code;
+    deliver(app, seller, &code).await;
+    code
+}
+
+/// `buyer` rates a product of a delivered order: the review's id.
+async fn rate(
+    app: &TestApp,
+    buyer: &Client,
+    code: &str,
+    product: &str,
+    rating: u8,
+    text: &str,
+) -> String {
+    let (status, body) = review(
+        app,
+        buyer,
+        &format!("/api/v1/orders/{code}/reviews"),
+        json!({ "product_id": product, "rating": rating, "text": text }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    body["id"].as_str().unwrap().to_owned()
+}
+
+fn names_in_order(list: &Value) -> Vec<String> {
+    list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn catalog_cards_show_the_average_and_the_top_rated_sort_puts_the_best_first() {
+    let app = TestApp::spawn().await;
+    let seller = app
+        .selling_seller("htx@example.vn", "HTX Chè Tân Cương")
+        .await;
+    let mut ids = Vec::new();
+    for name in ["Chè A", "Chè B", "Chè C", "Chè D"] {
+        ids.push(app.product(&seller, name, "100000", "hop", "50").await.id);
+    }
+    let (a, b, d) = (ids[0].as_str(), ids[1].as_str(), ids[3].as_str());
+    let (lan, _) = app.signed_in_client("lan@example.vn").await;
+    let (hoa, _) = app.signed_in_client("hoa@example.vn").await;
+    let first = delivered(&app, &lan, &seller.client, &[a, b, d]).await;
+    let second = delivered(&app, &hoa, &seller.client, &[b, d]).await;
+    // A: 5.0 from one review; D: 5.0 from two (ties go to more reviews); B: 3.5; C: none.
+    rate(&app, &lan, &first, a, 5, "Ngon").await;
+    rate(&app, &lan, &first, b, 3, "Tạm").await;
+    let abusive = rate(&app, &lan, &first, d, 5, "Tuyệt").await;
+    rate(&app, &hoa, &second, b, 4, "Được").await;
+    rate(&app, &hoa, &second, d, 5, "Rất ngon").await;
+
+    let (status, list) = app.get_json("/api/v1/products?sort=rating").await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    assert_eq!(names_in_order(&list), ["Chè D", "Chè A", "Chè B", "Chè C"]);
+    let items = list["items"].as_array().unwrap();
+    assert_eq!(items[0]["rating"], json!({ "average": "5.0", "count": 2 }));
+    assert_eq!(items[2]["rating"], json!({ "average": "3.5", "count": 2 }));
+    assert_eq!(items[3]["rating"], Value::Null, "no reviews yet");
+    // Searching keeps the order and the averages; other sorts carry them too.
+    let (_, found) = app.get_json("/api/v1/products?q=che&sort=rating").await;
+    assert_eq!(names_in_order(&found), ["Chè D", "Chè A", "Chè B", "Chè C"]);
+    let (_, newest) = app.get_json("/api/v1/products?sort=newest").await;
+    let b_card = newest["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == json!(b))
+        .unwrap();
+    assert_eq!(b_card["rating"], json!({ "average": "3.5", "count": 2 }));
+    let (status, refused) = app.get_json("/api/v1/products?sort=best").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused["error"]["fields"]["sort"]
+            .as_str()
+            .unwrap()
+            .contains("rating"),
+        "{refused}"
+    );
+
+    // The catalog page: the sort is offered and applied, each card shows its stars and count.
+    let (_, html) = app.get_html("/san-pham?sort=rating").await;
+    assert!(
+        html.contains(r#"<option value="rating" selected"#),
+        "{html}"
+    );
+    assert!(html.contains("Đánh giá cao"));
+    let position = |name: &str| {
+        html.find(&format!(">{name}</a></h3>"))
+            .unwrap_or_else(|| panic!("{name} in {html}"))
+    };
+    assert!(position("Chè D") < position("Chè A"));
+    assert!(position("Chè A") < position("Chè B"));
+    assert!(position("Chè B") < position("Chè C"));
+    assert!(html.contains("(2 đánh giá)"), "{html}");
+    assert!(html.contains("(1 đánh giá)"), "{html}");
+    assert!(
+        html.contains(r#"aria-label="3,5 trên 5 sao, 2 đánh giá""#),
+        "{html}"
+    );
+    // Lists beside the catalog (the producer's page) show them too.
+    let (_, html) = app.get_html(&format!("/co-so/{}", seller.slug)).await;
+    assert!(
+        html.contains(r#"aria-label="3,5 trên 5 sao, 2 đánh giá""#),
+        "{html}"
+    );
+
+    // A hidden review leaves the card's average and count, and the order: D now ties A on
+    // average and count, and the newer of the two comes first.
+    let (curator, curator_id) = app.signed_in_client("canbo@example.vn").await;
+    app.grant(&curator_id, "curator").await;
+    let (status, _) = review(
+        &app,
+        &curator,
+        &format!("/api/v1/reviews/{abusive}/hide"),
+        json!({ "text": "Đánh giá ảo" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (_, list) = app.get_json("/api/v1/products?sort=rating").await;
+    assert_eq!(names_in_order(&list), ["Chè D", "Chè A", "Chè B", "Chè C"]);
+    assert_eq!(
+        list["items"][0]["rating"],
+        json!({ "average": "5.0", "count": 1 })
+    );
+    // One more review for A breaks the tie its way.
+    let third = delivered(&app, &hoa, &seller.client, &[a]).await;
+    rate(&app, &hoa, &third, a, 5, "Ngon lắm").await;
+    let (_, list) = app.get_json("/api/v1/products?sort=rating").await;
+    assert_eq!(names_in_order(&list), ["Chè A", "Chè D", "Chè B", "Chè C"]);
+}
+
+#[tokio::test]
+async fn producers_reply_and_curators_hide_from_the_product_page_without_javascript() {
+    let app = TestApp::spawn().await;
+    let seller = app
+        .selling_seller("htx@example.vn", "HTX Chè Tân Cương")
+        .await;
+    let other_seller = app.selling_seller("khac@example.vn", "HTX Khác").await;
+    let tea = app
+        .product(&seller, "Chè búp Tân Cương", "250000", "hop", "40")
+        .await;
+    let (lan, _) = app.signed_in_client("lan@example.vn").await;
+    let (hoa, _) = app.signed_in_client("hoa@example.vn").await;
+    let first = delivered(&app, &lan, &seller.client, &[&tea.id]).await;
+    let second = delivered(&app, &hoa, &seller.client, &[&tea.id]).await;
+    let kind = rate(&app, &lan, &first, &tea.id, 5, "Chè thơm, nước xanh").await;
+    let abusive = rate(&app, &hoa, &second, &tea.id, 1, "Đồ lừa đảo, ngu ngốc").await;
+    let (curator, curator_id) = app.signed_in_client("canbo@example.vn").await;
+    app.grant(&curator_id, "curator").await;
+    let page = format!("/san-pham/{}", tea.slug);
+    let html_as = |client: &Client, path: &str| {
+        let request = client.get(app.url(path)).send();
+        async move { request.await.unwrap().text().await.unwrap() }
+    };
+    let reply_action = |id: &str| format!(r#"action="/danh-gia/{id}/tra-loi""#);
+    let hide_action = |id: &str| format!(r#"action="/danh-gia/{id}/an""#);
+
+    // Who sees which forms: the producer's members reply, curators hide, nobody else does either.
+    let html = html_as(&seller.client, &page).await;
+    assert!(
+        html.contains(&reply_action(&kind)) && html.contains(&reply_action(&abusive)),
+        "{html}"
+    );
+    assert!(!html.contains(&hide_action(&kind)), "{html}");
+    let html = html_as(&curator, &page).await;
+    assert!(html.contains(&hide_action(&abusive)), "{html}");
+    assert!(!html.contains(&reply_action(&abusive)), "{html}");
+    for client in [&TestApp::new_client(), &lan, &other_seller.client] {
+        let html = html_as(client, &page).await;
+        assert!(html.contains("Đồ lừa đảo"), "{html}");
+        assert!(
+            !html.contains("/tra-loi\"") && !html.contains("/an\""),
+            "{html}"
+        );
+    }
+
+    // The producer replies once, from the page.
+    let reply_path = format!("/danh-gia/{kind}/tra-loi");
+    let (status, to) = app
+        .post_form(
+            &seller.client,
+            &reply_path,
+            &[("text", ""), ("back", &page)],
+        )
+        .await;
+    assert_eq!(
+        (status, to.as_str()),
+        (
+            StatusCode::SEE_OTHER,
+            format!("{page}#danh-gia-{kind}").as_str()
+        )
+    );
+    let html = html_as(&seller.client, &to).await;
+    assert!(html.contains("hãy viết câu trả lời"), "{html}");
+    let (status, to) = app
+        .post_form(
+            &seller.client,
+            &reply_path,
+            &[("text", "Cảm ơn chị đã tin dùng!"), ("back", &page)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let html = html_as(&seller.client, &to).await;
+    assert!(html.contains("Đã gửi câu trả lời."), "{html}");
+    assert!(html.contains("Cảm ơn chị đã tin dùng!"), "{html}");
+    assert!(
+        !html.contains(&reply_action(&kind)),
+        "answered: no second form"
+    );
+    assert!(
+        html.contains(&reply_action(&abusive)),
+        "the other one still open"
+    );
+    // A second reply (an old tab) is refused and changes nothing.
+    let (status, to) = app
+        .post_form(
+            &seller.client,
+            &reply_path,
+            &[("text", "Sửa lại"), ("back", &page)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let html = html_as(&seller.client, &to).await;
+    assert!(html.contains("cơ sở đã trả lời đánh giá này"), "{html}");
+    // Another producer and visitors cannot answer.
+    let other_path = format!("/danh-gia/{abusive}/tra-loi");
+    let (status, _) = app
+        .post_form(
+            &other_seller.client,
+            &other_path,
+            &[("text", "Quảng cáo"), ("back", &page)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, to) = app
+        .post_form(
+            &TestApp::new_client(),
+            &other_path,
+            &[("text", "Quảng cáo"), ("back", &page)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(to.starts_with("/dang-nhap?next="), "{to}");
+    let replies: Vec<(String, Option<String>)> =
+        sqlx::query_as("select id::text, reply from reviews order by created_at")
+            .fetch_all(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(
+        replies,
+        [
+            (kind.clone(), Some("Cảm ơn chị đã tin dùng!".to_owned())),
+            (abusive.clone(), None)
+        ]
+    );
+    let replied: i64 = sqlx::query_scalar(
+        "select count(*) from audit_log where action = 'review.reply' and entity_id = $1",
+    )
+    .bind(&kind)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(replied, 1);
+
+    // A curator hides the abusive review, saying why; a buyer cannot.
+    let hide_path = format!("/danh-gia/{abusive}/an");
+    let (status, _) = app
+        .post_form(
+            &lan,
+            &hide_path,
+            &[("text", "không thích"), ("back", &page)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, to) = app
+        .post_form(&curator, &hide_path, &[("text", "  "), ("back", &page)])
+        .await;
+    assert_eq!(
+        (status, to.as_str()),
+        (
+            StatusCode::SEE_OTHER,
+            format!("{page}#danh-gia-{abusive}").as_str()
+        )
+    );
+    let html = html_as(&curator, &to).await;
+    assert!(html.contains("hãy ghi lý do ẩn đánh giá"), "{html}");
+    let (_, product) = app
+        .get_json(&format!("/api/v1/products/{}", tea.slug))
+        .await;
+    assert_eq!(
+        product["rating"],
+        json!({ "average": "3.0", "count": 2 }),
+        "nothing hidden yet"
+    );
+    let (status, to) = app
+        .post_form(
+            &curator,
+            &hide_path,
+            &[("text", "Lời lẽ xúc phạm"), ("back", &page)],
+        )
+        .await;
+    assert_eq!(
+        (status, to.as_str()),
+        (StatusCode::SEE_OTHER, format!("{page}#danh-gia").as_str())
+    );
+    let html = html_as(&curator, &to).await;
+    assert!(html.contains("Đã ẩn đánh giá."), "{html}");
+    assert!(!html.contains("Đồ lừa đảo"), "{html}");
+    assert!(html.contains("Chè thơm, nước xanh"));
+    // It leaves the average everywhere: the product, its page, the catalog card.
+    let (_, product) = app
+        .get_json(&format!("/api/v1/products/{}", tea.slug))
+        .await;
+    assert_eq!(product["rating"], json!({ "average": "5.0", "count": 1 }));
+    assert!(html.contains("(1 đánh giá)"), "{html}");
+    let (_, list) = app.get_json("/api/v1/products").await;
+    assert_eq!(
+        list["items"][0]["rating"],
+        json!({ "average": "5.0", "count": 1 })
+    );
+    let audited: Vec<(Option<String>, String)> = sqlx::query_as(
+        "select reason, actor_id::text from audit_log where action = 'review.hide' and entity_id = $1",
+    )
+    .bind(&abusive)
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(audited, [(Some("Lời lẽ xúc phạm".to_owned()), curator_id)]);
+    // Hiding it again (an old tab) is refused.
+    let (_, to) = app
+        .post_form(
+            &curator,
+            &hide_path,
+            &[("text", "Lần nữa"), ("back", &page)],
+        )
+        .await;
+    let html = html_as(&curator, &to).await;
+    assert!(html.contains("đánh giá này đã bị ẩn"), "{html}");
+    // A form cannot send anyone to another site.
+    let (_, to) = app
+        .post_form(
+            &curator,
+            &hide_path,
+            &[("text", "x"), ("back", "//evil.example/")],
+        )
+        .await;
+    assert!(to.starts_with("/#"), "{to}");
+}

@@ -1,10 +1,11 @@
-//! After the sale: notification settings and unsubscribing, and what the pages for them need
+//! After the sale: notification settings and unsubscribing, a producer's sales report, the
+//! review forms of producers and curators on a product page, and what the pages for them need
 //! from the server through the [`AfterSaleBackend`] port. Writes are plain form posts.
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{Answer, FormState};
+use super::{Answer, FormState, ReviewTools, SalesReportPage};
 
 /// Which mail an account wants (`GET/PUT /api/v1/me/notifications`). All on by default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -57,6 +58,20 @@ mod port {
             req: &Request,
         ) -> Result<NotificationsPage, BackendError>;
         async fn unsubscribe_page(&self, token: String) -> Result<UnsubscribePage, BackendError>;
+        /// A product page's review forms for the viewer: nothing for buyers and visitors.
+        async fn review_tools(
+            &self,
+            req: &Request,
+            product_slug: String,
+        ) -> Result<ReviewTools, BackendError>;
+        /// `/quan-ly/{slug}/bao-cao?from=&to=`: the producer's sales report (its members).
+        async fn sales_report(
+            &self,
+            req: &Request,
+            slug: String,
+            from: String,
+            to: String,
+        ) -> Result<SalesReportPage, BackendError>;
     }
 
     pub type SharedAfterSaleBackend = Arc<dyn AfterSaleBackend>;
@@ -99,4 +114,18 @@ pub async fn get_notifications_page() -> Answer<NotificationsPage> {
 pub async fn get_unsubscribe_page(token: String) -> Answer<UnsubscribePage> {
     port::no_referrer();
     port::answer(port::backend()?.unsubscribe_page(token).await)
+}
+
+/// Never refuses: a visitor simply gets no forms.
+#[server(prefix = "/_fn", endpoint = "review_tools")]
+pub async fn get_review_tools(product_slug: String) -> Answer<ReviewTools> {
+    let req = port::request()?;
+    port::answer(port::backend()?.review_tools(&req, product_slug).await)
+}
+
+/// `from`/`to`: months as `2026-12`, empty for no bound.
+#[server(prefix = "/_fn", endpoint = "sales_report")]
+pub async fn get_sales_report(slug: String, from: String, to: String) -> Answer<SalesReportPage> {
+    let req = port::request()?;
+    port::answer(port::backend()?.sales_report(&req, slug, from, to).await)
 }

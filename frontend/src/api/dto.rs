@@ -98,6 +98,9 @@ pub struct ProductSummary {
     pub ocop: Option<OcopBadge>,
     pub gi: Option<GiRef>,
     pub commune: CommuneRef,
+    /// The average of its visible reviews and their number; `null` before the first.
+    #[serde(default)]
+    pub rating: Option<super::Rating>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -231,10 +234,11 @@ pub struct CatalogQuery {
     /// `true` for products with stock left only.
     #[cfg_attr(feature = "ssr", param(value_type = Option<bool>))]
     pub in_stock: Option<String>,
-    /// `relevance` (default), `price_asc`, `price_desc`, `newest` or `stars`.
+    /// `relevance` (default), `price_asc`, `price_desc`, `newest`, `stars` (OCOP) or `rating`
+    /// (buyers' reviews: highest average first, ties by count).
     #[cfg_attr(
         feature = "ssr",
-        param(pattern = "^(relevance|price_asc|price_desc|newest|stars)$")
+        param(pattern = "^(relevance|price_asc|price_desc|newest|stars|rating)$")
     )]
     pub sort: Option<String>,
     /// Page number, from 1.

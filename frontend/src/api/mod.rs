@@ -7,6 +7,7 @@ mod curation;
 mod dto;
 mod imports;
 mod orders;
+mod report;
 mod reviews;
 mod workspace;
 pub use after_sale::*;
@@ -15,6 +16,7 @@ pub use curation::*;
 pub use dto::*;
 pub use imports::*;
 pub use orders::*;
+pub use report::*;
 pub use reviews::*;
 pub use workspace::*;
 

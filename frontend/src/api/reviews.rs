@@ -64,3 +64,22 @@ pub struct ReviewSlot {
     /// Still open: no review yet, or written less than 30 days ago.
     pub editable: bool,
 }
+
+/// What the signed-in viewer may do to a product's reviews on its page (plain form posts), and
+/// how their last such post went.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct ReviewTools {
+    /// A curator: each review has a form to hide it, with a reason.
+    pub can_hide: bool,
+    /// A member of the product's producer: each review not yet answered has a reply form.
+    pub can_reply: bool,
+    /// The last reply or hiding posted: a confirmation, or why it was refused.
+    pub flash: Option<ReviewFlash>,
+}
+
+/// The outcome of a reply or hiding form, for the review it was about (read once).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct ReviewFlash {
+    pub review_id: String,
+    pub form: super::FormState,
+}

@@ -1,6 +1,7 @@
 //! Building blocks shared by several pages.
 
 pub mod cart;
+pub mod chart;
 pub mod contact;
 pub mod form;
 pub mod layout;

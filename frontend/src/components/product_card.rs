@@ -1,9 +1,11 @@
-//! Product cards and the OCOP star badge, as shown in lists.
+//! Product cards and the OCOP star badge, as shown in lists; a card shows the average of the
+//! product's reviews once it has any.
 
 use leptos::prelude::*;
 
 use crate::api::ProductSummary;
 use crate::components::cart::AddToCart;
+use crate::components::reviews::RatingBadge;
 use crate::format::vnd;
 use crate::i18n::{fill, use_texts};
 
@@ -50,6 +52,7 @@ pub fn ProductCard(product: ProductSummary) -> impl IntoView {
                 {product.ocop.as_ref().map(|badge| view! { <StarBadge stars=badge.stars/> })}
                 <h3><a href=href>{product.name.clone()}</a></h3>
                 <p class="price"><strong>{price}</strong>" "<span class="muted">{per_unit}</span></p>
+                {product.rating.clone().map(|rating| view! { <p class="card-rating"><RatingBadge rating/></p> })}
                 <p class="producer-line">
                     <a href=producer_href>{product.producer.name.clone()}</a>
                     {commune.map(|c| view! { <span class="muted">" · "{c}</span> })}

@@ -1,9 +1,10 @@
 //! Reviews on pages: the stars and count beside a product, its latest reviews with the
-//! producer's replies, and the buyer's review forms on a delivered order (plain form posts).
+//! producer's replies, the producer's reply and the curators' hide forms under each review for
+//! those who may use them, and the buyer's review forms on a delivered order (plain form posts).
 
 use leptos::prelude::*;
 
-use crate::api::{Rating, Review, ReviewSlot};
+use crate::api::{FormState, Rating, Review, ReviewSlot, ReviewTools};
 
 /// "★★★★☆" for a rating rounded to whole stars.
 pub fn stars_text(rating: f64) -> String {
@@ -29,30 +30,104 @@ pub fn RatingBadge(rating: Rating) -> impl IntoView {
     }
 }
 
-/// The product page's section: average, count and the latest reviews.
+/// The product page's section: average, count and the latest reviews; with `tools`, the forms
+/// the viewer may use under each review. `back` is the page's own path, where the forms return.
 #[component]
-pub fn ProductReviews(rating: Option<Rating>, reviews: Vec<Review>) -> impl IntoView {
+pub fn ProductReviews(
+    rating: Option<Rating>,
+    reviews: Vec<Review>,
+    #[prop(optional)] tools: ReviewTools,
+    #[prop(optional)] back: String,
+) -> impl IntoView {
+    let flash = tools.flash.clone();
+    let section_messages = flash.as_ref().map(|f| {
+        view! {
+            {f.form.notice.clone().map(|n| view! { <p class="flash" role="status">{n}</p> })}
+            {f.form.error("_form").map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+        }
+    });
     view! {
         <section class="card reviews" id="danh-gia" aria-labelledby="reviews-title">
             <h2 id="reviews-title">"Đánh giá của người mua"</h2>
+            {section_messages}
             {match rating {
                 Some(r) => view! { <p><RatingBadge rating=r/></p> }.into_any(),
                 None => view! { <p class="muted">"Chưa có đánh giá. Người đã nhận hàng có thể đánh giá từ trang đơn hàng."</p> }.into_any(),
             }}
             <ul class="review-list">
-                {reviews.into_iter().map(|r| view! {
-                    <li class="review">
-                        <p><span class="rating-stars" aria-label=format!("{} sao", r.rating)>{stars_text(f64::from(r.rating))}</span>
-                            " "<strong>{r.author_name.clone()}</strong>
-                            <span class="muted">{format!(" · {}", crate::format::date_vi(r.created_at.get(..10).unwrap_or_default()))}</span></p>
-                        {r.text.clone().map(|t| view! { <p class="prose">{t}</p> })}
-                        {r.reply.clone().map(|reply| view! {
-                            <p class="review-reply"><strong>"Cơ sở trả lời: "</strong>{reply.text}</p>
-                        })}
-                    </li>
+                {reviews.into_iter().map(|r| {
+                    // The last post's typed text and reason, if it was about this review.
+                    let form = flash
+                        .as_ref()
+                        .filter(|f| f.review_id == r.id)
+                        .map(|f| f.form.clone())
+                        .unwrap_or_default();
+                    let reply_form = (tools.can_reply && r.reply.is_none())
+                        .then(|| reply_form(&r.id, &back, &form));
+                    let hide_form = tools.can_hide.then(|| hide_form(&r.id, &back, &form));
+                    view! {
+                        <li class="review" id=format!("danh-gia-{}", r.id)>
+                            <p><span class="rating-stars" aria-label=format!("{} sao", r.rating)>{stars_text(f64::from(r.rating))}</span>
+                                " "<strong>{r.author_name.clone()}</strong>
+                                <span class="muted">{format!(" · {}", crate::format::date_vi(r.created_at.get(..10).unwrap_or_default()))}</span></p>
+                            {r.text.clone().map(|t| view! { <p class="prose">{t}</p> })}
+                            {r.reply.clone().map(|reply| view! {
+                                <p class="review-reply"><strong>"Cơ sở trả lời: "</strong>{reply.text}</p>
+                            })}
+                            {reply_form}
+                            {hide_form}
+                        </li>
+                    }
                 }).collect_view()}
             </ul>
         </section>
+    }
+}
+
+/// A text box for a review form, with the last post's text and reason if it was refused.
+fn review_text(
+    id: &str,
+    label: &'static str,
+    rows: &'static str,
+    max: &'static str,
+    form: &FormState,
+) -> impl IntoView + use<> {
+    let box_id = format!("{id}-text");
+    let error = form.error("text");
+    let invalid = error.is_some();
+    view! {
+        <div class="field" class:invalid=invalid>
+            <label for=box_id.clone()>{label}</label>
+            <textarea id=box_id name="text" rows=rows maxlength=max required=true
+                aria-invalid=invalid.then_some("true")>{form.value_or("text", "")}</textarea>
+            {error.map(|e| view! { <p class="field-error">{e}</p> })}
+        </div>
+    }
+}
+
+/// The producer's one reply to a review.
+fn reply_form(id: &str, back: &str, form: &FormState) -> impl IntoView + use<> {
+    view! {
+        <form method="post" action=format!("/danh-gia/{id}/tra-loi") class="stack-form review-reply-form">
+            <input type="hidden" name="back" value=back.to_owned()/>
+            {review_text(&format!("tra-loi-{id}"), "Trả lời đánh giá (chỉ trả lời được một lần)", "3", "2000", form)}
+            <button type="submit" class="button primary">"Gửi câu trả lời"</button>
+        </form>
+    }
+}
+
+/// A curator hides an abusive review, saying why; folded away so it is not pressed by mistake.
+fn hide_form(id: &str, back: &str, form: &FormState) -> impl IntoView + use<> {
+    let open = form.error("text").is_some();
+    view! {
+        <details class="review-hide" open=open>
+            <summary>"Ẩn đánh giá vi phạm"</summary>
+            <form method="post" action=format!("/danh-gia/{id}/an") class="stack-form">
+                <input type="hidden" name="back" value=back.to_owned()/>
+                {review_text(&format!("an-{id}"), "Lý do ẩn (lưu vào nhật ký)", "2", "500", form)}
+                <button type="submit" class="button danger">"Ẩn đánh giá"</button>
+            </form>
+        </details>
     }
 }
 

@@ -207,6 +207,7 @@ fn CatalogBody(page: CatalogPage, query: CatalogQuery) -> impl IntoView {
         ("price_desc", texts.sort_price_desc),
         ("newest", texts.sort_newest),
         ("stars", texts.sort_stars),
+        ("rating", texts.sort_rating),
     ];
     let sort_options = sorts
         .into_iter()

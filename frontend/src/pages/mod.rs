@@ -11,6 +11,7 @@ pub mod not_found;
 pub mod notifications;
 pub mod producer;
 pub mod product;
+pub mod report;
 pub mod selling;
 pub mod verify;
 pub mod workspace;

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use serde_json::json;
 
-use crate::api::{BackendError, ProductDetail, get_product};
+use crate::api::{BackendError, ProductDetail, ReviewTools, get_product, get_review_tools};
 use crate::components::cart::AddToCart;
 use crate::components::livestream::LivestreamStrip;
 use crate::components::product_card::StarBadge;
@@ -22,11 +22,17 @@ pub fn ProductPage() -> impl IntoView {
     let params = use_params_map();
     let slug = move || params.read().get("slug").unwrap_or_default();
     let data = Resource::new(slug, get_product);
+    // The review forms of the product's producer and of curators; nothing for anyone else.
+    let tools = Resource::new(slug, get_review_tools);
     view! {
         <Suspense fallback=move || view! { <p class="muted">{texts.loading}</p> }>
             {move || Suspend::new(async move {
+                let tools = match tools.await {
+                    Ok(Ok(tools)) => tools,
+                    _ => ReviewTools::default(),
+                };
                 match data.await {
-                    Ok(Ok(product)) => view! { <ProductView product/> }.into_any(),
+                    Ok(Ok(product)) => view! { <ProductView product tools/> }.into_any(),
                     Ok(Err(BackendError::NotFound)) => view! { <NotFound/> }.into_any(),
                     _ => view! { <p class="error">{texts.load_failed}</p> }.into_any(),
                 }
@@ -118,7 +124,7 @@ fn status_label(texts: &Texts, status: &str) -> &'static str {
 }
 
 #[component]
-fn ProductView(product: ProductDetail) -> impl IntoView {
+fn ProductView(product: ProductDetail, tools: ReviewTools) -> impl IntoView {
     let texts = use_texts();
     let origin = site_origin();
     let description = share_description(&product);
@@ -204,7 +210,8 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
                     <a href=format!("/chi-dan-dia-ly/{}", gi.slug)>{texts.gi_more}</a>
                 </section>
             })}
-            <ProductReviews rating=product.rating.clone() reviews=product.latest_reviews.clone()/>
+            <ProductReviews rating=product.rating.clone() reviews=product.latest_reviews.clone()
+                tools back=format!("/san-pham/{}", product.slug)/>
             <ProducerCardView producer=product.producer.clone()/>
         </article>
     }

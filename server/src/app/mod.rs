@@ -14,8 +14,10 @@ pub mod notifications;
 pub mod notify;
 pub mod orders;
 pub mod products;
+pub mod report;
 pub mod reviews;
 pub mod sales;
+pub mod spreadsheet;
 pub mod workspace;
 
 use std::collections::BTreeMap;

@@ -244,6 +244,33 @@ pub async fn hide(
     Ok(())
 }
 
+/// What a viewer may do to a product's reviews where they read them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Moderation {
+    /// Curators hide abusive reviews.
+    pub can_hide: bool,
+    /// Members of the product's producer answer each review once.
+    pub can_reply: bool,
+}
+
+/// The review forms a product page offers `viewer`: none to visitors and buyers.
+pub async fn moderation(
+    state: &AppState,
+    viewer: Option<&User>,
+    product_slug: &str,
+) -> AppResult<Moderation> {
+    let Some(user) = viewer else {
+        return Ok(Moderation::default());
+    };
+    let producer = db::reviews::producer_of_visible(&state.db, product_slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(Moderation {
+        can_hide: user.allows(Rule::Curator),
+        can_reply: user.allows(Rule::MemberOf(producer)),
+    })
+}
+
 /// A visible product's reviews, newest first.
 pub async fn of_product(
     state: &AppState,

@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use frontend::api::{
     CatalogStats, CategoryCount, CategoryRef, CommuneRef, FacetLabels, GiCard, GiRef, OcopBadge,
-    ProducerCard, ProducerRef, ProductSummary,
+    ProducerCard, ProducerRef, ProductSummary, Rating,
 };
 use rust_decimal::Decimal;
 use sqlx::{PgPool, Postgres, QueryBuilder};
@@ -86,6 +86,8 @@ struct SummaryRow {
     commune_name: Option<String>,
     old_commune: Option<String>,
     old_district: Option<String>,
+    rating_average: Option<Decimal>,
+    rating_count: i64,
     total: i64,
 }
 
@@ -126,6 +128,13 @@ impl SummaryRow {
                 old_commune: self.old_commune,
                 old_district: self.old_district,
             },
+            rating: self
+                .rating_average
+                .filter(|_| self.rating_count > 0)
+                .map(|average| Rating {
+                    average: average.round_dp(1).to_string(),
+                    count: self.rating_count,
+                }),
         }
     }
 }
@@ -228,6 +237,7 @@ pub async fn product_cards(
                v.stars, v.cert_expires_on as expires_on,
                gi.slug as gi_slug, gi.name as gi_name,
                v.commune_code, cm.name as commune_name, v.old_commune, v.old_district,
+               rt.average as rating_average, rt.count as rating_count,
                count(*) over () as total
           from visible v
           join categories c on c.code = v.category_code
@@ -238,6 +248,10 @@ pub async fn product_cards(
               select object_key, thumb_key from product_images i
                where i.product_id = v.id order by position, created_at limit 1
           ) img on true
+          left join lateral (
+              select round(avg(r.rating), 1) as average, count(*) as count from reviews r
+               where r.product_id = v.id and r.hidden_at is null
+          ) rt on true
         "#,
     );
     qb.push(match filter.sort {
@@ -247,6 +261,9 @@ pub async fn product_cards(
         Sort::PriceAsc => " order by v.price_vnd asc, v.id",
         Sort::PriceDesc => " order by v.price_vnd desc, v.id",
         Sort::Newest => " order by v.created_at desc, v.id",
+        Sort::Rating => {
+            " order by rt.average desc nulls last, rt.count desc, v.created_at desc, v.id"
+        }
     });
     qb.push(" limit ").push_bind(i64::from(filter.per_page));
     qb.push(" offset ").push_bind(filter.offset());

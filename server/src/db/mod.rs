@@ -14,6 +14,7 @@ pub mod orders;
 pub mod producers;
 pub mod product_page;
 pub mod products;
+pub mod report;
 pub mod reviews;
 pub mod sales;
 pub mod search_docs;

@@ -226,6 +226,17 @@ pub async fn ratings(
         .collect())
 }
 
+/// The producer of a visible (active) product, by the product's slug.
+pub async fn producer_of_visible(
+    db: impl PgExecutor<'_>,
+    slug: &str,
+) -> sqlx::Result<Option<Uuid>> {
+    sqlx::query_scalar("select producer_id from products where slug = $1 and status = 'active'")
+        .bind(slug)
+        .fetch_optional(db)
+        .await
+}
+
 /// A visible (active) product's id by its slug.
 pub async fn visible_product(db: impl PgExecutor<'_>, slug: &str) -> sqlx::Result<Option<Uuid>> {
     sqlx::query_scalar("select id from products where slug = $1 and status = 'active'")

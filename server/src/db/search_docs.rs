@@ -46,6 +46,13 @@ pub struct SearchDoc {
     pub places: String,
     /// Unix seconds, sortable.
     pub created_at: i64,
+    /// The average of the product's visible reviews, one decimal (sortable); none before the
+    /// first. Defaults let documents indexed before reviews existed still be read.
+    #[serde(default)]
+    pub rating_average: Option<f64>,
+    /// How many visible reviews it has.
+    #[serde(default)]
+    pub rating_count: i32,
 }
 
 impl SearchDoc {
@@ -69,7 +76,8 @@ const DOC_COLUMNS: &str = r#"
     d.in_stock, d.image_key, d.thumb_key, d.stars, d.stars_expires_on,
     (d.stars_expires_on - date '1970-01-01') as stars_until, d.gi_slug, d.gi_name,
     d.commune_code, d.commune_name, d.old_commune, d.old_district, d.places,
-    extract(epoch from d.created_at)::int8 as created_at
+    extract(epoch from d.created_at)::int8 as created_at,
+    d.rating_average::float8 as rating_average, d.rating_count
 "#;
 
 /// The documents of these products that exist (invisible products have none).
@@ -274,6 +282,9 @@ fn order_by(sort: Sort) -> &'static str {
         Sort::PriceAsc => "d.price_vnd asc, d.product_id",
         Sort::PriceDesc => "d.price_vnd desc, d.product_id",
         Sort::Newest => "d.created_at desc, d.product_id",
+        Sort::Rating => {
+            "d.rating_average desc nulls last, d.rating_count desc, d.created_at desc, d.product_id"
+        }
     }
 }
 

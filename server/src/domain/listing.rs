@@ -22,7 +22,11 @@ pub enum Sort {
     PriceAsc,
     PriceDesc,
     Newest,
+    /// OCOP stars of the certificate in force, most first.
     Stars,
+    /// Buyers' reviews ("đánh giá cao"): highest average first, ties by more reviews; products
+    /// without any come last.
+    Rating,
 }
 
 impl FromStr for Sort {
@@ -34,7 +38,8 @@ impl FromStr for Sort {
             "price_desc" => Ok(Sort::PriceDesc),
             "newest" => Ok(Sort::Newest),
             "stars" => Ok(Sort::Stars),
-            _ => Err("phải là relevance, price_asc, price_desc, newest hoặc stars".into()),
+            "rating" => Ok(Sort::Rating),
+            _ => Err("phải là relevance, price_asc, price_desc, newest, stars hoặc rating".into()),
         }
     }
 }

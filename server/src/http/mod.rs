@@ -16,6 +16,7 @@ pub mod notifications;
 pub mod openapi;
 pub mod orders;
 pub mod rate_limit;
+pub mod report;
 pub mod reviews;
 pub mod schemas;
 pub mod security;
@@ -39,6 +40,7 @@ pub fn api_router() -> Router<AppState> {
         .merge(notifications::router())
         .merge(reviews::router())
         .merge(imports::router())
+        .merge(report::router())
         .route("/openapi.json", get(openapi::openapi_json))
         .fallback(error::api_not_found)
 }

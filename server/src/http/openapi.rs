@@ -11,7 +11,7 @@ use utoipa::{Modify, OpenApi};
 
 use super::schemas::{ErrorBody, ErrorDetail};
 use super::{
-    auth, catalog, curation, health, imports, livestreams, notifications, orders, reviews,
+    auth, catalog, curation, health, imports, livestreams, notifications, orders, report, reviews,
     workspace,
 };
 
@@ -52,6 +52,8 @@ pub const SESSION_SCHEME: &str = "session";
         reviews::product_reviews,
         reviews::reply_review,
         reviews::hide_review,
+        report::sales_report,
+        report::sales_report_csv,
         workspace::create_producer,
         workspace::update_producer,
         workspace::add_member,

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 use frontend::api::{
     CategoryRef, CommuneRef, Facets, GiRef, OcopBadge, ProducerRef, ProductList, ProductSuggestion,
-    ProductSummary,
+    ProductSummary, Rating,
 };
 use sqlx::PgPool;
 
@@ -302,5 +302,12 @@ pub fn summary(doc: &SearchDoc, today: NaiveDate, media_base: &str) -> ProductSu
             old_commune: doc.old_commune.clone(),
             old_district: doc.old_district.clone(),
         },
+        rating: doc
+            .rating_average
+            .filter(|_| doc.rating_count > 0)
+            .map(|average| Rating {
+                average: format!("{average:.1}"),
+                count: i64::from(doc.rating_count),
+            }),
     }
 }

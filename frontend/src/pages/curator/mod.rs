@@ -21,6 +21,7 @@ use crate::api::{
     ApplicationDto, BackendError, CountRow, CuratorDashboard, FormState, ReviewQueuePage,
     ReviewQueueQuery, get_curator_dashboard, get_review_queue,
 };
+use crate::components::chart::bar_chart_svg;
 use crate::components::seo::PageMeta;
 use crate::format::{date_vi, vi_sort_key};
 use crate::i18n::{Texts, fill, use_texts};
@@ -43,13 +44,6 @@ pub fn CuratorDashboardPage() -> impl IntoView {
     }
 }
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 /// Bars a chart shows before the rest are summed into one "khác" bar: 96 communes would be a
 /// scroll of hair-thin rows on a phone.
 const TOP_BARS: usize = 8;
@@ -67,71 +61,6 @@ fn top_rows(rows: &[CountRow], other_label: &str) -> Vec<CountRow> {
         count: rest.iter().map(|r| r.count).sum(),
     });
     top
-}
-
-/// Splits a label into lines of at most `width` characters at spaces (a longer word is cut).
-fn wrap(label: &str, width: usize) -> Vec<String> {
-    let mut lines: Vec<String> = Vec::new();
-    for word in label.split_whitespace() {
-        match lines.last_mut() {
-            Some(line) if line.chars().count() + 1 + word.chars().count() <= width => {
-                line.push(' ');
-                line.push_str(word);
-            }
-            _ => lines.push(word.chars().take(width).collect()),
-        }
-    }
-    lines
-}
-
-/// The chart's drawing width: about a phone's card, so text is drawn near its own size at 412 px.
-const CHART_W: usize = 340;
-/// Room kept right of the longest bar for its count: bars never reach the numbers.
-const COUNT_W: usize = 48;
-const FONT: usize = 15;
-const LINE: usize = 19;
-const BAR_H: usize = 16;
-const LABEL_CHARS: usize = 36;
-
-/// A horizontal bar chart as plain SVG markup, drawn for a narrow screen: each label on its own
-/// line(s) above its bar (wrapped, never cut short), the bar scaled to the largest count, and the
-/// count just after the bar.
-fn bar_chart_svg(title: &str, rows: &[CountRow]) -> String {
-    let max = rows.iter().map(|r| r.count).max().unwrap_or(0).max(1);
-    let bar_max = (CHART_W - COUNT_W) as i64;
-    let mut body = String::new();
-    let mut y = 0;
-    for row in rows {
-        let lines = wrap(&row.label, LABEL_CHARS);
-        let width = (row.count * bar_max / max).max(1);
-        body.push_str(&format!(
-            r##"<g data-key="{key}" data-count="{count}"><text x="0" y="{ty}" font-size="{FONT}" fill="#1d2320">"##,
-            key = escape(&row.key),
-            count = row.count,
-            ty = y + LINE - 4,
-        ));
-        for (i, line) in lines.iter().enumerate() {
-            let dy = if i == 0 { 0 } else { LINE };
-            body.push_str(&format!(
-                r#"<tspan x="0" dy="{dy}">{}</tspan>"#,
-                escape(line)
-            ));
-        }
-        body.push_str("</text>");
-        let bar_y = y + lines.len().max(1) * LINE + 2;
-        body.push_str(&format!(
-            r##"<rect x="0" y="{bar_y}" width="{width}" height="{BAR_H}" rx="3" fill="#2e7d32"></rect><text x="{tx}" y="{ny}" font-size="{FONT}" font-weight="600" fill="#1d2320">{count}</text></g>"##,
-            tx = width + 6,
-            ny = bar_y + BAR_H - 3,
-            count = row.count,
-        ));
-        y = bar_y + BAR_H + 10;
-    }
-    let height = y.max(LINE) + 2;
-    format!(
-        r#"<svg xmlns="http://www.w3.org/2000/svg" class="bar-chart" viewBox="0 0 {CHART_W} {height}" width="100%" role="img" aria-label="{}">{body}</svg>"#,
-        escape(title)
-    )
 }
 
 #[component]
@@ -292,6 +221,7 @@ fn DashboardView(dashboard: CuratorDashboard) -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::components::chart::{CHART_W, COUNT_W, LABEL_CHARS, wrap};
 
     #[test]
     fn bars_scale_to_the_largest_count_and_labels_are_escaped() {

@@ -220,6 +220,7 @@ pub fn ProducerDeskPage() -> impl IntoView {
                         <a class="button" href=format!("/quan-ly/{slug}/nhap-san-pham")>"Nhập từ Excel"</a>
                         <a class="button" href=format!("/quan-ly/{slug}/livestream-moi")>"Lên lịch livestream"</a>
                         <a class="button" href=format!("/quan-ly/{slug}/don-hang")>"Đơn hàng"</a>
+                        <a class="button" href=format!("/quan-ly/{slug}/bao-cao")>"Báo cáo bán hàng"</a>
                         {owner.then(|| view! { <a class="button" href=format!("/quan-ly/{slug}/ban-hang")>"Bán hàng trực tuyến"</a> })}
                         {owner.then(|| view! { <a class="button" href=format!("/quan-ly/{slug}/ho-so")>"Sửa hồ sơ"</a> })}
                         <a class="button" href=format!("/co-so/{slug}")>"Xem trang công khai"</a>

@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 
+use crate::app::spreadsheet::{self, cell as csv_cell};
 use crate::app::{AppResult, require};
 use crate::db;
 use crate::domain::account::{Rule, User};
@@ -23,71 +24,52 @@ pub async fn register(state: &AppState, user: Option<&User>) -> AppResult<Regist
     Ok(Register { today, csv })
 }
 
-/// Excel runs cells starting with these as formulas: names typed by producers must not.
-fn csv_cell(value: &str) -> String {
-    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}")
-    } else {
-        value.to_owned()
-    }
-}
-
-/// Builds the register as CSV for Excel: UTF-8 with a byte-order mark (so Vietnamese shows
-/// right), `;` between fields (what Excel expects where the decimal mark is a comma, as in
-/// Vietnam), fields quoted whenever they hold `;`, quotes or line breaks.
+/// Builds the register as CSV for Excel (see [`spreadsheet`]: BOM, `;`, no formulas).
 pub fn register_to_csv(
     rows: &[db::certificates::RegisterRow],
     today: NaiveDate,
     base_url: &str,
 ) -> anyhow::Result<Vec<u8>> {
-    let mut out = Vec::from("\u{feff}".as_bytes());
-    {
-        let mut writer = csv::WriterBuilder::new()
-            .delimiter(b';')
-            .quote_style(csv::QuoteStyle::Necessary)
-            .from_writer(&mut out);
-        writer.write_record([
-            "Số quyết định",
-            "Sản phẩm",
-            "Cơ sở",
-            "Nhóm sản phẩm",
-            "Xã/phường",
-            "Xã cũ",
-            "Số sao",
-            "Bộ tiêu chí",
-            "Cấp công nhận",
-            "Cơ quan công nhận",
-            "Ngày quyết định",
-            "Hết hạn",
-            "Trạng thái",
-            "Lý do thu hồi",
-            "Mã xác minh",
-            "Trang xác minh",
-        ])?;
-        for row in rows {
-            let c = row.certificate.to_dto(today, base_url);
-            writer.write_record([
-                csv_cell(&c.decision_no),
-                csv_cell(&row.product_name),
-                csv_cell(&row.producer_name),
-                csv_cell(&row.category),
-                csv_cell(row.commune.as_deref().unwrap_or_default()),
-                csv_cell(row.old_commune.as_deref().unwrap_or_default()),
-                c.stars.to_string(),
-                c.rule_set,
-                c.issuer_level,
-                csv_cell(&c.issuer),
-                c.issued_on,
-                c.expires_on,
-                c.detailed_status,
-                csv_cell(c.revoked_reason.as_deref().unwrap_or_default()),
-                c.verify_code,
-                c.verify_url,
-            ])?;
-        }
-        writer.flush()?;
-    }
-    Ok(out)
+    const COLUMNS: [&str; 16] = [
+        "Số quyết định",
+        "Sản phẩm",
+        "Cơ sở",
+        "Nhóm sản phẩm",
+        "Xã/phường",
+        "Xã cũ",
+        "Số sao",
+        "Bộ tiêu chí",
+        "Cấp công nhận",
+        "Cơ quan công nhận",
+        "Ngày quyết định",
+        "Hết hạn",
+        "Trạng thái",
+        "Lý do thu hồi",
+        "Mã xác minh",
+        "Trang xác minh",
+    ];
+    let records = rows.iter().map(|row| {
+        let c = row.certificate.to_dto(today, base_url);
+        [
+            csv_cell(&c.decision_no),
+            csv_cell(&row.product_name),
+            csv_cell(&row.producer_name),
+            csv_cell(&row.category),
+            csv_cell(row.commune.as_deref().unwrap_or_default()),
+            csv_cell(row.old_commune.as_deref().unwrap_or_default()),
+            c.stars.to_string(),
+            c.rule_set,
+            c.issuer_level,
+            csv_cell(&c.issuer),
+            c.issued_on,
+            c.expires_on,
+            c.detailed_status,
+            csv_cell(c.revoked_reason.as_deref().unwrap_or_default()),
+            c.verify_code,
+            c.verify_url,
+        ]
+    });
+    spreadsheet::excel_csv(&COLUMNS, records)
 }
 
 #[cfg(test)]
