@@ -530,7 +530,6 @@ async fn registrations_sign_ins_and_sign_outs_are_audited() {
 }
 
 #[tokio::test]
-#[ignore = "the pages come in the next commit"]
 async fn the_account_page_changes_the_password_and_signs_out_everywhere_without_javascript() {
     let app = TestApp::spawn().await;
     let (phone, _) = app.signed_in_client("lan@example.vn").await;

@@ -211,7 +211,8 @@ async fn invitations_expire_after_fourteen_days_and_a_new_one_replaces_the_old()
     clock.set(start + chrono::Duration::days(14) + chrono::Duration::seconds(1));
     let (status, _) = app.accept_invitation(&invited, &first).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "expired");
-    // PAGE-EXPIRY
+    let (status, _) = app.get_html(&format!("/loi-moi/{first}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "the page says it is gone");
     assert!(!is_member(&app, &slug, "moi@example.vn").await);
 
     // Inviting again sends a new link; the old one stays dead.
@@ -354,7 +355,6 @@ async fn the_invitation_mail_reaches_the_invited_address_with_its_link() {
 }
 
 #[tokio::test]
-#[ignore = "the pages come in the next commit"]
 async fn members_and_invitations_work_from_plain_html_forms() {
     let app = TestApp::spawn().await;
     let (owner, _) = app.signed_in_client("chu@example.vn").await;
