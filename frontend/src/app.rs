@@ -9,7 +9,7 @@ use leptos_router::{SsrMode, path};
 use crate::api::SiteOrigin;
 use crate::components::layout::Layout;
 use crate::i18n::{Locale, request_locale};
-use crate::pages::account::{LoginPage, RegisterPage};
+use crate::pages::account::{AccountRoute, InvitationRoute, LoginPage, RegisterPage};
 use crate::pages::buying::{CartRoute, CheckoutRoute, MyOrdersRoute, OrderRoute, PlacedRoute};
 use crate::pages::catalog::CatalogPage;
 use crate::pages::curator::{AnnexImportRoute, CuratorDashboardPage, ReviewQueueRoute};
@@ -22,8 +22,8 @@ use crate::pages::report::SalesReportRoute;
 use crate::pages::selling::{OrderInboxRoute, SalesSettingsRoute, SellerOrderRoute};
 use crate::pages::verify::{VerifyLookupPage, VerifyPage};
 use crate::pages::workspace::{
-    ImportPageRoute, LivestreamFormPage, ProducerDeskPage, ProducerFormPage, ProductEditorPage,
-    WorkspaceHome,
+    ImportPageRoute, LivestreamFormPage, MembersRoute, ProducerDeskPage, ProducerFormPage,
+    ProductEditorPage, WorkspaceHome,
 };
 use crate::pages::{home::HomePage, not_found::NotFound};
 
@@ -107,10 +107,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/livestream") view=LivestreamsPage ssr=SsrMode::Async/>
                     <Route path=path!("/dang-nhap") view=LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/dang-ky") view=RegisterPage ssr=SsrMode::Async/>
+                    <Route path=path!("/tai-khoan") view=AccountRoute ssr=SsrMode::Async/>
+                    <Route path=path!("/loi-moi/:token") view=InvitationRoute ssr=SsrMode::Async/>
                     <Route path=path!("/quan-ly") view=WorkspaceHome ssr=SsrMode::Async/>
                     <Route path=path!("/quan-ly/co-so-moi") view=ProducerFormPage ssr=SsrMode::Async/>
                     <Route path=path!("/quan-ly/:slug") view=ProducerDeskPage ssr=SsrMode::Async/>
                     <Route path=path!("/quan-ly/:slug/ho-so") view=ProducerFormPage ssr=SsrMode::Async/>
+                    <Route path=path!("/quan-ly/:slug/thanh-vien") view=MembersRoute ssr=SsrMode::Async/>
                     <Route path=path!("/quan-ly/:slug/san-pham-moi") view=ProductEditorPage ssr=SsrMode::Async/>
                     <Route path=path!("/quan-ly/:slug/san-pham/:id") view=ProductEditorPage ssr=SsrMode::Async/>
                     <Route path=path!("/quan-ly/:slug/nhap-san-pham") view=ImportPageRoute ssr=SsrMode::Async/>

@@ -20,6 +20,7 @@ use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use serde::Deserialize;
 use tower_http::services::ServeDir;
 
+mod account_pages;
 mod after_sale;
 mod annex;
 mod buying;
@@ -321,6 +322,9 @@ pub fn router(state: &AppState) -> Router<AppState> {
     let after_sale: frontend::api::SharedAfterSaleBackend = Arc::new(PgBackend {
         state: state.clone(),
     });
+    let accounts: frontend::api::SharedAccountsBackend = Arc::new(PgBackend {
+        state: state.clone(),
+    });
     let origin = SiteOrigin(state.base_url().to_owned());
     let options = state.leptos.clone();
     let site_root = options.site_root.to_string();
@@ -340,6 +344,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
                 provide_context(backend.clone());
                 provide_context(buying.clone());
                 provide_context(after_sale.clone());
+                provide_context(accounts.clone());
                 provide_context(origin.clone());
             },
             move || frontend::shell(options.clone()),

@@ -323,3 +323,276 @@ async fn the_command_line_creates_the_first_admin_once() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["user"]["roles"], json!(["buyer", "admin"]));
 }
+
+/// A second sign-in of `email` on a new client (another device).
+async fn another_device(app: &TestApp, email: &str, password: &str) -> reqwest::Client {
+    let client = TestApp::new_client();
+    let (status, body) = app
+        .send_json(
+            &client,
+            Method::POST,
+            "/api/v1/auth/login",
+            Some(json!({ "email": email, "password": password })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    client
+}
+
+async fn me(app: &TestApp, client: &reqwest::Client) -> StatusCode {
+    app.send_json(client, Method::GET, "/api/v1/me", None)
+        .await
+        .0
+}
+
+async fn audited(app: &TestApp, action: &str) -> Vec<(String, serde_json::Value)> {
+    sqlx::query_as(
+        "select entity_id, after from audit_log where action = $1 and entity = 'user' order by id",
+    )
+    .bind(action)
+    .fetch_all(&app.db)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn changing_the_password_checks_the_current_one_and_signs_out_every_other_device() {
+    let app = TestApp::spawn().await;
+    let (phone, lan_id) = app.signed_in_client("lan@example.vn").await;
+    let laptop = another_device(&app, "lan@example.vn", "mat-khau-du-dai").await;
+    let (someone, _) = app.signed_in_client("hoa@example.vn").await;
+    let change =
+        |current: &str, new: &str| json!({ "current_password": current, "new_password": new });
+
+    let (status, body) = app
+        .send_json(
+            &phone,
+            Method::POST,
+            "/api/v1/me/password",
+            Some(change("sai-mat-khau", "cum-tu-moi-rat-dai")),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(
+        body["error"]["fields"]["current_password"],
+        "mật khẩu hiện tại không đúng"
+    );
+    let (status, body) = app
+        .send_json(
+            &phone,
+            Method::POST,
+            "/api/v1/me/password",
+            Some(change("mat-khau-du-dai", "12345678")),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(
+        body["error"]["fields"]["new_password"].is_string(),
+        "{body}"
+    );
+    assert_eq!(
+        me(&app, &laptop).await,
+        StatusCode::OK,
+        "nothing changed yet"
+    );
+    let (status, _) = app
+        .send_json(
+            &TestApp::new_client(),
+            Method::POST,
+            "/api/v1/me/password",
+            Some(change("mat-khau-du-dai", "cum-tu-moi-rat-dai")),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    let (status, body) = app
+        .send_json(
+            &phone,
+            Method::POST,
+            "/api/v1/me/password",
+            Some(change("mat-khau-du-dai", "cum-tu-moi-rat-dai")),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+    assert_eq!(me(&app, &phone).await, StatusCode::OK, "this device stays");
+    assert_eq!(
+        me(&app, &laptop).await,
+        StatusCode::UNAUTHORIZED,
+        "the other is out"
+    );
+    assert_eq!(
+        me(&app, &someone).await,
+        StatusCode::OK,
+        "other accounts untouched"
+    );
+    let (status, _) = app
+        .send_json(
+            &TestApp::new_client(),
+            Method::POST,
+            "/api/v1/auth/login",
+            Some(json!({ "email": "lan@example.vn", "password": "mat-khau-du-dai" })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "the old password is gone");
+    another_device(&app, "lan@example.vn", "cum-tu-moi-rat-dai").await;
+    let rows = audited(&app, "user.change_password").await;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].0, lan_id);
+    assert_eq!(rows[0].1["sessions_ended"], 1);
+
+    // Guessing the current password through a borrowed session is throttled like sign-in.
+    let mut last = StatusCode::OK;
+    for _ in 0..6 {
+        last = app
+            .send_json(
+                &phone,
+                Method::POST,
+                "/api/v1/me/password",
+                Some(change("doan-bua-mot-cau", "cum-tu-khac-rat-dai")),
+            )
+            .await
+            .0;
+    }
+    assert_eq!(last, StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn signing_out_everywhere_ends_every_session_of_the_account() {
+    let app = TestApp::spawn().await;
+    let (phone, lan_id) = app.signed_in_client("lan@example.vn").await;
+    let laptop = another_device(&app, "lan@example.vn", "mat-khau-du-dai").await;
+    let (someone, _) = app.signed_in_client("hoa@example.vn").await;
+    let (status, _) = app
+        .send_json(&laptop, Method::POST, "/api/v1/me/sessions/revoke", None)
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(me(&app, &phone).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(me(&app, &laptop).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(me(&app, &someone).await, StatusCode::OK);
+    let left: i64 =
+        sqlx::query_scalar("select count(*) from sessions where data ->> 'user_id' = $1")
+            .bind(&lan_id)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(left, 0);
+    let rows = audited(&app, "user.revoke_sessions").await;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].1["sessions_ended"], 2);
+    let (status, _) = app
+        .send_json(&phone, Method::POST, "/api/v1/me/sessions/revoke", None)
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn registrations_sign_ins_and_sign_outs_are_audited() {
+    let app = TestApp::spawn().await;
+    let (client, id) = app.signed_in_client("lan@example.vn").await;
+    let (status, _) = app
+        .send_json(
+            &TestApp::new_client(),
+            Method::POST,
+            "/api/v1/auth/login",
+            Some(json!({ "email": "lan@example.vn", "password": "sai-roi-nhe" })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let laptop = another_device(&app, "lan@example.vn", "mat-khau-du-dai").await;
+    app.send_json(&laptop, Method::POST, "/api/v1/auth/logout", None)
+        .await;
+    // The browser's form posts are audited the same way.
+    let (status, _) = app.post_form(&client, "/dang-xuat", &[]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+
+    let register = audited(&app, "user.register").await;
+    let login = audited(&app, "user.login").await;
+    let logout = audited(&app, "user.logout").await;
+    assert_eq!(register.len(), 1);
+    assert_eq!(
+        login.len(),
+        1,
+        "a failed sign-in is not a sign-in: {login:?}"
+    );
+    assert_eq!(logout.len(), 2);
+    for (entity, after) in register.iter().chain(&login).chain(&logout) {
+        assert_eq!(entity, &id);
+        assert_eq!(after["client"], "127.0.0.1");
+    }
+    let actors: i64 = sqlx::query_scalar(
+        "select count(*) from audit_log where entity = 'user' and actor_id = $1::uuid",
+    )
+    .bind(&id)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(actors, 4);
+}
+
+#[tokio::test]
+async fn the_account_page_changes_the_password_and_signs_out_everywhere_without_javascript() {
+    let app = TestApp::spawn().await;
+    let (phone, _) = app.signed_in_client("lan@example.vn").await;
+    let laptop = another_device(&app, "lan@example.vn", "mat-khau-du-dai").await;
+    let page = |client: &reqwest::Client| {
+        let request = client
+            .get(app.url("/tai-khoan"))
+            .header("accept", "text/html")
+            .send();
+        async move {
+            let response = request.await.unwrap();
+            (response.status(), response.text().await.unwrap())
+        }
+    };
+    let (status, html) = page(&phone).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(r#"action="/tai-khoan/mat-khau""#), "{html}");
+    assert!(
+        html.contains(r#"action="/tai-khoan/dang-xuat-moi-noi""#),
+        "{html}"
+    );
+    assert!(html.contains("Đăng xuất khỏi mọi thiết bị"));
+    let (status, to) = app
+        .post_form(
+            &phone,
+            "/tai-khoan/mat-khau",
+            &[
+                ("current_password", "sai"),
+                ("new_password", "cum-tu-moi-rat-dai"),
+            ],
+        )
+        .await;
+    assert_eq!((status, to.as_str()), (StatusCode::SEE_OTHER, "/tai-khoan"));
+    let (_, html) = page(&phone).await;
+    assert!(html.contains("mật khẩu hiện tại không đúng"), "{html}");
+    assert!(
+        !html.contains("cum-tu-moi-rat-dai"),
+        "passwords are never shown again"
+    );
+    let (status, to) = app
+        .post_form(
+            &phone,
+            "/tai-khoan/mat-khau",
+            &[
+                ("current_password", "mat-khau-du-dai"),
+                ("new_password", "cum-tu-moi-rat-dai"),
+            ],
+        )
+        .await;
+    assert_eq!((status, to.as_str()), (StatusCode::SEE_OTHER, "/tai-khoan"));
+    assert_eq!(me(&app, &laptop).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(me(&app, &phone).await, StatusCode::OK);
+    let (_, html) = page(&phone).await;
+    assert!(html.contains("Đã đổi mật khẩu"), "{html}");
+
+    let again = another_device(&app, "lan@example.vn", "cum-tu-moi-rat-dai").await;
+    let (status, to) = app
+        .post_form(&phone, "/tai-khoan/dang-xuat-moi-noi", &[])
+        .await;
+    assert_eq!((status, to.as_str()), (StatusCode::SEE_OTHER, "/dang-nhap"));
+    assert_eq!(me(&app, &phone).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(me(&app, &again).await, StatusCode::UNAUTHORIZED);
+    // Signed out, the account page sends to sign-in.
+    let (status, _) = page(&phone).await;
+    assert!(status.is_redirection(), "{status}");
+}

@@ -50,15 +50,14 @@ async fn story() -> Story {
         .await
         .slug;
     let (member, _) = app.signed_in_client("thanh.vien@htx-tan-cuong.vn").await;
-    let (status, _) = app
-        .send_json(
-            &owner,
-            Method::POST,
-            &format!("/api/v1/producers/{producer_slug}/members"),
-            Some(json!({ "email": "thanh.vien@htx-tan-cuong.vn" })),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED);
+    app.add_member(
+        &owner,
+        &producer_slug,
+        &member,
+        "thanh.vien@htx-tan-cuong.vn",
+        "member",
+    )
+    .await;
     let (other_member, _) = app.signed_in_client("khac@example.vn").await;
     app.send_json(
         &other_member,
@@ -1538,15 +1537,15 @@ async fn a_curator_never_decides_for_their_own_producer() {
     let (status, body) = s.apply(&s.member, &s.product_id).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let id = body["id"].as_str().unwrap().to_owned();
-    let (status, _) = s
-        .send(
+    s.app
+        .add_member(
             &s.owner,
-            Method::POST,
-            &format!("/api/v1/producers/{}/members", s.producer_slug),
-            Some(json!({ "email": "can.bo@sonnmt.thainguyen.gov.vn" })),
+            &s.producer_slug,
+            &s.curator,
+            "can.bo@sonnmt.thainguyen.gov.vn",
+            "member",
         )
         .await;
-    assert_eq!(status, StatusCode::CREATED);
     let decision = json!({ "outcome": "approved", "stars": 4, "decision_no": "12/QĐ-UBND",
                            "decided_on": "2026-11-27" });
     for (path, body) in [

@@ -18,6 +18,7 @@ mod imports_pages;
 mod livestreams;
 mod mail;
 mod media;
+mod members;
 mod openapi;
 mod orders;
 mod pages;

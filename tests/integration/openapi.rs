@@ -453,6 +453,9 @@ fn concrete(
             },
         )
         .replace("{id}", user)
+        .replace("{user_id}", user)
+        // No invitation has this token: accepting still answers (401 for an anonymous caller).
+        .replace("{token}", &"0".repeat(64))
         .replace("{product_id}", product_id)
         // No photo has this id: the route still answers (401 for an anonymous caller).
         .replace("{image}", "00000000-0000-0000-0000-000000000000")
@@ -629,8 +632,8 @@ async fn real_responses_match_the_documented_schemas() {
     )
     .await;
     check("patch", "/api/v1/producers/{slug}", status, &updated);
-    let (_, member_id) = app.signed_in_client("thanh.vien@example.vn").await;
-    let (status, added) = send(
+    let (member, member_id) = app.signed_in_client("thanh.vien@example.vn").await;
+    let (status, invited) = send(
         &app,
         &client,
         Method::POST,
@@ -638,8 +641,25 @@ async fn real_responses_match_the_documented_schemas() {
         json!({ "email": "thanh.vien@example.vn" }),
     )
     .await;
-    check("post", "/api/v1/producers/{slug}/members", status, &added);
-    assert_eq!(added["user_id"], member_id.as_str());
+    check("post", "/api/v1/producers/{slug}/members", status, &invited);
+    let token = app.invitation_token("thanh.vien@example.vn").await;
+    let (status, accepted) = app.accept_invitation(&member, &token).await;
+    check(
+        "post",
+        "/api/v1/invitations/{token}/accept",
+        status,
+        &accepted,
+    );
+    let (status, listed) = send(
+        &app,
+        &client,
+        Method::GET,
+        &format!("/api/v1/producers/{producer}/members"),
+        Value::Null,
+    )
+    .await;
+    check("get", "/api/v1/producers/{slug}/members", status, &listed);
+    assert_eq!(listed["members"][1]["user_id"], member_id.as_str());
     let (status, refused) = send(
         &app,
         &client,

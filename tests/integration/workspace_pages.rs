@@ -391,13 +391,24 @@ async fn nobody_works_in_another_producers_workspace() {
         .unwrap();
     assert_eq!(status_now, "active");
 
-    // Members added by email can work; a form post from another site is refused outright.
+    // Invited by email, a person can work once they accept; a form post from another site is
+    // refused outright.
     let (status, to) = app
         .post_form(
             &owner,
             &format!("{desk}/thanh-vien"),
             &[("email", "la@example.vn"), ("role", "member")],
         )
+        .await;
+    assert_eq!(
+        (status, to),
+        (StatusCode::SEE_OTHER, format!("{desk}/thanh-vien"))
+    );
+    let (status, _) = page(&app, &stranger, &desk).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "invited is not yet a member");
+    let token = app.invitation_token("la@example.vn").await;
+    let (status, to) = app
+        .post_form(&stranger, &format!("/loi-moi/{token}"), &[])
         .await;
     assert_eq!(
         (status, to.as_str()),

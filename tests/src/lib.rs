@@ -7,6 +7,7 @@ pub mod bench;
 mod browser;
 mod catalog;
 mod meili;
+pub mod members;
 mod s3;
 pub mod sheets;
 pub mod shop;

@@ -1,6 +1,7 @@
 //! The UI↔backend contract: DTOs that cross the wire, the server functions the pages call, and the
 //! [`Backend`] port those server functions reach (implemented by the `server` crate).
 
+mod accounts;
 mod after_sale;
 mod buying;
 mod curation;
@@ -10,6 +11,7 @@ mod orders;
 mod report;
 mod reviews;
 mod workspace;
+pub use accounts::*;
 pub use after_sale::*;
 pub use buying::*;
 pub use curation::*;

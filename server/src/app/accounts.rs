@@ -1,5 +1,7 @@
-//! Accounts: register, sign in (throttled per account and per address), sign out, and admins
-//! granting roles. Signing in cycles the session id and brings the anonymous cart along.
+//! Accounts: register, sign in (throttled per account and per address), sign out, change the
+//! password, sign out everywhere, and admins granting roles. Signing in cycles the session id and
+//! brings the anonymous cart along. Sign-ins, sign-outs, password changes and revocations are
+//! audited with the client's address bucket.
 
 use std::net::IpAddr;
 use std::time::Duration;
@@ -82,9 +84,32 @@ pub async fn register(
             message: "email này đã được đăng ký".into(),
         })?;
     sign_in(state, session, id).await?;
+    audit_account(state, id, AuditAction::UserRegister, ip).await?;
     db::users::load_user(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)
+}
+
+/// An account's own action (sign-in, sign-out, password change…), with where it came from.
+async fn audit_account(
+    state: &AppState,
+    user_id: Uuid,
+    action: AuditAction,
+    ip: Option<IpAddr>,
+) -> AppResult<()> {
+    db::audit::record(
+        &state.db,
+        AuditEntry {
+            actor: Some(user_id),
+            action,
+            entity_id: user_id.to_string(),
+            reason: None,
+            before: None,
+            after: Some(json!({ "client": ip.map(auth::client::bucket) })),
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 /// Signs in with email and password. Throttled per (account, client) and per client, so a
@@ -135,6 +160,7 @@ pub async fn login(
     };
     db::users::clear_failures(&state.db, &email, client).await?;
     sign_in(state, session, user_id).await?;
+    audit_account(state, user_id, AuditAction::UserLogin, ip).await?;
     db::users::load_user(&state.db, user_id)
         .await?
         .ok_or(AppError::Unauthorized)
@@ -165,9 +191,110 @@ async fn sign_in(state: &AppState, session: &Session, user_id: Uuid) -> AppResul
     Ok(())
 }
 
-/// Ends the session everywhere it is stored.
-pub async fn logout(user: Option<&User>, session: &Session) -> AppResult<()> {
-    require(user, Rule::SignedIn)?;
+/// Ends this session everywhere it is stored.
+pub async fn logout(
+    state: &AppState,
+    user: Option<&User>,
+    session: &Session,
+    ip: Option<IpAddr>,
+) -> AppResult<()> {
+    let user = require(user, Rule::SignedIn)?;
+    session
+        .flush()
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?;
+    audit_account(state, user.id, AuditAction::UserLogout, ip).await
+}
+
+/// Changes the password after checking the current one, and ends every other session of the
+/// account (whoever knew the old password is signed out). Wrong guesses at the current password
+/// count as failed sign-ins, so a borrowed session cannot be used to guess it.
+pub async fn change_password(
+    state: &AppState,
+    user: Option<&User>,
+    session: &Session,
+    ip: Option<IpAddr>,
+    current_password: String,
+    new_password: &str,
+) -> AppResult<()> {
+    let user = require(user, Rule::SignedIn)?;
+    let new_password = Password::parse_for(new_password, &[&user.email, &user.display_name])
+        .map_err(|message| AppError::field("new_password", message))?;
+    let email = Email::parse(&user.email).map_err(|_| AppError::Unauthorized)?;
+    let client = ip.map(auth::client::bucket);
+    let client = client.as_deref();
+    let window = chrono::Duration::from_std(THROTTLE_WINDOW).unwrap_or_default();
+    let attempt = db::users::record_attempt(&state.db, &email, client).await?;
+    let counts = db::users::login_counts(&state.db, &email, client, Utc::now() - window).await?;
+    if counts.pair > MAX_FAILURES_PER_PAIR || counts.client > MAX_FAILURES_PER_CLIENT {
+        db::users::forget_attempt(&state.db, attempt).await?;
+        let retry_after = counts
+            .oldest
+            .map(|at| (at + window - Utc::now()).num_seconds())
+            .unwrap_or(60)
+            .max(1) as u64;
+        return Err(AppError::TooManyRequests {
+            retry_after_secs: retry_after,
+        });
+    }
+    let stored = db::users::password_hash(&state.db, user.id)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    if !auth::password::verify(current_password, stored).await? {
+        return Err(AppError::field(
+            "current_password",
+            "mật khẩu hiện tại không đúng",
+        ));
+    }
+    db::users::forget_attempt(&state.db, attempt).await?;
+    let hash = auth::password::hash(new_password.expose()).await?;
+    let keep = session.id().map(|id| id.to_string());
+    let mut tx = state.db.begin().await?;
+    db::users::set_password_hash(&mut *tx, user.id, &hash).await?;
+    let ended = db::users::revoke_sessions(&mut *tx, user.id, keep.as_deref()).await?;
+    db::audit::record(
+        &mut *tx,
+        AuditEntry {
+            actor: Some(user.id),
+            action: AuditAction::UserChangePassword,
+            entity_id: user.id.to_string(),
+            reason: None,
+            before: None,
+            after: Some(json!({ "client": client, "sessions_ended": ended })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    // A fresh id for the session that stays, as at every sign-in.
+    session
+        .cycle_id()
+        .await
+        .map_err(|e| AppError::Internal(e.into()))
+}
+
+/// "Sign out everywhere": ends every session of the account, this one included.
+pub async fn revoke_sessions(
+    state: &AppState,
+    user: Option<&User>,
+    session: &Session,
+    ip: Option<IpAddr>,
+) -> AppResult<()> {
+    let user = require(user, Rule::SignedIn)?;
+    let mut tx = state.db.begin().await?;
+    let ended = db::users::revoke_sessions(&mut *tx, user.id, None).await?;
+    db::audit::record(
+        &mut *tx,
+        AuditEntry {
+            actor: Some(user.id),
+            action: AuditAction::UserRevokeSessions,
+            entity_id: user.id.to_string(),
+            reason: None,
+            before: None,
+            after: Some(json!({ "client": ip.map(auth::client::bucket), "sessions_ended": ended })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
     session
         .flush()
         .await

@@ -10,6 +10,7 @@ pub mod curation;
 pub mod gis;
 pub mod imports;
 pub mod livestreams;
+pub mod members;
 pub mod notifications;
 pub mod notify;
 pub mod orders;

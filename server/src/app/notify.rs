@@ -1,7 +1,8 @@
 //! Who hears about what, queued in the transaction of the event itself: the buyer (the order's
 //! e-mail address, or the account's) on placing, each status change and payment; the producer's
-//! members on a new order and on the daily certificate reminders. Accounts that switched a kind
-//! of mail off get none of it; every account's mail carries its unsubscribe link.
+//! members on a new order and on the daily certificate reminders; an invited address on its
+//! invitation. Accounts that switched a kind of mail off get none of it; every account's mail
+//! carries its unsubscribe link.
 
 use chrono::NaiveDate;
 use frontend::api::{CertificateReminder, Order};
@@ -201,5 +202,35 @@ pub async fn certificate_digest(
         mails.push(mail);
     }
     db::mail::enqueue(db, &mails).await?;
+    Ok(())
+}
+
+/// An invitation to join a producer, as its mail tells it.
+pub struct Invitation<'a> {
+    pub to: &'a str,
+    pub producer_name: &'a str,
+    pub inviter: &'a str,
+    pub owner: bool,
+    pub token: &'a str,
+    pub expires_on: NaiveDate,
+}
+
+/// An invitation to join a producer, to the invited address (which may have no account yet, so
+/// the message carries no account's unsubscribe link).
+pub async fn invitation(
+    db: &mut PgConnection,
+    base: &str,
+    invitation: Invitation<'_>,
+) -> anyhow::Result<()> {
+    let link = format!("{base}/loi-moi/{}", invitation.token);
+    let rendered = compose::invitation(
+        invitation.producer_name,
+        invitation.inviter,
+        invitation.owner,
+        &link,
+        &invitation.expires_on.format("%Y-%m-%d").to_string(),
+    );
+    let mail = outgoing("invitation", invitation.to, None, rendered, base, None);
+    db::mail::enqueue(db, &[mail]).await?;
     Ok(())
 }

@@ -1,9 +1,8 @@
 //! The producer workspace's commands about producers: register one (its creator becomes owner),
-//! edit its profile (owners), add members (owners). Each checks access, writes in one
-//! transaction and records the change in the audit log.
+//! edit its profile (owners); membership changes are in [`super::members`]. Each checks access,
+//! writes in one transaction and records the change in the audit log.
 
 use frontend::api::ProducerCard;
-use serde_json::json;
 use uuid::Uuid;
 
 use super::{AppError, AppResult, require};
@@ -11,7 +10,7 @@ use crate::db;
 use crate::db::audit::AuditEntry;
 use crate::db::producers::{NewProducer, ProducerContact, StoredProducer};
 use crate::domain::FieldErrors;
-use crate::domain::account::{Email, MemberRole, Rule, User};
+use crate::domain::account::{MemberRole, Rule, User};
 use crate::domain::audit::AuditAction;
 use crate::domain::catalog::{DisplayName, ProducerKind};
 use crate::domain::slug::Slug;
@@ -28,13 +27,6 @@ pub struct ProducerInput {
     pub address: Option<String>,
     pub phone: Option<String>,
     pub description: Option<String>,
-}
-
-/// Who was added to which producer, and as what.
-pub struct MemberAdded {
-    pub producer_id: Uuid,
-    pub user_id: Uuid,
-    pub role: MemberRole,
 }
 
 fn optional_text(raw: Option<String>) -> Option<String> {
@@ -253,57 +245,4 @@ pub async fn update_producer(
     .await?;
     tx.commit().await?;
     producer_card(state, producer.slug.as_str()).await
-}
-
-/// Owners add an existing account as member (or co-owner, `role` = `owner`) by email.
-pub async fn add_member(
-    state: &AppState,
-    user: Option<&User>,
-    slug: &str,
-    email: &str,
-    role: Option<&str>,
-) -> AppResult<MemberAdded> {
-    let id = producer_id(state, slug).await?;
-    let owner = require(user, Rule::OwnerOf(id))?;
-    let mut errors = FieldErrors::default();
-    let email = errors.check("email", Email::parse(email));
-    let role = match role {
-        None | Some("member") => MemberRole::Member,
-        Some("owner") => MemberRole::Owner,
-        Some(_) => {
-            errors.add("role", "phải là owner hoặc member");
-            MemberRole::Member
-        }
-    };
-    let Some(email) = email.filter(|_| errors.is_empty()) else {
-        return Err(errors.into());
-    };
-    let user_id = db::users::id_by_email(&state.db, &email)
-        .await?
-        .ok_or_else(|| AppError::field("email", "chưa có tài khoản nào dùng email này"))?;
-    let mut tx = state.db.begin().await?;
-    if !db::users::add_member(&mut *tx, id, user_id, role).await? {
-        return Err(AppError::Conflict {
-            code: "already_member",
-            message: "người này đã là thành viên".into(),
-        });
-    }
-    db::audit::record(
-        &mut *tx,
-        AuditEntry {
-            actor: Some(owner.id),
-            action: AuditAction::ProducerAddMember,
-            entity_id: id.to_string(),
-            reason: None,
-            before: None,
-            after: Some(json!({ "user_id": user_id, "role": role })),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(MemberAdded {
-        producer_id: id,
-        user_id,
-        role,
-    })
 }

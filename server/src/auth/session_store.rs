@@ -50,19 +50,19 @@ impl SessionStore for PgSessionStore {
         }
     }
 
+    // Only records that exist are saved: tower-sessions creates new ones with `create`, so a
+    // record missing here was deleted (signed out, or revoked by a password change or "sign out
+    // everywhere") while a request of that session was running, and must not come back.
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         let data = serde_json::to_value(&record.data)
             .map_err(|e| session_store::Error::Encode(e.to_string()))?;
-        sqlx::query!(
-            "insert into sessions (id, data, expiry_date) values ($1, $2, $3)
-             on conflict (id) do update set data = excluded.data, expiry_date = excluded.expiry_date",
-            record.id.to_string(),
-            data,
-            to_chrono(record.expiry_date),
-        )
-        .execute(&self.db)
-        .await
-        .map_err(backend)?;
+        sqlx::query("update sessions set data = $2, expiry_date = $3 where id = $1")
+            .bind(record.id.to_string())
+            .bind(data)
+            .bind(to_chrono(record.expiry_date))
+            .execute(&self.db)
+            .await
+            .map_err(backend)?;
         Ok(())
     }
 

@@ -9,7 +9,8 @@ use uuid::Uuid;
 /// A message ready to send, rendered when its event happened.
 #[derive(Debug, Clone)]
 pub struct OutgoingMail {
-    /// `order_placed`, `order_new`, `order_status`, `order_paid` or `certificate_digest`.
+    /// `order_placed`, `order_new`, `order_status`, `order_paid`, `certificate_digest` or
+    /// `invitation`.
     pub kind: &'static str,
     pub recipient: String,
     pub user_id: Option<Uuid>,

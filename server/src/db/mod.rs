@@ -9,6 +9,7 @@ pub mod gis;
 pub mod imports;
 pub mod livestreams;
 pub mod mail;
+pub mod members;
 pub mod ocop_applications;
 pub mod orders;
 pub mod producers;

@@ -242,3 +242,41 @@ pub async fn prune_registrations(db: &PgPool, before: DateTime<Utc>) -> sqlx::Re
         .await?;
     Ok(done.rows_affected())
 }
+
+/// The account's stored password hash.
+pub async fn password_hash(db: impl PgExecutor<'_>, user: Uuid) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar("select password_hash from users where id = $1")
+        .bind(user)
+        .fetch_optional(db)
+        .await
+}
+
+pub async fn set_password_hash(
+    db: impl PgExecutor<'_>,
+    user: Uuid,
+    password_hash: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("update users set password_hash = $2 where id = $1")
+        .bind(user)
+        .bind(password_hash)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Ends every session signed in as `user` except the one with id `keep` (the session store
+/// writes the user id under `user_id` in the record's JSON). Returns how many ended.
+pub async fn revoke_sessions(
+    db: impl PgExecutor<'_>,
+    user: Uuid,
+    keep: Option<&str>,
+) -> sqlx::Result<u64> {
+    let done = sqlx::query(
+        "delete from sessions where data ->> 'user_id' = $1 and id is distinct from $2",
+    )
+    .bind(user.to_string())
+    .bind(keep)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected())
+}

@@ -24,8 +24,12 @@ pub enum AuditAction {
     OrderPaid,
     OrderPlace,
     OrderStatus,
+    /// Written before invitations, when owners added accounts directly; kept for the history.
     ProducerAddMember,
+    ProducerAcceptInvitation,
     ProducerCreate,
+    ProducerInviteMember,
+    ProducerRemoveMember,
     ProducerSalesSettings,
     ProducerUpdate,
     ProductAddImage,
@@ -39,7 +43,12 @@ pub enum AuditAction {
     ReviewHide,
     ReviewReply,
     ReviewUpdate,
+    UserChangePassword,
     UserGrantRole,
+    UserLogin,
+    UserLogout,
+    UserRegister,
+    UserRevokeSessions,
 }
 
 impl AuditAction {
@@ -66,7 +75,10 @@ impl AuditAction {
             AuditAction::OrderPlace => "order.place",
             AuditAction::OrderStatus => "order.status",
             AuditAction::ProducerAddMember => "producer.add_member",
+            AuditAction::ProducerAcceptInvitation => "producer.accept_invitation",
             AuditAction::ProducerCreate => "producer.create",
+            AuditAction::ProducerInviteMember => "producer.invite_member",
+            AuditAction::ProducerRemoveMember => "producer.remove_member",
             AuditAction::ProducerSalesSettings => "producer.sales_settings",
             AuditAction::ProducerUpdate => "producer.update",
             AuditAction::ProductAddImage => "product.add_image",
@@ -80,7 +92,12 @@ impl AuditAction {
             AuditAction::ReviewHide => "review.hide",
             AuditAction::ReviewReply => "review.reply",
             AuditAction::ReviewUpdate => "review.update",
+            AuditAction::UserChangePassword => "user.change_password",
             AuditAction::UserGrantRole => "user.grant_role",
+            AuditAction::UserLogin => "user.login",
+            AuditAction::UserLogout => "user.logout",
+            AuditAction::UserRegister => "user.register",
+            AuditAction::UserRevokeSessions => "user.revoke_sessions",
         }
     }
 
@@ -105,7 +122,10 @@ impl AuditAction {
             AuditAction::OcopDecisionImport => "ocop_decision",
             AuditAction::OrderPaid | AuditAction::OrderPlace | AuditAction::OrderStatus => "order",
             AuditAction::ProducerAddMember
+            | AuditAction::ProducerAcceptInvitation
             | AuditAction::ProducerCreate
+            | AuditAction::ProducerInviteMember
+            | AuditAction::ProducerRemoveMember
             | AuditAction::ProducerSalesSettings
             | AuditAction::ProducerUpdate
             | AuditAction::ProductImport => "producer",
@@ -119,7 +139,12 @@ impl AuditAction {
             | AuditAction::ReviewHide
             | AuditAction::ReviewReply
             | AuditAction::ReviewUpdate => "review",
-            AuditAction::UserGrantRole => "user",
+            AuditAction::UserChangePassword
+            | AuditAction::UserGrantRole
+            | AuditAction::UserLogin
+            | AuditAction::UserLogout
+            | AuditAction::UserRegister
+            | AuditAction::UserRevokeSessions => "user",
         }
     }
 }

@@ -1,4 +1,5 @@
-//! Accounts: register, log in (throttled), log out, `me`, and admin role grants.
+//! Accounts: register, log in (throttled), log out, `me`, password change, signing out
+//! everywhere, and admin role grants.
 
 use axum::Router;
 use axum::extract::State;
@@ -21,6 +22,8 @@ pub fn router() -> Router<AppState> {
         .route("/v1/auth/login", post(login))
         .route("/v1/auth/logout", post(logout))
         .route("/v1/me", get(me))
+        .route("/v1/me/password", post(change_password))
+        .route("/v1/me/sessions/revoke", post(revoke_sessions))
         .route("/v1/admin/users/{id}/roles", post(grant_role))
 }
 
@@ -124,8 +127,79 @@ pub(crate) async fn login(
         SameSite,
     ),
 )]
-pub(crate) async fn logout(requester: Requester) -> Result<StatusCode, ApiError> {
-    app::accounts::logout(requester.user.as_ref(), &requester.session).await?;
+pub(crate) async fn logout(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    requester: Requester,
+) -> Result<StatusCode, ApiError> {
+    app::accounts::logout(&state, requester.user.as_ref(), &requester.session, ip).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(crate) struct PasswordBody {
+    #[serde(default)]
+    #[schema(required = true)]
+    current_password: String,
+    /// 8 to 128 characters, not easily guessed (as at registration).
+    #[serde(default)]
+    #[schema(required = true, min_length = 8, max_length = 128)]
+    new_password: String,
+}
+
+/// Changes the password; every other session of the account is signed out, this one stays
+/// (under a new id). Wrong current passwords count as failed sign-ins.
+#[utoipa::path(
+    post,
+    path = "/api/v1/me/password",
+    tag = "accounts",
+    security(("session" = [])),
+    request_body = PasswordBody,
+    responses(
+        (status = 204, description = "Changed; other sessions ended"),
+        JsonBody,
+        SignedIn,
+        SameSite,
+        (status = 422, description = "Wrong `current_password`, or `new_password` too short or easily guessed", body = ErrorBody),
+        (status = 429, description = "Too many wrong passwords; see `Retry-After`", body = ErrorBody),
+    ),
+)]
+pub(crate) async fn change_password(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    requester: Requester,
+    AppJson(body): AppJson<PasswordBody>,
+) -> Result<StatusCode, ApiError> {
+    app::accounts::change_password(
+        &state,
+        requester.user.as_ref(),
+        &requester.session,
+        ip,
+        body.current_password,
+        &body.new_password,
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Signs the account out everywhere: every session of it ends, this one included.
+#[utoipa::path(
+    post,
+    path = "/api/v1/me/sessions/revoke",
+    tag = "accounts",
+    security(("session" = [])),
+    responses(
+        (status = 204, description = "Every session ended"),
+        SignedIn,
+        SameSite,
+    ),
+)]
+pub(crate) async fn revoke_sessions(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    requester: Requester,
+) -> Result<StatusCode, ApiError> {
+    app::accounts::revoke_sessions(&state, requester.user.as_ref(), &requester.session, ip).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -4,6 +4,8 @@
 
 use std::collections::BTreeMap;
 
+use chrono::{DateTime, Utc};
+
 use frontend::api::ProducerCard;
 use serde::Serialize;
 use utoipa::{IntoResponses, ToSchema};
@@ -24,8 +26,8 @@ pub struct ErrorDetail {
     /// Stable, machine-readable: `validation_failed`, `bad_request`, `unauthorized`, `forbidden`,
     /// `not_found`, `payload_too_large`, `unsupported_media_type`, `too_many_requests`,
     /// `service_unavailable`, `internal_error`, or a conflict's own code (`email_taken`,
-    /// `slug_taken`, `already_member`, `out_of_stock`, `illegal_transition`, `already_paid`,
-    /// `idempotency_key_reused`).
+    /// `slug_taken`, `already_member`, `last_owner`, `out_of_stock`, `illegal_transition`,
+    /// `already_paid`, `idempotency_key_reused`).
     #[schema(example = "not_found")]
     pub code: String,
     /// For people (mostly Vietnamese); never carries internals.
@@ -93,11 +95,43 @@ pub struct ProducerEnvelope {
     pub producer: ProducerCard,
 }
 
-/// A member added to a producer.
+/// An invitation sent: the same answer whether or not the address has an account.
 #[derive(Serialize, ToSchema)]
-pub struct MemberAdded {
-    pub producer_id: Uuid,
+pub struct InvitationDto {
+    pub id: Uuid,
+    pub email: String,
+    pub role: MemberRoleName,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// `{"invitation": Invitation}` after inviting someone.
+#[derive(Serialize, ToSchema)]
+pub struct InvitationEnvelope {
+    pub invitation: InvitationDto,
+}
+
+/// A member of a producer.
+#[derive(Serialize, ToSchema)]
+pub struct MemberDto {
     pub user_id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub role: MemberRoleName,
+    pub added_at: DateTime<Utc>,
+}
+
+/// A producer's members and the invitations not yet accepted.
+#[derive(Serialize, ToSchema)]
+pub struct MemberListResponse {
+    pub members: Vec<MemberDto>,
+    pub invitations: Vec<InvitationDto>,
+}
+
+/// The producer an accepted invitation joined.
+#[derive(Serialize, ToSchema)]
+pub struct InvitationAccepted {
+    pub producer_id: Uuid,
+    pub producer_slug: String,
     pub role: MemberRoleName,
 }
 
@@ -177,6 +211,17 @@ impl From<MemberRole> for MemberRoleName {
         match role {
             MemberRole::Owner => MemberRoleName::Owner,
             MemberRole::Member => MemberRoleName::Member,
+        }
+    }
+}
+
+impl From<&str> for MemberRoleName {
+    /// As stored (`owner` / `member`).
+    fn from(role: &str) -> Self {
+        if role == "owner" {
+            MemberRoleName::Owner
+        } else {
+            MemberRoleName::Member
         }
     }
 }

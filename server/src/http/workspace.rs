@@ -1,5 +1,6 @@
-//! Producer-side writes over the JSON API: producers, members, products and photos. Each handler
-//! parses its body, calls one `app::workspace` / `app::products` command and presents the result.
+//! Producer-side writes over the JSON API: producers, members and invitations, products and
+//! photos. Each handler parses its body, calls one `app::workspace` / `app::members` /
+//! `app::products` command and presents the result.
 
 use axum::Router;
 use axum::extract::multipart::MultipartRejection;
@@ -15,8 +16,9 @@ use uuid::Uuid;
 use super::error::ApiError;
 use super::extract::{AppJson, AppPath};
 use super::schemas::{
-    ErrorBody, ImageUpload, ImageUploaded, JsonBody, KnownProducer, MemberAdded, MemberWrite,
-    ProducerEnvelope, SameSite, SignedIn,
+    ErrorBody, ImageUpload, ImageUploaded, InvitationAccepted, InvitationDto, InvitationEnvelope,
+    JsonBody, KnownProducer, MemberDto, MemberListResponse, MemberWrite, ProducerEnvelope,
+    SameSite, SignedIn,
 };
 use crate::app;
 use crate::app::products::ProductInput;
@@ -29,7 +31,15 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/v1/producers", post(create_producer))
         .route("/v1/producers/{slug}", patch(update_producer))
-        .route("/v1/producers/{slug}/members", post(add_member))
+        .route(
+            "/v1/producers/{slug}/members",
+            get(list_members).post(invite_member),
+        )
+        .route(
+            "/v1/producers/{slug}/members/{user_id}",
+            delete(remove_member),
+        )
+        .route("/v1/invitations/{token}/accept", post(accept_invitation))
         .route("/v1/producers/{slug}/products", post(create_product))
         // One path, two keys: buyers read by slug, members change by id (the contract's shape).
         .route(
@@ -135,7 +145,7 @@ pub(crate) async fn update_producer(
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub(crate) struct MemberBody {
-    /// An existing account's email.
+    /// The address to invite; it need not have an account yet.
     #[serde(default)]
     #[schema(required = true)]
     email: String,
@@ -144,7 +154,9 @@ pub(crate) struct MemberBody {
     role: Option<String>,
 }
 
-/// Owners add an existing account as member (or co-owner) by email.
+/// Owners invite an e-mail address to join as member (or co-owner). An invitation mail with a
+/// link valid 14 days is sent; the person joins only by accepting it, signed in with that
+/// address. The answer is the same whether or not the address has an account.
 #[utoipa::path(
     post,
     path = "/api/v1/producers/{slug}/members",
@@ -153,22 +165,22 @@ pub(crate) struct MemberBody {
     params(("slug" = String, Path, description = "The producer's slug")),
     request_body = MemberBody,
     responses(
-        (status = 201, description = "Added", body = MemberAdded),
+        (status = 201, description = "Invited", body = InvitationEnvelope),
         JsonBody,
         SignedIn,
         (status = 403, description = "Not an owner, or a cross-site request", body = ErrorBody),
         KnownProducer,
-        (status = 409, description = "Already a member (`already_member`)", body = ErrorBody),
-        (status = 422, description = "Invalid email or role, or no account has this email", body = ErrorBody),
+        (status = 409, description = "The address belongs to a member already (`already_member`)", body = ErrorBody),
+        (status = 422, description = "Invalid email or role", body = ErrorBody),
     ),
 )]
-pub(crate) async fn add_member(
+pub(crate) async fn invite_member(
     State(state): State<AppState>,
     requester: Requester,
     Path(slug): Path<String>,
     AppJson(body): AppJson<MemberBody>,
-) -> Result<(StatusCode, AppJson<MemberAdded>), ApiError> {
-    let added = app::workspace::add_member(
+) -> Result<(StatusCode, AppJson<InvitationEnvelope>), ApiError> {
+    let sent = app::members::invite(
         &state,
         requester.user.as_ref(),
         &slug,
@@ -178,12 +190,115 @@ pub(crate) async fn add_member(
     .await?;
     Ok((
         StatusCode::CREATED,
-        AppJson(MemberAdded {
-            producer_id: added.producer_id,
-            user_id: added.user_id,
-            role: added.role.into(),
+        AppJson(InvitationEnvelope {
+            invitation: InvitationDto {
+                id: sent.id,
+                email: sent.email,
+                role: sent.role.into(),
+                expires_at: sent.expires_at,
+            },
         }),
     ))
+}
+
+/// A producer's members and open invitations; for its members.
+#[utoipa::path(
+    get,
+    path = "/api/v1/producers/{slug}/members",
+    tag = "producers",
+    security(("session" = [])),
+    params(("slug" = String, Path, description = "The producer's slug")),
+    responses(
+        (status = 200, description = "Members, owners first, and open invitations", body = MemberListResponse),
+        SignedIn,
+        (status = 403, description = "Not a member", body = ErrorBody),
+        KnownProducer,
+    ),
+)]
+pub(crate) async fn list_members(
+    State(state): State<AppState>,
+    requester: Requester,
+    Path(slug): Path<String>,
+) -> Result<AppJson<MemberListResponse>, ApiError> {
+    let list = app::members::list(&state, requester.user.as_ref(), &slug).await?;
+    Ok(AppJson(MemberListResponse {
+        members: list
+            .members
+            .into_iter()
+            .map(|m| MemberDto {
+                user_id: m.user_id,
+                role: m.role.as_str().into(),
+                email: m.email,
+                display_name: m.display_name,
+                added_at: m.added_at,
+            })
+            .collect(),
+        invitations: list
+            .invitations
+            .into_iter()
+            .map(|i| InvitationDto {
+                id: i.id,
+                role: i.role.as_str().into(),
+                email: i.email,
+                expires_at: i.expires_at,
+            })
+            .collect(),
+    }))
+}
+
+/// Owners remove a member; a member may remove themself. The last owner stays.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/producers/{slug}/members/{user_id}",
+    tag = "producers",
+    security(("session" = [])),
+    params(
+        ("slug" = String, Path, description = "The producer's slug"),
+        ("user_id" = Uuid, Path, description = "The member's user id"),
+    ),
+    responses(
+        (status = 204, description = "Removed"),
+        SignedIn,
+        (status = 403, description = "Not an owner (nor the member themself), or a cross-site request", body = ErrorBody),
+        (status = 404, description = "No such producer, or not a member of it", body = ErrorBody),
+        (status = 409, description = "The producer's last owner (`last_owner`)", body = ErrorBody),
+    ),
+)]
+pub(crate) async fn remove_member(
+    State(state): State<AppState>,
+    requester: Requester,
+    AppPath((slug, user_id)): AppPath<(String, Uuid)>,
+) -> Result<StatusCode, ApiError> {
+    app::members::remove(&state, requester.user.as_ref(), &slug, user_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The invited person accepts, signed in with the invited address, and becomes a member.
+#[utoipa::path(
+    post,
+    path = "/api/v1/invitations/{token}/accept",
+    tag = "producers",
+    security(("session" = [])),
+    params(("token" = String, Path, description = "The token from the invitation's link")),
+    responses(
+        (status = 200, description = "Joined", body = InvitationAccepted),
+        SignedIn,
+        (status = 403, description = "Signed in with another address than the invited one, or a cross-site request", body = ErrorBody),
+        (status = 404, description = "No such invitation, or it expired or was used", body = ErrorBody),
+        (status = 409, description = "Already a member (`already_member`)", body = ErrorBody),
+    ),
+)]
+pub(crate) async fn accept_invitation(
+    State(state): State<AppState>,
+    requester: Requester,
+    Path(token): Path<String>,
+) -> Result<AppJson<InvitationAccepted>, ApiError> {
+    let joined = app::members::accept(&state, requester.user.as_ref(), &token).await?;
+    Ok(AppJson(InvitationAccepted {
+        producer_id: joined.producer_id,
+        producer_slug: joined.producer_slug,
+        role: joined.role.into(),
+    }))
 }
 
 /// A product. Creating needs `name`, `category_code`, `price_vnd` and `unit`; a PATCH sends only

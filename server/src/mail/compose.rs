@@ -1,7 +1,8 @@
 //! The messages in Vietnamese, each as plain text and simple HTML: an order received (to its
 //! buyer), a new order (to the producer's members), each status change and the payment (to the
-//! buyer), and the daily OCOP certificate reminders (to the producer's members). Pure functions
-//! of what happened; the links are absolute, built from the site's public URL.
+//! buyer), the daily OCOP certificate reminders (to the producer's members), and invitations to
+//! join a producer. Pure functions of what happened; the links are absolute, built from the
+//! site's public URL.
 
 use frontend::api::{CertificateReminder, Order};
 use frontend::format::{date_vi, quantity_vi, vnd};
@@ -329,6 +330,38 @@ pub fn certificate_digest(
             "Nhắc hạn chứng nhận OCOP: {} sản phẩm sắp hết hạn",
             reminders.len()
         ),
+        text,
+        html,
+    }
+}
+
+/// To an e-mail address an owner invited: which producer, who invited, and the link that
+/// joins it once signed in with this address.
+pub fn invitation(
+    producer_name: &str,
+    inviter: &str,
+    owner: bool,
+    link: &str,
+    expires_on: &str,
+) -> Rendered {
+    let mut body = Body::new("Xin chào,");
+    let role = if owner {
+        "đồng chủ cơ sở"
+    } else {
+        "thành viên"
+    };
+    body.para(&format!(
+        "{inviter} mời bạn tham gia {producer_name} trên Chợ OCOP với vai trò {role}."
+    ));
+    body.para(&format!(
+        "Hãy mở liên kết dưới đây và đăng nhập (hoặc đăng ký) bằng chính địa chỉ email này để nhận lời mời. Lời mời có hiệu lực đến hết ngày {}.",
+        date_vi(expires_on)
+    ));
+    body.link("Xem lời mời", link);
+    body.para("Nếu bạn không biết người mời, hãy bỏ qua thư này: không ai được thêm vào cơ sở nếu bạn không đồng ý.");
+    let (text, html) = body.finish(None);
+    Rendered {
+        subject: format!("Lời mời tham gia {producer_name} trên Chợ OCOP"),
         text,
         html,
     }

@@ -1,8 +1,9 @@
 //! Plain HTML form posts from the UI (sign-in and the producer workspace). Every form calls the
 //! same `app` command as the JSON API (same access rule, checks, transaction and audit entry):
-//! accounts, producers, products, livestreams and OCOP applications alike. Every post is
-//! answered with a 303 redirect: to the next page when it worked, or back to the form with the
-//! typed values and the Vietnamese errors left in the session for the form to show once.
+//! accounts (password, signing out everywhere), members and invitations, producers, products,
+//! livestreams and OCOP applications alike. Every post is answered with a 303 redirect: to the
+//! next page when it worked, or back to the form with the typed values and the Vietnamese errors
+//! left in the session for the form to show once.
 
 use axum::Router;
 use axum::extract::multipart::MultipartRejection;
@@ -37,7 +38,14 @@ pub fn router() -> Router<AppState> {
         .route("/dang-xuat", post(logout_form))
         .route("/quan-ly/co-so-moi", post(create_producer_form))
         .route("/quan-ly/{slug}/ho-so", post(update_producer_form))
-        .route("/quan-ly/{slug}/thanh-vien", post(add_member_form))
+        .route("/tai-khoan/mat-khau", post(change_password_form))
+        .route("/tai-khoan/dang-xuat-moi-noi", post(revoke_sessions_form))
+        .route("/loi-moi/{token}", post(accept_invitation_form))
+        .route("/quan-ly/{slug}/thanh-vien", post(invite_member_form))
+        .route(
+            "/quan-ly/{slug}/thanh-vien/{user_id}/xoa",
+            post(remove_member_form),
+        )
         .route("/quan-ly/{slug}/san-pham-moi", post(create_product_form))
         .route("/quan-ly/{slug}/san-pham/{id}", post(update_product_form))
         .route(
@@ -76,12 +84,12 @@ const KEPT_VALUE_CHARS: usize = 20_000;
 /// Fields kept: more than any of our forms has.
 const KEPT_FIELDS: usize = 64;
 
-/// What the form shows again after a failed post: everything typed except secrets; checkbox
+/// What the form shows again after a failed post: everything typed except passwords; checkbox
 /// groups joined with commas. Bounded, because it is stored in the session until the next page.
 fn typed_values(fields: &[(String, String)]) -> std::collections::BTreeMap<String, String> {
     let mut values = std::collections::BTreeMap::<String, String>::new();
     for (name, value) in fields {
-        if name == "password"
+        if name.contains("password")
             || name.len() > 64
             || (values.len() >= KEPT_FIELDS && !values.contains_key(name))
         {
@@ -262,9 +270,13 @@ async fn register_form(
     finish(&requester.session, result, "/dang-ky", &fields).await
 }
 
-async fn logout_form(requester: Requester) -> Response {
+async fn logout_form(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    requester: Requester,
+) -> Response {
     // Signing out twice (say, from two tabs) is not an error worth a page.
-    let _ = app::accounts::logout(requester.user.as_ref(), &requester.session).await;
+    let _ = app::accounts::logout(&state, requester.user.as_ref(), &requester.session, ip).await;
     see_other("/")
 }
 
@@ -300,14 +312,14 @@ async fn update_producer_form(
     finish(&requester.session, result, &back, &fields).await
 }
 
-async fn add_member_form(
+async fn invite_member_form(
     State(state): State<AppState>,
     requester: Requester,
     Path(slug): Path<String>,
     fields: Fields,
 ) -> Response {
-    let back = format!("/quan-ly/{slug}");
-    let result = app::workspace::add_member(
+    let back = format!("/quan-ly/{slug}/thanh-vien");
+    let result = app::members::invite(
         &state,
         requester.user.as_ref(),
         &slug,
@@ -315,9 +327,99 @@ async fn add_member_form(
         field(&fields, "role"),
     )
     .await
-    .map(|_| go(back.clone(), Some("Đã thêm thành viên.")))
+    .map(|_| {
+        go(
+            back.clone(),
+            Some("Đã gửi lời mời. Người được mời tham gia khi nhận lời mời trong email."),
+        )
+    })
     .map_err(ApiError::from);
     finish(&requester.session, result, &back, &fields).await
+}
+
+async fn remove_member_form(
+    State(state): State<AppState>,
+    requester: Requester,
+    Path((slug, user_id)): Path<(String, String)>,
+) -> Response {
+    let back = format!("/quan-ly/{slug}/thanh-vien");
+    let leaving = requester
+        .user
+        .as_ref()
+        .is_some_and(|u| u.id.to_string() == user_id);
+    let result = match Uuid::parse_str(&user_id) {
+        Ok(member) => app::members::remove(&state, requester.user.as_ref(), &slug, member)
+            .await
+            .map(|_| {
+                if leaving {
+                    go("/quan-ly", Some("Bạn đã rời cơ sở."))
+                } else {
+                    go(back.clone(), Some("Đã xoá thành viên."))
+                }
+            }),
+        Err(_) => Err(AppError::NotFound),
+    }
+    .map_err(ApiError::from);
+    finish(&requester.session, result, &back, &[]).await
+}
+
+async fn accept_invitation_form(
+    State(state): State<AppState>,
+    requester: Requester,
+    Path(token): Path<String>,
+) -> Response {
+    let back = format!("/loi-moi/{token}");
+    let result = app::members::accept(&state, requester.user.as_ref(), &token)
+        .await
+        .map(|joined| {
+            go(
+                format!("/quan-ly/{}", joined.producer_slug),
+                Some("Bạn đã tham gia cơ sở."),
+            )
+        })
+        .map_err(ApiError::from);
+    finish(&requester.session, result, &back, &[]).await
+}
+
+async fn change_password_form(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    requester: Requester,
+    fields: Fields,
+) -> Response {
+    let back = "/tai-khoan";
+    let result = app::accounts::change_password(
+        &state,
+        requester.user.as_ref(),
+        &requester.session,
+        ip,
+        field(&fields, "current_password")
+            .unwrap_or_default()
+            .to_owned(),
+        field(&fields, "new_password").unwrap_or_default(),
+    )
+    .await
+    .map(|_| {
+        go(
+            back,
+            Some("Đã đổi mật khẩu. Các thiết bị khác đã được đăng xuất."),
+        )
+    })
+    .map_err(ApiError::from);
+    finish(&requester.session, result, back, &fields).await
+}
+
+async fn revoke_sessions_form(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    requester: Requester,
+) -> Response {
+    let result =
+        app::accounts::revoke_sessions(&state, requester.user.as_ref(), &requester.session, ip)
+            .await
+            .map(|_| go("/dang-nhap", Some("Đã đăng xuất khỏi mọi thiết bị.")))
+            .map_err(ApiError::from);
+    finish(&requester.session, result, "/tai-khoan", &[]).await
 }
 
 /// The last value posted under `name`, if any.

@@ -1,5 +1,6 @@
-//! The producer workspace (`/quan-ly/…`): a member's producers, profile, members, products with
-//! stock at a glance, product forms with photos, and livestream scheduling.
+//! The producer workspace (`/quan-ly/…`): a member's producers, profile, members (invitations
+//! and removal on their own page), products with stock at a glance, product forms with photos,
+//! and livestream scheduling.
 //!
 //! Every action is a plain HTML form posted to the same path (or a sub-path) and answered with a
 //! redirect, so it all works without JavaScript on a cheap phone. The workspace is in Vietnamese
@@ -7,10 +8,12 @@
 
 mod imports;
 mod livestream;
+mod members;
 mod ocop;
 
 pub use imports::ImportPageRoute;
 pub use livestream::LivestreamFormPage;
+pub use members::MembersRoute;
 use ocop::{application_line, ocop_section};
 
 use leptos::prelude::*;
@@ -109,6 +112,7 @@ pub fn WorkspaceHome() -> impl IntoView {
                             }.into_any()
                         }}
                         <p><a class="button primary" href="/quan-ly/co-so-moi">"+ Tạo cơ sở mới"</a></p>
+                        <p><a href="/tai-khoan">"Tài khoản: đổi mật khẩu, đăng xuất khỏi mọi thiết bị"</a></p>
                         <form method="post" action="/dang-xuat">
                             <button type="submit" class="button">"Đăng xuất"</button>
                         </form>
@@ -306,22 +310,9 @@ pub fn ProducerDeskPage() -> impl IntoView {
                             <li>{m.display_name}" · "{m.email}" "<span class="badge">{if m.role == "owner" { "Chủ cơ sở" } else { "Thành viên" }}</span></li>
                         }).collect_view()}
                     </ul>
-                    {owner.then(|| view! {
-                        <form class="stack-form" method="post" action=format!("/quan-ly/{slug}/thanh-vien")>
-                            <h3>"Thêm thành viên"</h3>
-                            <p class="muted">"Người được thêm cần có tài khoản Chợ OCOP."</p>
-                            {form.error("_form").map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
-                            <TextField name="email" label="Email" kind="email" required=true
-                                value=form.value_or("email", "") error=form.error("email")/>
-                            <SelectField name="role" label="Vai trò" value=form.value_or("role", "member")
-                                error=form.error("role")
-                                choices=vec![
-                                    Choice { value: "member".into(), label: "Thành viên".into() },
-                                    Choice { value: "owner".into(), label: "Đồng chủ cơ sở".into() },
-                                ]/>
-                            <button type="submit" class="button">"Thêm"</button>
-                        </form>
-                    })}
+                    <p><a class="button" href=format!("/quan-ly/{slug}/thanh-vien")>
+                        {if owner { "Mời và quản lý thành viên" } else { "Xem thành viên" }}
+                    </a></p>
                 }.into_any()
             })}
         </Suspense>
