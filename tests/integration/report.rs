@@ -338,15 +338,14 @@ async fn only_the_producers_members_read_its_report() {
     let (buyer, _) = app.signed_in_client("lan@example.vn").await;
     order(&app, &buyer, &tea.id, "1", "cod").await;
     let (member, _) = app.signed_in_client("thanh.vien@example.vn").await;
-    let (status, _) = app
-        .send_json(
-            &seller.client,
-            Method::POST,
-            &format!("/api/v1/producers/{}/members", seller.slug),
-            Some(json!({ "email": "thanh.vien@example.vn" })),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED);
+    app.add_member(
+        &seller.client,
+        &seller.slug,
+        &member,
+        "thanh.vien@example.vn",
+        "member",
+    )
+    .await;
     let other = app.seller("khac@example.vn", "HTX Khác").await;
     let (curator, curator_id) = app.signed_in_client("canbo@example.vn").await;
     app.grant(&curator_id, "curator").await;
