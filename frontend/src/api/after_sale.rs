@@ -90,15 +90,7 @@ mod port {
         super::super::port::answer(result)
     }
 
-    /// Unsubscribe links carry a secret: keep it from other sites.
-    pub fn no_referrer() {
-        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-            response.insert_header(
-                http::header::REFERRER_POLICY,
-                http::HeaderValue::from_static("no-referrer"),
-            );
-        }
-    }
+    pub use super::super::port::no_referrer;
 }
 
 #[cfg(feature = "ssr")]

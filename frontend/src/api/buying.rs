@@ -147,15 +147,7 @@ mod port {
         use_context::<Request>().ok_or_else(|| ServerFnError::new("no request context"))
     }
 
-    /// Pages carrying an order's secret token must not leak it to other sites.
-    pub fn no_referrer() {
-        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-            response.insert_header(
-                http::header::REFERRER_POLICY,
-                http::HeaderValue::from_static("no-referrer"),
-            );
-        }
-    }
+    pub use super::super::port::no_referrer;
 
     /// Like the workspace pages: a page request from nobody goes to the login page.
     pub fn answer<T>(result: Result<T, BackendError>) -> Answer<T> {

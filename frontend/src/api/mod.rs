@@ -142,6 +142,17 @@ mod port {
         use_context::<SharedBackend>().ok_or_else(|| ServerFnError::new("backend not provided"))
     }
 
+    /// Pages carrying a secret (an order's or an invitation's token) must not leak it to other
+    /// sites through the Referer header.
+    pub fn no_referrer() {
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.insert_header(
+                http::header::REFERRER_POLICY,
+                http::HeaderValue::from_static("no-referrer"),
+            );
+        }
+    }
+
     /// Pages that find nothing (or may not show it) answer 404 (or 403) to the browser as well as
     /// saying so.
     pub fn answer<T>(

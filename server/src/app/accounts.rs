@@ -112,6 +112,33 @@ async fn audit_account(
     Ok(())
 }
 
+/// Records a password attempt for `email` from `client` — as a failure until it is shown
+/// otherwise — and refuses it when the account-and-client or the client limit is reached. The
+/// attempt is recorded before it is counted (see [`db::users::record_attempt`]), so parallel
+/// guesses cannot slip past the limit. Returns the attempt's id and the counts.
+async fn password_attempt(
+    state: &AppState,
+    email: &Email,
+    client: Option<&str>,
+) -> AppResult<(i64, db::users::LoginCounts)> {
+    let window = chrono::Duration::from_std(THROTTLE_WINDOW).unwrap_or_default();
+    let attempt = db::users::record_attempt(&state.db, email, client).await?;
+    let counts = db::users::login_counts(&state.db, email, client, Utc::now() - window).await?;
+    if counts.pair > MAX_FAILURES_PER_PAIR || counts.client > MAX_FAILURES_PER_CLIENT {
+        // A refused attempt guessed nothing: it does not extend the wait.
+        db::users::forget_attempt(&state.db, attempt).await?;
+        let retry_after = counts
+            .oldest
+            .map(|at| (at + window - Utc::now()).num_seconds())
+            .unwrap_or(60)
+            .max(1) as u64;
+        return Err(AppError::TooManyRequests {
+            retry_after_secs: retry_after,
+        });
+    }
+    Ok((attempt, counts))
+}
+
 /// Signs in with email and password. Throttled per (account, client) and per client, so a
 /// stranger's failures never lock the owner out; an account under attack from many clients is
 /// slowed, not locked. The attempt is recorded before it is counted (see
@@ -128,21 +155,7 @@ pub async fn login(
     };
     let client = ip.map(auth::client::bucket);
     let client = client.as_deref();
-    let window = chrono::Duration::from_std(THROTTLE_WINDOW).unwrap_or_default();
-    let attempt = db::users::record_attempt(&state.db, &email, client).await?;
-    let counts = db::users::login_counts(&state.db, &email, client, Utc::now() - window).await?;
-    if counts.pair > MAX_FAILURES_PER_PAIR || counts.client > MAX_FAILURES_PER_CLIENT {
-        // A refused attempt guessed nothing: it does not extend the wait.
-        db::users::forget_attempt(&state.db, attempt).await?;
-        let retry_after = counts
-            .oldest
-            .map(|at| (at + window - Utc::now()).num_seconds())
-            .unwrap_or(60)
-            .max(1) as u64;
-        return Err(AppError::TooManyRequests {
-            retry_after_secs: retry_after,
-        });
-    }
+    let (_, counts) = password_attempt(state, &email, client).await?;
     if counts.account > ACCOUNT_CEILING {
         tokio::time::sleep(ACCOUNT_SLOWDOWN).await;
     }
@@ -223,20 +236,7 @@ pub async fn change_password(
     let email = Email::parse(&user.email).map_err(|_| AppError::Unauthorized)?;
     let client = ip.map(auth::client::bucket);
     let client = client.as_deref();
-    let window = chrono::Duration::from_std(THROTTLE_WINDOW).unwrap_or_default();
-    let attempt = db::users::record_attempt(&state.db, &email, client).await?;
-    let counts = db::users::login_counts(&state.db, &email, client, Utc::now() - window).await?;
-    if counts.pair > MAX_FAILURES_PER_PAIR || counts.client > MAX_FAILURES_PER_CLIENT {
-        db::users::forget_attempt(&state.db, attempt).await?;
-        let retry_after = counts
-            .oldest
-            .map(|at| (at + window - Utc::now()).num_seconds())
-            .unwrap_or(60)
-            .max(1) as u64;
-        return Err(AppError::TooManyRequests {
-            retry_after_secs: retry_after,
-        });
-    }
+    let (attempt, _) = password_attempt(state, &email, client).await?;
     let stored = db::users::password_hash(&state.db, user.id)
         .await?
         .ok_or(AppError::Unauthorized)?;
