@@ -286,10 +286,7 @@ async fn sigterm_lets_requests_in_flight_finish_refuses_new_ones_and_exits_zero(
 
     // The test app creates and migrates the database; the real binary then serves it.
     let app = TestApp::spawn().await;
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port();
+    let port = tests::free_port();
     let mut child = tokio::process::Command::new(server_binary())
         .arg("serve")
         .env(

@@ -32,7 +32,7 @@ impl Browser {
     }
 
     async fn start(phone: Option<(u32, u32)>, javascript: bool) -> Browser {
-        let port = free_port();
+        let port = crate::free_port();
         let driver =
             Command::new(std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into()))
                 .arg(format!("--port={port}"))
@@ -96,13 +96,6 @@ impl Browser {
     pub async fn close(self) {
         let _ = self.client.close().await;
     }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .map(|addr| addr.port())
-        .expect("a free port")
 }
 
 /// A scratch folder removed on drop (Chromium needs a fresh profile per run).

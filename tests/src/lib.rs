@@ -18,3 +18,13 @@ pub use browser::Browser;
 pub use meili::{Meili, MeiliSource};
 pub use s3::S3Server;
 pub use smtp::{Received, SmtpServer};
+
+/// A loopback port nobody listens on right now, for the servers the tests start (s3s-fs,
+/// aiosmtpd, chromedriver, Meilisearch). Another process could take it before they bind; each
+/// starter reports that as the server exiting early.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|address| address.port())
+        .expect("a free port")
+}

@@ -2,7 +2,7 @@
 //! `MEILI_BIN` / `meilisearch` on PATH on a free port over a scratch folder (which can be killed
 //! and restarted on the same port and data, for the convergence test). `None` when there is none.
 
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -62,7 +62,7 @@ impl Meili {
                 process: None,
             },
             MeiliSource::Bin(bin) => {
-                let port = free_port();
+                let port = crate::free_port();
                 let data =
                     std::env::temp_dir().join(format!("cho-ocop-meili-{}", uuid::Uuid::new_v4()));
                 std::fs::create_dir_all(&data).expect("create the Meilisearch folder");
@@ -137,11 +137,4 @@ impl Drop for Meili {
             let _ = std::fs::remove_dir_all(data);
         }
     }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .map(|address| address.port())
-        .expect("a free port")
 }

@@ -1,6 +1,6 @@
 //! `S3Server`: a real S3-protocol server (s3s-fs) over a scratch folder, one per test.
 
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -50,7 +50,7 @@ impl S3Server {
         std::fs::create_dir_all(&root).expect("create the s3s-fs folder");
         let access_key = "cho-ocop-test".to_owned();
         let secret_key = format!("secret-{}", uuid::Uuid::new_v4());
-        let port = free_port();
+        let port = crate::free_port();
         let process = match spawn(port, &access_key, &secret_key, &root) {
             Ok(process) => process,
             Err(error) => {
@@ -131,13 +131,4 @@ fn installed_by_dev_script() -> PathBuf {
             PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cache/cho-ocop")
         });
     cache.join("bin").join("s3s-fs")
-}
-
-/// A port nobody listens on right now. Another process could take it before s3s-fs binds, which
-/// `wait_until_listening` would then report as an early exit.
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .map(|address| address.port())
-        .expect("a free port")
 }

@@ -1,7 +1,7 @@
 //! `SmtpServer`: a real SMTP server process (aiosmtpd from PyPI, with the JSON sink in
 //! `tests/smtp/`) on a free loopback port, one per test; tests read what it received.
 
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -43,7 +43,7 @@ impl SmtpServer {
         let folder = std::env::temp_dir().join(format!("cho-ocop-smtp-{}", uuid::Uuid::new_v4()));
         std::fs::create_dir_all(&folder).expect("create the mail folder");
         SmtpServer {
-            port: free_port(),
+            port: crate::free_port(),
             folder,
             process: None,
         }
@@ -154,11 +154,4 @@ fn python() -> PathBuf {
             PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cache/cho-ocop")
         });
     cache.join("aiosmtpd/bin/python")
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .map(|address| address.port())
-        .expect("a free port")
 }

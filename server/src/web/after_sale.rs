@@ -16,7 +16,7 @@ use tower_sessions::Session;
 use uuid::Uuid;
 
 use super::forms;
-use super::workspace::{FLASH_KEY, requester};
+use super::workspace::{requester, take_flash};
 use super::{PgBackend, refused};
 use crate::app;
 use crate::app::AppError;
@@ -186,15 +186,6 @@ async fn review_line(
     })
     .map_err(ApiError::from);
     forms::finish(&requester.session, result, &back, &fields).await
-}
-
-async fn take_flash(session: &Session) -> FormState {
-    session
-        .remove::<FormState>(FLASH_KEY)
-        .await
-        .ok()
-        .flatten()
-        .unwrap_or_default()
 }
 
 fn checked(fields: &[(String, String)], name: &str) -> bool {

@@ -2,14 +2,14 @@
 //! settings and inbox, read through the same `app::` commands the JSON API calls.
 
 use frontend::api::{
-    BackendError, BuyingBackend, CartAddition, CartPage, CheckoutPage, Choice, FormState, Order,
-    OrderInbox, OrderPage, PlacedLink, ProducerRef, Request, SalesForm, SellerOrder,
+    BackendError, BuyingBackend, CartAddition, CartPage, CheckoutPage, Choice, Order, OrderInbox,
+    OrderPage, PlacedLink, ProducerRef, Request, SalesForm, SellerOrder,
 };
 use tower_sessions::Session;
 use uuid::Uuid;
 
 use super::buying::PLACED_KEY;
-use super::workspace::{FLASH_KEY, requester};
+use super::workspace::{requester, take_flash};
 use super::{PgBackend, internal, refused};
 use crate::app::cart::CartOwner;
 use crate::app::{self, AppError};
@@ -23,15 +23,6 @@ fn session(req: &Request) -> Result<Session, BackendError> {
         .get::<Session>()
         .cloned()
         .ok_or(BackendError::Internal)
-}
-
-async fn take_flash(session: &Session) -> FormState {
-    session
-        .remove::<FormState>(FLASH_KEY)
-        .await
-        .ok()
-        .flatten()
-        .unwrap_or_default()
 }
 
 /// Why "Thêm vào giỏ" added nothing, in a few words to show beside the button (the product is

@@ -16,7 +16,7 @@ use anyhow::Context;
 use secrecy::ExposeSecret;
 use serde_json::{Value, json};
 use server::{Application, Settings};
-use sqlx::{AssertSqlSafe, Connection, PgConnection, PgPool};
+use sqlx::PgPool;
 use tests::bench::{env_or, percentile};
 
 #[tokio::main]
@@ -197,26 +197,10 @@ async fn prepare_shop(pool: &PgPool) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Our database and pgbench's, both fresh.
 async fn recreate_database(settings: &Settings, name: &str) -> anyhow::Result<()> {
-    anyhow::ensure!(
-        name.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'),
-        "BENCH_DB must be a plain name"
-    );
-    let mut conn = PgConnection::connect(settings.database.url.expose_secret())
-        .await
-        .context("connect to PostgreSQL")?;
-    for db in [name.to_owned(), format!("{name}_pgbench")] {
-        sqlx::query(AssertSqlSafe(format!(
-            r#"drop database if exists "{db}" with (force)"#
-        )))
-        .execute(&mut conn)
-        .await?;
-        sqlx::query(AssertSqlSafe(format!(r#"create database "{db}""#)))
-            .execute(&mut conn)
-            .await?;
-    }
-    Ok(())
+    tests::bench::recreate_database(settings, name).await?;
+    tests::bench::recreate_database(settings, &format!("{name}_pgbench")).await
 }
 
 /// pgbench's own TPC-B-like run at 32 clients on a database beside ours: its tps.

@@ -16,7 +16,6 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use secrecy::ExposeSecret;
 use server::Settings;
-use sqlx::{AssertSqlSafe, Connection, PgConnection};
 use tests::bench::env_or;
 
 const HEADER: [&str; 8] = [
@@ -173,24 +172,8 @@ async fn main() -> anyhow::Result<()> {
         "{} is missing: build it first (cargo build --release -p server)",
         server.display()
     );
-    anyhow::ensure!(
-        db_name
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'),
-        "BENCH_DB must be a plain name"
-    );
     let settings = Settings::load()?;
-    let mut admin = PgConnection::connect(settings.database.url.expose_secret())
-        .await
-        .context("connect to PostgreSQL")?;
-    sqlx::query(AssertSqlSafe(format!(
-        r#"drop database if exists "{db_name}" with (force)"#
-    )))
-    .execute(&mut admin)
-    .await?;
-    sqlx::query(AssertSqlSafe(format!(r#"create database "{db_name}""#)))
-        .execute(&mut admin)
-        .await?;
+    tests::bench::recreate_database(&settings, &db_name).await?;
     let database = settings.database.with_database(&db_name);
     let db_url = database.url.expose_secret().to_owned();
     let pool = server::db::connect_lazy(&database)?;

@@ -10,9 +10,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use secrecy::ExposeSecret;
 use server::{Application, Settings};
-use sqlx::{AssertSqlSafe, Connection, PgConnection};
 use tests::bench::{env_or, percentile};
 
 /// What the mix asks for, by kind: pages a visitor opens and the API calls the app makes.
@@ -50,17 +48,7 @@ async fn main() -> anyhow::Result<()> {
     let mut settings = Settings::load()?;
     settings.log.level = "warn".into();
     server::telemetry::init(&settings.log);
-    {
-        let mut admin = PgConnection::connect(settings.database.url.expose_secret()).await?;
-        sqlx::query(AssertSqlSafe(format!(
-            r#"drop database if exists "{db_name}" with (force)"#
-        )))
-        .execute(&mut admin)
-        .await?;
-        sqlx::query(AssertSqlSafe(format!(r#"create database "{db_name}""#)))
-            .execute(&mut admin)
-            .await?;
-    }
+    tests::bench::recreate_database(&settings, &db_name).await?;
     settings.database = settings.database.with_database(&db_name);
     settings.server.port = 0;
     // The soak measures the server under load, not the per-client limit refusing it.
