@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use axum::Router;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use bytes::{Bytes, BytesMut};
@@ -202,21 +202,6 @@ pub(crate) async fn import_products(
         .into_response())
 }
 
-fn download(content_type: &'static str, file_name: &str, body: Vec<u8>) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
-            (
-                header::CONTENT_DISPOSITION,
-                HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\""))
-                    .unwrap_or(HeaderValue::from_static("attachment")),
-            ),
-        ],
-        body,
-    )
-        .into_response()
-}
-
 /// The product-list template for Excel: the columns, an example row, and the lists of product
 /// groups, units and GIs on their own sheets.
 #[utoipa::path(
@@ -231,7 +216,7 @@ pub(crate) async fn products_template_xlsx(
     State(state): State<AppState>,
 ) -> Result<Response, ApiError> {
     let body = app::imports::templates::products_xlsx(&state).await?;
-    Ok(download(
+    Ok(super::download(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         "mau-san-pham.xlsx",
         body,
@@ -252,7 +237,7 @@ pub(crate) async fn products_template_csv(
     State(state): State<AppState>,
 ) -> Result<Response, ApiError> {
     let body = app::imports::templates::products_csv(&state).await?;
-    Ok(download(
+    Ok(super::download(
         "text/csv; charset=utf-8",
         "mau-san-pham.csv",
         body,

@@ -24,6 +24,8 @@ pub mod seo;
 pub mod workspace;
 
 use axum::Router;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
 use crate::state::AppState;
@@ -54,4 +56,29 @@ pub fn ops_router() -> Router<AppState> {
         .route("/sitemap.xml", get(seo::sitemap))
         .route("/robots.txt", get(seo::robots))
         .merge(curation::qr_router())
+}
+
+/// A file to save (CSV, XLSX): its type, the name the browser saves it under, and no caching
+/// (reports and registers are private, and a template must never be served stale).
+pub(crate) fn download(
+    content_type: &'static str,
+    file_name: &str,
+    body: impl Into<axum::body::Body>,
+) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\""))
+                    .unwrap_or(HeaderValue::from_static("attachment")),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, no-store"),
+            ),
+        ],
+        body.into(),
+    )
+        .into_response()
 }

@@ -2,8 +2,7 @@
 
 use axum::Router;
 use axum::extract::{Query, State};
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
 use frontend::api::SalesReport;
 use serde::Deserialize;
@@ -93,23 +92,9 @@ pub(crate) async fn sales_report_csv(
 ) -> Result<Response, ApiError> {
     let file =
         app::report::sales_csv(&state, requester.user.as_ref(), &slug, months.period()).await?;
-    let disposition = format!("attachment; filename=\"{}\"", file.filename);
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/csv; charset=utf-8"),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                HeaderValue::from_str(&disposition).map_err(|e| ApiError::Internal(e.into()))?,
-            ),
-            (
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("private, no-store"),
-            ),
-        ],
+    Ok(super::download(
+        "text/csv; charset=utf-8",
+        &file.filename,
         file.csv,
-    )
-        .into_response())
+    ))
 }

@@ -1,8 +1,7 @@
 //! The certificate register as a CSV download for curators.
 
 use axum::extract::State;
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
 use crate::app;
 use crate::auth::Requester;
@@ -27,26 +26,9 @@ pub(super) async fn register_csv(
     requester: Requester,
 ) -> Result<Response, ApiError> {
     let register = app::curation::register(&state, requester.user.as_ref()).await?;
-    let disposition = format!(
-        "attachment; filename=\"so-chung-nhan-ocop-{}.csv\"",
-        register.today
-    );
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/csv; charset=utf-8"),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                HeaderValue::from_str(&disposition).map_err(|e| ApiError::Internal(e.into()))?,
-            ),
-            (
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("private, no-store"),
-            ),
-        ],
+    Ok(crate::http::download(
+        "text/csv; charset=utf-8",
+        &format!("so-chung-nhan-ocop-{}.csv", register.today),
         register.csv,
-    )
-        .into_response())
+    ))
 }
