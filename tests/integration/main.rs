@@ -8,6 +8,7 @@ mod catalog;
 mod catalog_pages;
 mod curation;
 mod faults;
+mod fuzz;
 mod hardening;
 mod health;
 mod imports;

@@ -848,3 +848,164 @@ async fn contract_routes_that_answer_are_documented() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_document_is_as_strict_as_the_server() {
+    let app = TestApp::spawn().await;
+    let doc = document(&app).await;
+    let schema = |name: &str| doc["components"]["schemas"][name].clone();
+
+    // Creating a product or producer names its required fields; a PATCH body requires nothing.
+    let required = |name: &str| -> Vec<String> {
+        schema(name)["required"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|v| v.as_str().unwrap().to_owned())
+            .collect()
+    };
+    for field in ["name", "category_code", "price_vnd", "unit"] {
+        assert!(
+            required("NewProductBody").contains(&field.to_owned()),
+            "{field}"
+        );
+        assert_eq!(
+            schema("NewProductBody")["properties"][field]["type"],
+            "string",
+            "{field} is not nullable"
+        );
+    }
+    assert!(required("NewProducerBody").contains(&"name".to_owned()));
+    assert!(required("NewProducerBody").contains(&"kind".to_owned()));
+    assert!(required("ProductBody").is_empty());
+    let create = &doc["paths"]["/api/v1/producers/{slug}/products"]["post"];
+    assert_eq!(
+        create["requestBody"]["content"]["application/json"]["schema"]["$ref"],
+        "#/components/schemas/NewProductBody"
+    );
+    // Unknown fields are refused, and the document says so.
+    assert_eq!(schema("NewProductBody")["additionalProperties"], false);
+    // Limits and enums are in the schema, not only in prose.
+    let param = |path: &str, name: &str| -> Value {
+        doc["paths"][path]["get"]["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == name)
+            .unwrap_or_else(|| panic!("{path} has no parameter {name}"))
+            .clone()
+    };
+    assert_eq!(
+        param("/api/v1/products", "page")["schema"]["maximum"],
+        10000
+    );
+    assert_eq!(param("/api/v1/orders", "page")["in"], "query");
+    assert!(
+        param("/api/v1/livestreams", "status")["schema"]["pattern"]
+            .as_str()
+            .unwrap()
+            .contains("upcoming|live|past")
+    );
+    assert_eq!(schema("SelfScoreDto")["additionalProperties"], false);
+    assert_eq!(schema("SelfScoreDto")["properties"]["a"]["maximum"], 40);
+    // Free text carries the edge's rule: no control characters.
+    let name_pattern = schema("NewProductBody")["properties"]["description"]["pattern"].clone();
+    assert!(
+        name_pattern.as_str().unwrap().contains("\\u0000"),
+        "{name_pattern}"
+    );
+    // Every JSON body route documents 400 (not JSON) and 415 (not application/json).
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            if operation
+                .pointer("/requestBody/content/application~1json")
+                .is_some()
+            {
+                for status in ["400", "415", "422"] {
+                    assert!(
+                        operation["responses"][status].is_object(),
+                        "{method} {path} does not document {status}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn bodies_are_parsed_then_access_is_checked_then_fields_are_validated() {
+    let app = TestApp::spawn().await;
+    let seller = app.seller("chu@example.vn", "HTX Thứ Tự").await;
+    let anonymous = TestApp::new_client();
+    let path = format!("/api/v1/producers/{}/products", seller.slug);
+    let raw = |client: &Client, body: &'static str| {
+        client
+            .post(app.url(&path))
+            .header("content-type", "application/json")
+            .body(body)
+    };
+
+    // Not JSON: 400 for anyone, before anything else.
+    for client in [&anonymous, &seller.client] {
+        let response = raw(client, "{\"name\": ").send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["error"]["code"], "bad_request");
+    }
+    // JSON of the wrong shape (an unknown field, a string for a number): 422 naming the body.
+    let response = raw(&seller.client, r#"{"name": "Chè", "prise_vnd": "1"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = response.json().await.unwrap();
+    assert!(
+        body["error"]["fields"]["body"]
+            .as_str()
+            .unwrap()
+            .contains("prise_vnd")
+    );
+    // Well-formed but invalid fields: access first (401 anonymous), then the fields (422).
+    let invalid = json!({ "name": "", "category_code": "che", "price_vnd": "abc", "unit": "kg" });
+    let (status, _) = app
+        .send_json(&anonymous, Method::POST, &path, Some(invalid.clone()))
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, body) = app
+        .send_json(&seller.client, Method::POST, &path, Some(invalid))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body["error"]["fields"]["price_vnd"].is_string(), "{body}");
+
+    // A whole number written 3.0 is an integer, as JSON Schema says.
+    let product = app
+        .product(&seller, "Chè búp thứ tự", "100000", "kg", "5")
+        .await;
+    let (status, body) = app
+        .send_json(
+            &seller.client,
+            Method::POST,
+            &format!("/api/v1/products/{}/ocop-applications", product.id),
+            Some(
+                json!({ "rule_set": "148/2023", "self_score": { "a": 30.0, "b": 20, "c": 25.0 } }),
+            ),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+
+    // Paging out of its documented bounds is refused, after access.
+    let (status, _) = app
+        .send_json(&anonymous, Method::GET, "/api/v1/orders?per_page=500", None)
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, body) = app
+        .send_json(
+            &seller.client,
+            Method::GET,
+            "/api/v1/orders?per_page=500",
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body["error"]["fields"]["per_page"].is_string(), "{body}");
+}

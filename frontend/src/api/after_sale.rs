@@ -10,6 +10,7 @@ use super::{Answer, FormState, ReviewTools, SalesReportPage};
 /// Which mail an account wants (`GET/PUT /api/v1/me/notifications`). All on by default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct NotificationPrefs {
     /// As a buyer: each step of my orders (placed, confirmed, shipping, delivered, paid).
     pub order_updates: bool,

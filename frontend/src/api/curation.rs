@@ -8,9 +8,17 @@ use super::dto::{FacetLabels, ProducerRef};
 /// A self-assessment, one score per part (bounded by the rule set's maxima).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct SelfScoreDto {
+    /// Part A (production organisation, product development, community), 0 to 40 under both
+    /// rule sets.
+    #[cfg_attr(feature = "ssr", schema(minimum = 0, maximum = 40))]
     pub a: i64,
+    /// Part B (marketing, product story), 0 to 25.
+    #[cfg_attr(feature = "ssr", schema(minimum = 0, maximum = 25))]
     pub b: i64,
+    /// Part C (quality, standards, export), 0 to 35.
+    #[cfg_attr(feature = "ssr", schema(minimum = 0, maximum = 35))]
     pub c: i64,
 }
 
@@ -202,16 +210,40 @@ pub struct CuratorDashboard {
 #[cfg_attr(feature = "ssr", into_params(parameter_in = Query))]
 pub struct ReviewQueueQuery {
     /// Comma-separated statuses; the queue defaults to `submitted,under_review`.
+    #[cfg_attr(
+        feature = "ssr",
+        param(
+            pattern = "^ *((draft|submitted|under_review|approved|rejected|withdrawn)(,(draft|submitted|under_review|approved|rejected|withdrawn))*)? *$"
+        )
+    )]
     pub status: Option<String>,
     /// The producer's commune (2025 code, e.g. `05503`).
     pub commune: Option<String>,
     /// A category or top-level group code.
     pub category: Option<String>,
     /// `148/2023` or `26/2026`.
+    #[cfg_attr(
+        feature = "ssr",
+        param(pattern = "^ *(148/2023|26/2026|148-2023|26-2026)? *$")
+    )]
     pub rule_set: Option<String>,
     /// Only applications waiting at least this many days since submission.
+    #[cfg_attr(
+        feature = "ssr",
+        param(value_type = Option<u32>, minimum = 0, maximum = 36500)
+    )]
     pub min_waiting_days: Option<String>,
+    /// From 1.
+    #[cfg_attr(
+        feature = "ssr",
+        param(value_type = Option<u32>, minimum = 1, maximum = 10000)
+    )]
     pub page: Option<String>,
+    /// 1 to 100.
+    #[cfg_attr(
+        feature = "ssr",
+        param(value_type = Option<u32>, minimum = 1, maximum = 100)
+    )]
     pub per_page: Option<String>,
 }
 

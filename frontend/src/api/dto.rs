@@ -215,15 +215,31 @@ pub struct CatalogQuery {
     /// Full-text search over names, descriptions, producers and places.
     pub q: Option<String>,
     /// A category code; a top-level group includes its subcategories.
+    #[cfg_attr(
+        feature = "ssr",
+        param(pattern = r"^ *([a-z0-9]+(-[a-z0-9]+)*)? *$", max_length = 120)
+    )]
     pub category: Option<String>,
     /// Only products whose OCOP certificate in force has at least this many stars (1–5).
     #[cfg_attr(feature = "ssr", param(value_type = Option<u8>, minimum = 1, maximum = 5))]
     pub min_stars: Option<String>,
     /// A commune code (the unit in force since 2025).
+    #[cfg_attr(
+        feature = "ssr",
+        param(pattern = r"^ *([0-9]{5})? *$", example = "05503")
+    )]
     pub commune: Option<String>,
     /// A geographical indication's slug.
+    #[cfg_attr(
+        feature = "ssr",
+        param(pattern = r"^ *([a-z0-9]+(-[a-z0-9]+)*)? *$", max_length = 120)
+    )]
     pub gi: Option<String>,
     /// A producer's slug.
+    #[cfg_attr(
+        feature = "ssr",
+        param(pattern = r"^ *([a-z0-9]+(-[a-z0-9]+)*)? *$", max_length = 120)
+    )]
     pub producer: Option<String>,
     /// Lowest price in VND, a decimal string.
     #[cfg_attr(feature = "ssr", param(example = "100000"))]
@@ -238,11 +254,11 @@ pub struct CatalogQuery {
     /// (buyers' reviews: highest average first, ties by count).
     #[cfg_attr(
         feature = "ssr",
-        param(pattern = "^(relevance|price_asc|price_desc|newest|stars|rating)$")
+        param(pattern = "^ *(relevance|price_asc|price_desc|newest|stars|rating)? *$")
     )]
     pub sort: Option<String>,
-    /// Page number, from 1.
-    #[cfg_attr(feature = "ssr", param(value_type = Option<u32>, minimum = 1))]
+    /// Page number, from 1; only the first 10,000 results are listed (`page` × `per_page`).
+    #[cfg_attr(feature = "ssr", param(value_type = Option<u32>, minimum = 1, maximum = 10000))]
     pub page: Option<String>,
     /// Items per page, at most 100 (default 24).
     #[cfg_attr(feature = "ssr", param(value_type = Option<u32>, minimum = 1, maximum = 100))]

@@ -60,6 +60,7 @@ pub struct DeliveryOption {
 /// How a producer sells.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct SalesSettings {
     pub delivery: DeliverySettings,
     pub payments: PaymentSettings,
@@ -74,6 +75,7 @@ pub struct SalesSettings {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct DeliverySettings {
     pub pickup: bool,
     pub pickup_address: Option<String>,
@@ -84,6 +86,7 @@ pub struct DeliverySettings {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct PaymentSettings {
     pub cod: bool,
     pub bank_transfer: bool,
@@ -208,6 +211,7 @@ pub struct Shortage {
 /// A checkout as the buyer sends it (`POST /api/v1/orders`, and the checkout form).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct CheckoutRequest {
     /// What to order; omitted: the whole cart.
     #[serde(default)]
@@ -215,6 +219,10 @@ pub struct CheckoutRequest {
     pub delivery: CheckoutDelivery,
     /// `cod` or `bank_transfer`: for every producer unless `per_producer` says otherwise.
     #[serde(default)]
+    #[cfg_attr(
+        feature = "ssr",
+        schema(required = true, pattern = "^(cod|bank_transfer)$")
+    )]
     pub payment: String,
     /// Choices per producer (by slug), over `delivery.method` and `payment`.
     #[serde(default)]
@@ -223,6 +231,7 @@ pub struct CheckoutRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct CheckoutItem {
     pub product_id: String,
     /// A decimal string (`"2"`, `"0.5"` where the unit allows fractions); numbers are accepted.
@@ -233,13 +242,20 @@ pub struct CheckoutItem {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct CheckoutDelivery {
     /// `pickup` or `ship`.
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(required = true, pattern = "^(pickup|ship)$"))]
     pub method: String,
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(required = true, min_length = 1))]
     pub name: String,
     #[serde(default)]
+    #[cfg_attr(
+        feature = "ssr",
+        schema(required = true, min_length = 1, example = "0912345678")
+    )]
     pub phone: String,
     pub email: Option<String>,
     pub address: Option<String>,
@@ -262,9 +278,17 @@ pub struct ProducerChoice {
 /// A status change (`POST /api/v1/orders/{code}/status`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct StatusChange {
     /// `confirmed`, `shipping`, `delivered` or `cancelled`.
     #[serde(default)]
+    #[cfg_attr(
+        feature = "ssr",
+        schema(
+            required = true,
+            pattern = "^(pending|confirmed|shipping|delivered|cancelled)$"
+        )
+    )]
     pub status: String,
     /// Why it was cancelled (required when a seller cancels).
     pub reason: Option<String>,

@@ -38,11 +38,14 @@ pub struct Review {
 /// `POST /api/v1/orders/{code}/reviews` (and `PUT …/reviews/{product_id}` to edit).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct ReviewRequest {
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(required = true, format = Uuid))]
     pub product_id: String,
     /// 1 to 5.
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(required = true, minimum = 1, maximum = 5))]
     pub rating: u8,
     pub text: Option<String>,
 }
@@ -50,8 +53,13 @@ pub struct ReviewRequest {
 /// The producer's reply, or a curator's reason for hiding a review.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct ReviewText {
     #[serde(default)]
+    #[cfg_attr(
+        feature = "ssr",
+        schema(required = true, min_length = 1, max_length = 500)
+    )]
     pub text: String,
 }
 

@@ -9,6 +9,7 @@ use super::{AppError, AppResult, clean_text as text};
 use crate::db;
 use crate::db::audit::AuditEntry;
 use crate::db::orders::OrderHead;
+use crate::domain::FieldErrors;
 use crate::domain::account::User;
 use crate::domain::audit::AuditAction;
 use crate::domain::order::{OrderActor, OrderStatus};
@@ -67,7 +68,7 @@ pub async fn mine(
     per_page: u32,
 ) -> AppResult<(Vec<Order>, i64)> {
     let user = viewer.ok_or(AppError::Unauthorized)?;
-    let (limit, offset) = window(page, per_page);
+    let (limit, offset) = window(page, per_page)?;
     let (ids, total) = db::orders::ids_of_buyer(&state.db, user.id, limit, offset).await?;
     let mut conn = state.db.acquire().await?;
     Ok((db::orders::load(&mut conn, &ids, true).await?, total))
@@ -95,7 +96,7 @@ pub async fn of_producer(
         ),
         None => None,
     };
-    let (limit, offset) = window(page, per_page);
+    let (limit, offset) = window(page, per_page)?;
     let (ids, total) =
         db::orders::ids_of_producer(&state.db, producer, status, limit, offset).await?;
     let counts = db::orders::status_counts(&state.db, producer).await?;
@@ -114,13 +115,23 @@ pub struct ProducerOrders {
     pub counts: Vec<(String, i64)>,
 }
 
-fn window(page: u32, per_page: u32) -> (i64, i64) {
-    let per_page = per_page.clamp(1, 100);
-    let page = page.max(1);
-    (
+/// LIMIT and OFFSET of a page; out of the documented bounds is refused (checked after access,
+/// as every other field), not quietly clamped.
+fn window(page: u32, per_page: u32) -> AppResult<(i64, i64)> {
+    let mut errors = FieldErrors::default();
+    if !(1..=10_000).contains(&page) {
+        errors.add("page", "phải từ 1 đến 10.000");
+    }
+    if !(1..=100).contains(&per_page) {
+        errors.add("per_page", "phải từ 1 đến 100");
+    }
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
+    Ok((
         i64::from(per_page),
         i64::from(page - 1) * i64::from(per_page),
-    )
+    ))
 }
 
 /// Moves an order along its states: members confirm, ship, deliver or cancel (until shipped,

@@ -28,6 +28,7 @@ pub fn router() -> Router<AppState> {
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct RegisterBody {
     #[serde(default)]
     #[schema(required = true, example = "nguoi.mua@example.vn")]
@@ -77,6 +78,7 @@ pub(crate) async fn register(
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct LoginBody {
     #[serde(default)]
     #[schema(required = true)]
@@ -137,6 +139,7 @@ pub(crate) async fn logout(
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct PasswordBody {
     #[serde(default)]
     #[schema(required = true)]
@@ -223,6 +226,7 @@ async fn me(requester: Requester) -> Result<AppJson<MeResponse>, ApiError> {
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 struct RoleBody {
     /// `curator` or `admin`.
     #[serde(default)]

@@ -143,6 +143,7 @@ async fn get_gi(
 
 /// A geographical indication as a curator records it.
 #[derive(serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct GiBody {
     #[serde(default)]
     #[schema(required = true)]

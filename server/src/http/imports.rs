@@ -127,6 +127,27 @@ struct RefusedDetail {
     message: String,
 }
 
+/// The multipart form of a product-list import.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // A schema only: the handler reads the fields from `Multipart`.
+pub(crate) struct ProductsUpload {
+    /// The list, `.xlsx` or `.csv` (UTF-8 or Windows-1258), at most 10 MB.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+    /// Photos named after the rows' product codes, as one `.zip` of at most 50 MB.
+    #[schema(value_type = Option<String>, format = Binary)]
+    photos: Option<Vec<u8>>,
+}
+
+/// The multipart form of an OCOP annex import.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // A schema only: the handler reads the fields from `Multipart`.
+pub(crate) struct AnnexUpload {
+    /// The decision's annex, `.xlsx` or `.csv`, at most 10 MB.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+}
+
 /// Members import a product list: preview it (`dry_run=true`) or apply it, all or nothing unless
 /// `skip_invalid=true`. Rows are matched to the producer's products by their code (SKU).
 #[utoipa::path(
@@ -146,7 +167,7 @@ struct RefusedDetail {
         ("dry_run" = Option<bool>, Query, description = "Only preview: nothing is written"),
         ("skip_invalid" = Option<bool>, Query, description = "Write the valid rows even when others have errors"),
     ),
-    request_body(content = String, description = "multipart/form-data: `file` (.xlsx or .csv, ≤ 10 MB), optional `photos` (.zip, ≤ 50 MB)", content_type = "multipart/form-data"),
+    request_body(content = ProductsUpload, content_type = "multipart/form-data"),
     responses(
         (status = 200, description = "Previewed, or applied", body = ImportReport),
         (status = 400, description = "Malformed multipart body", body = ErrorBody),
@@ -281,7 +302,7 @@ struct NeedsReview {
         new ones become draft producers and products. The same rules as single decisions apply.",
     security(("session" = [])),
     params(("dry_run" = Option<bool>, Query, description = "Only review: nothing is written")),
-    request_body(content = String, description = "multipart/form-data", content_type = "multipart/form-data"),
+    request_body(content = AnnexUpload, content_type = "multipart/form-data"),
     responses(
         (status = 200, description = "Reviewed, or applied", body = AnnexReview),
         (status = 400, description = "Malformed multipart body", body = ErrorBody),

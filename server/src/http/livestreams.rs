@@ -34,6 +34,7 @@ pub fn router() -> Router<AppState> {
 #[into_params(parameter_in = Query)]
 pub(crate) struct ListQuery {
     /// `upcoming`, `live` or `past`; all when absent.
+    #[param(pattern = "^ *(upcoming|live|past)? *$")]
     status: Option<String>,
 }
 
@@ -54,7 +55,12 @@ pub(crate) async fn list_livestreams(
     query: Result<Query<ListQuery>, QueryRejection>,
 ) -> Result<AppJson<Page<LivestreamDto>>, ApiError> {
     let Query(query) = query.map_err(|r| ApiError::BadRequest(r.body_text()))?;
-    let status = match query.status.as_deref().filter(|s| !s.is_empty()) {
+    let status = match query
+        .status
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         None => None,
         Some(raw) => Some(
             raw.parse::<StreamStatus>()
@@ -79,15 +85,22 @@ pub(crate) async fn list_livestreams(
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct LivestreamBody {
     /// `facebook`, `youtube`, `tiktok`, `shopee` or `other`.
     #[serde(default)]
+    #[schema(required = true, pattern = "^(facebook|youtube|tiktok|shopee|other)$")]
     platform: String,
+    /// The stream's page on that platform (`https://…`).
     #[serde(default)]
+    #[schema(required = true, min_length = 1)]
     url: String,
     #[serde(default)]
+    #[schema(required = true, min_length = 2, max_length = 200)]
     title: String,
+    /// RFC 3339 with offset, e.g. `2026-12-01T19:30:00+07:00`; not in the past.
     #[serde(default)]
+    #[schema(required = true, format = DateTime)]
     starts_at: String,
     ends_at: Option<String>,
     #[serde(default)]

@@ -5,6 +5,7 @@ use std::sync::LazyLock;
 
 use axum::http::header;
 use axum::response::IntoResponse;
+use serde_json::Value;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
@@ -128,10 +129,119 @@ pub struct ApiDoc;
 
 /// The document, built once.
 static DOCUMENT: LazyLock<String> = LazyLock::new(|| {
-    ApiDoc::openapi()
-        .to_json()
-        .expect("the OpenAPI document serialises")
+    let mut doc = serde_json::to_value(ApiDoc::openapi()).expect("the OpenAPI document serialises");
+    state_the_text_rule(&mut doc);
+    doc.to_string()
 });
+
+/// Characters the edge refuses in every text a request carries (`edge::refuse_control_chars`):
+/// C0 and C1 controls; bodies may still hold tabs and line breaks.
+const CONTROLS: &str = r"\u0000-\u001f\u007f-\u009f";
+const BODY_CONTROLS: &str = r"\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f";
+
+/// Writes the edge's one text rule into the document, on every free-text string a request can
+/// carry (parameters and JSON bodies), so clients and fuzzers see what the server will refuse;
+/// a required text (`minLength` ≥ 1) must also hold something besides spaces, as the services
+/// trim it. Strings with their own pattern, format or enum already say more.
+fn state_the_text_rule(doc: &mut Value) {
+    let mut bodies = Vec::new();
+    if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
+        for item in paths.values_mut() {
+            let Some(item) = item.as_object_mut() else {
+                continue;
+            };
+            for operation in item.values_mut() {
+                for parameter in operation
+                    .get_mut("parameters")
+                    .and_then(Value::as_array_mut)
+                    .into_iter()
+                    .flatten()
+                {
+                    if let Some(schema) = parameter.get_mut("schema") {
+                        restrict_text(schema, CONTROLS);
+                    }
+                }
+                if let Some(schema) =
+                    operation.pointer_mut("/requestBody/content/application~1json/schema")
+                {
+                    restrict_body(schema, &mut bodies);
+                }
+            }
+        }
+    }
+    // Named schemas that requests use, and the ones they refer to, each once.
+    let mut seen = Vec::new();
+    while let Some(name) = bodies.pop() {
+        if seen.contains(&name) {
+            continue;
+        }
+        if let Some(schema) = doc.pointer_mut(&format!("/components/schemas/{name}")) {
+            restrict_body(schema, &mut bodies);
+        }
+        seen.push(name);
+    }
+}
+
+/// Applies the body rule to every string inside `schema`, noting the named schemas it refers to.
+fn restrict_body(schema: &mut Value, refs: &mut Vec<String>) {
+    collect_refs(schema, refs);
+    restrict_text(schema, BODY_CONTROLS);
+    let Some(object) = schema.as_object_mut() else {
+        return;
+    };
+    for (key, value) in object.iter_mut() {
+        match key.as_str() {
+            "properties" => {
+                for property in value
+                    .as_object_mut()
+                    .into_iter()
+                    .flat_map(|p| p.values_mut())
+                {
+                    restrict_body(property, refs);
+                }
+            }
+            "items" | "additionalProperties" => restrict_body(value, refs),
+            "oneOf" | "anyOf" | "allOf" => {
+                for part in value.as_array_mut().into_iter().flatten() {
+                    restrict_body(part, refs);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn collect_refs(schema: &Value, refs: &mut Vec<String>) {
+    if let Some(name) = schema
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix("#/components/schemas/"))
+    {
+        refs.push(name.to_owned());
+    }
+}
+
+/// Gives a free-text string schema the pattern that excludes `controls`.
+fn restrict_text(schema: &mut Value, controls: &str) {
+    let is_string = match schema.get("type") {
+        Some(Value::String(t)) => t == "string",
+        Some(Value::Array(types)) => types.iter().any(|t| t == "string"),
+        _ => false,
+    };
+    let says_more = ["pattern", "format", "enum", "const"]
+        .iter()
+        .any(|key| schema.get(key).is_some());
+    if !is_string || says_more {
+        return;
+    }
+    let required = schema.get("minLength").and_then(Value::as_u64).unwrap_or(0) > 0;
+    let pattern = if required {
+        format!("^[^{controls}]*[^\\s{controls}][^{controls}]*$")
+    } else {
+        format!("^[^{controls}]*$")
+    };
+    schema["pattern"] = Value::String(pattern);
+}
 
 /// This OpenAPI 3.1 document, generated from the code.
 #[utoipa::path(
@@ -202,7 +312,36 @@ impl Modify for ServerErrors {
                 &mut item.patch,
             ];
             for operation in operations.into_iter().flatten() {
+                let has_query =
+                    operation.parameters.iter().flatten().any(|p| {
+                        matches!(p.parameter_in, utoipa::openapi::path::ParameterIn::Query)
+                    });
+                let takes_text = operation.request_body.is_some()
+                    || operation.parameters.as_ref().is_some_and(|p| !p.is_empty());
+                let takes_json = operation
+                    .request_body
+                    .as_ref()
+                    .is_some_and(|body| body.content.contains_key("application/json"));
                 let responses = &mut operation.responses.responses;
+                if takes_json {
+                    responses
+                        .entry("400".into())
+                        .or_insert_with(|| error("Malformed JSON").into());
+                    responses
+                        .entry("415".into())
+                        .or_insert_with(|| error("Not `application/json`").into());
+                }
+                if has_query {
+                    responses
+                        .entry("400".into())
+                        .or_insert_with(|| error("Malformed query string").into());
+                }
+                // The edge refuses a control character in any text before the handler runs.
+                if takes_text {
+                    responses.entry("422".into()).or_insert_with(|| {
+                        error("A text carries a control character (`fields` names it)").into()
+                    });
+                }
                 responses
                     .entry("500".into())
                     .or_insert_with(|| error("Internal error (details are only logged)").into());

@@ -2,7 +2,7 @@
 //! their status and payment. Each handler parses, calls one `app` command and presents the result.
 
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post, put};
 use frontend::api::{
@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::error::ApiError;
-use super::extract::{AppJson, AppPath};
+use super::extract::{AppJson, AppPath, AppQuery};
 use super::schemas::{ErrorBody, JsonBody, KnownProducer, SameSite, SignedIn};
 use crate::app;
 use crate::app::cart::CartOwner;
@@ -52,6 +52,7 @@ pub(crate) async fn get_cart(
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct QuantityBody {
     /// A decimal string; `0` removes the line. Fractions only where the unit allows them.
     #[schema(value_type = String, example = "2")]
@@ -200,10 +201,28 @@ pub(crate) async fn place_order(
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct PageQuery {
+    /// From 1.
+    #[param(minimum = 1, maximum = 10000)]
     page: Option<u32>,
+    /// 1 to 100 (default 24).
+    #[param(minimum = 1, maximum = 100)]
+    per_page: Option<u32>,
+}
+
+/// A producer's orders: a page of them, optionally in one status.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct ProducerOrdersQuery {
+    /// From 1.
+    #[param(minimum = 1, maximum = 10000)]
+    page: Option<u32>,
+    /// 1 to 100 (default 24).
+    #[param(minimum = 1, maximum = 100)]
     per_page: Option<u32>,
     /// Only orders in this status.
+    #[param(pattern = "^ *(pending|confirmed|shipping|delivered|cancelled)? *$")]
     status: Option<String>,
 }
 
@@ -216,21 +235,23 @@ pub(crate) struct PageQuery {
     params(PageQuery),
     responses(
         (status = 200, description = "A page of orders", body = Page<Order>),
+        (status = 400, description = "Malformed query string", body = ErrorBody),
         SignedIn,
+        (status = 422, description = "`page` or `per_page` out of bounds", body = ErrorBody),
     ),
 )]
 pub(crate) async fn my_orders(
     State(state): State<AppState>,
     requester: Requester,
-    Query(query): Query<PageQuery>,
+    AppQuery(query): AppQuery<PageQuery>,
 ) -> Result<AppJson<Page<Order>>, ApiError> {
     let (page, per_page) = (query.page.unwrap_or(1), query.per_page.unwrap_or(24));
     let (items, total) = app::orders::mine(&state, requester.user.as_ref(), page, per_page).await?;
     Ok(AppJson(Page {
         items,
         total,
-        page: page.max(1),
-        per_page: per_page.clamp(1, 100),
+        page,
+        per_page,
     }))
 }
 
@@ -251,20 +272,21 @@ pub(crate) struct ProducerOrderPage {
     path = "/api/v1/producers/{slug}/orders",
     tag = "buying",
     security(("session" = [])),
-    params(("slug" = String, Path, description = "The producer"), PageQuery),
+    params(("slug" = String, Path, description = "The producer"), ProducerOrdersQuery),
     responses(
         (status = 200, description = "A page of orders and counts by status", body = ProducerOrderPage),
         SignedIn,
         (status = 403, description = "Not a member of this producer", body = ErrorBody),
         KnownProducer,
-        (status = 422, description = "Unknown status", body = ErrorBody),
+        (status = 400, description = "Malformed query string", body = ErrorBody),
+        (status = 422, description = "Unknown status, or `page` or `per_page` out of bounds", body = ErrorBody),
     ),
 )]
 pub(crate) async fn producer_orders(
     State(state): State<AppState>,
     requester: Requester,
     AppPath(slug): AppPath<String>,
-    Query(query): Query<PageQuery>,
+    AppQuery(query): AppQuery<ProducerOrdersQuery>,
 ) -> Result<AppJson<ProducerOrderPage>, ApiError> {
     let (page, per_page) = (query.page.unwrap_or(1), query.per_page.unwrap_or(24));
     let result = app::orders::of_producer(
@@ -279,13 +301,14 @@ pub(crate) async fn producer_orders(
     Ok(AppJson(ProducerOrderPage {
         items: result.orders,
         total: result.total,
-        page: page.max(1),
-        per_page: per_page.clamp(1, 100),
+        page,
+        per_page,
         counts: result.counts.into_iter().collect(),
     }))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct TokenQuery {
     /// The order's secret access token (guests).
     token: Option<String>,
@@ -309,7 +332,7 @@ pub(crate) async fn get_order(
     State(state): State<AppState>,
     requester: Requester,
     AppPath(code): AppPath<String>,
-    Query(query): Query<TokenQuery>,
+    AppQuery(query): AppQuery<TokenQuery>,
 ) -> Result<AppJson<Order>, ApiError> {
     Ok(AppJson(
         app::orders::get(
@@ -345,7 +368,7 @@ pub(crate) async fn change_status(
     State(state): State<AppState>,
     requester: Requester,
     AppPath(code): AppPath<String>,
-    Query(query): Query<TokenQuery>,
+    AppQuery(query): AppQuery<TokenQuery>,
     AppJson(body): AppJson<StatusChange>,
 ) -> Result<AppJson<Order>, ApiError> {
     Ok(AppJson(
@@ -361,9 +384,11 @@ pub(crate) async fn change_status(
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct PaymentBody {
     /// `paid`.
     #[serde(default)]
+    #[schema(required = true, pattern = "^paid$")]
     status: String,
 }
 

@@ -1,14 +1,14 @@
 //! A producer's sales report over the JSON API and as a CSV file for Excel (its members).
 
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 use frontend::api::SalesReport;
 use serde::Deserialize;
 
 use super::error::ApiError;
-use super::extract::{AppJson, AppPath};
+use super::extract::{AppJson, AppPath, AppQuery};
 use super::schemas::{ErrorBody, KnownProducer, SignedIn};
 use crate::app;
 use crate::app::report::Period;
@@ -23,10 +23,13 @@ pub fn router() -> Router<AppState> {
 
 /// Which months a report covers; both optional and inclusive.
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct ReportMonths {
     /// The first month counted, `2026-10` (Vietnam time).
+    #[param(pattern = "^ *([0-9]{4}-[0-9]{2})? *$")]
     from: Option<String>,
     /// The last month counted, `2026-12`.
+    #[param(pattern = "^ *([0-9]{4}-[0-9]{2})? *$")]
     to: Option<String>,
 }
 
@@ -60,7 +63,7 @@ pub(crate) async fn sales_report(
     State(state): State<AppState>,
     requester: Requester,
     AppPath(slug): AppPath<String>,
-    Query(months): Query<ReportMonths>,
+    AppQuery(months): AppQuery<ReportMonths>,
 ) -> Result<AppJson<SalesReport>, ApiError> {
     Ok(AppJson(
         app::report::sales(&state, requester.user.as_ref(), &slug, months.period()).await?,
@@ -88,7 +91,7 @@ pub(crate) async fn sales_report_csv(
     State(state): State<AppState>,
     requester: Requester,
     AppPath(slug): AppPath<String>,
-    Query(months): Query<ReportMonths>,
+    AppQuery(months): AppQuery<ReportMonths>,
 ) -> Result<Response, ApiError> {
     let file =
         app::report::sales_csv(&state, requester.user.as_ref(), &slug, months.period()).await?;

@@ -2,7 +2,7 @@
 //! days), a product's visible reviews, the producer's reply and a curator's hiding.
 
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post, put};
 use frontend::api::{Page, Review, ReviewRequest, ReviewText};
@@ -10,7 +10,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::error::ApiError;
-use super::extract::{AppJson, AppPath};
+use super::extract::{AppJson, AppPath, AppQuery};
 use super::schemas::ErrorBody;
 use crate::app;
 use crate::app::reviews::Mode;
@@ -27,6 +27,7 @@ pub fn router() -> Router<AppState> {
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct ReviewQuery {
     /// The order's secret access token (guests).
     token: Option<String>,
@@ -55,7 +56,7 @@ pub(crate) async fn create_review(
     State(state): State<AppState>,
     requester: Requester,
     AppPath(code): AppPath<String>,
-    Query(query): Query<ReviewQuery>,
+    AppQuery(query): AppQuery<ReviewQuery>,
     AppJson(body): AppJson<ReviewRequest>,
 ) -> Result<(StatusCode, AppJson<Review>), ApiError> {
     let (review, _) = app::reviews::submit(
@@ -97,7 +98,7 @@ pub(crate) async fn edit_review(
     State(state): State<AppState>,
     requester: Requester,
     AppPath((code, product_id)): AppPath<(String, Uuid)>,
-    Query(query): Query<ReviewQuery>,
+    AppQuery(query): AppQuery<ReviewQuery>,
     AppJson(mut body): AppJson<ReviewRequest>,
 ) -> Result<AppJson<Review>, ApiError> {
     body.product_id = product_id.to_string();
@@ -114,6 +115,7 @@ pub(crate) async fn edit_review(
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct ReviewPage {
     page: Option<u32>,
     per_page: Option<u32>,
@@ -133,7 +135,7 @@ pub(crate) struct ReviewPage {
 pub(crate) async fn product_reviews(
     State(state): State<AppState>,
     AppPath(slug): AppPath<String>,
-    Query(query): Query<ReviewPage>,
+    AppQuery(query): AppQuery<ReviewPage>,
 ) -> Result<AppJson<Page<Review>>, ApiError> {
     let (page, per_page) = (query.page.unwrap_or(1), query.per_page.unwrap_or(24));
     let (items, total) = app::reviews::of_product(&state, &slug, page, per_page).await?;

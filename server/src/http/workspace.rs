@@ -69,8 +69,59 @@ fn text(value: &Option<Value>) -> Option<String> {
     }
 }
 
-/// A producer's profile. Creating needs `name` and `kind`; a PATCH sends only what changes.
+/// A new producer: `name` and `kind` are required, the rest as in [`ProducerBody`].
+// Option fields marked required: the service names each missing one (in Vietnamese) instead of
+// serde refusing the whole body, and the document still says which must be sent.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NewProducerBody {
+    #[schema(
+        required = true,
+        nullable = false,
+        min_length = 2,
+        max_length = 200,
+        example = "HTX Chè Tân Cương"
+    )]
+    name: Option<String>,
+    /// `htx`, `company`, `household` or `other`.
+    #[schema(required = true, nullable = false, value_type = String, pattern = "^(htx|company|household|other)$", example = "htx")]
+    kind: Option<String>,
+    commune_code: Option<String>,
+    old_commune: Option<String>,
+    old_district: Option<String>,
+    address: Option<String>,
+    phone: Option<String>,
+    description: Option<String>,
+}
+
+impl From<NewProducerBody> for ProducerBody {
+    fn from(b: NewProducerBody) -> ProducerBody {
+        let NewProducerBody {
+            name,
+            kind,
+            commune_code,
+            old_commune,
+            old_district,
+            address,
+            phone,
+            description,
+        } = b;
+        ProducerBody {
+            name,
+            kind,
+            commune_code,
+            old_commune,
+            old_district,
+            address,
+            phone,
+            description,
+        }
+    }
+}
+
+/// Changes to a producer's profile: only what is sent changes.
 #[derive(Deserialize, Default, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct ProducerBody {
     #[schema(example = "HTX Chè Tân Cương")]
     name: Option<String>,
@@ -92,7 +143,7 @@ pub(crate) struct ProducerBody {
     path = "/api/v1/producers",
     tag = "producers",
     security(("session" = [])),
-    request_body = ProducerBody,
+    request_body = NewProducerBody,
     responses(
         (status = 201, description = "Created; the requester is its owner", body = ProducerEnvelope),
         JsonBody,
@@ -105,8 +156,9 @@ pub(crate) struct ProducerBody {
 pub(crate) async fn create_producer(
     State(state): State<AppState>,
     requester: Requester,
-    AppJson(body): AppJson<ProducerBody>,
+    AppJson(body): AppJson<NewProducerBody>,
 ) -> Result<(StatusCode, AppJson<ProducerEnvelope>), ApiError> {
+    let body = ProducerBody::from(body);
     let card =
         app::workspace::create_producer(&state, requester.user.as_ref(), body.into()).await?;
     Ok((
@@ -144,6 +196,7 @@ pub(crate) async fn update_producer(
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct MemberBody {
     /// The address to invite; it need not have an account yet.
     #[serde(default)]
@@ -301,9 +354,59 @@ pub(crate) async fn accept_invitation(
     }))
 }
 
-/// A product. Creating needs `name`, `category_code`, `price_vnd` and `unit`; a PATCH sends only
-/// what changes.
+/// A new product: `name`, `category_code`, `price_vnd` and `unit` are required, the rest as in
+/// [`ProductBody`].
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NewProductBody {
+    #[schema(
+        required = true,
+        nullable = false,
+        min_length = 2,
+        max_length = 200,
+        example = "Chè búp Tân Cương"
+    )]
+    name: Option<String>,
+    /// A category code (see the catalog's facets), e.g. `che`.
+    #[schema(required = true, nullable = false, min_length = 1, example = "che")]
+    category_code: Option<String>,
+    description: Option<String>,
+    story: Option<String>,
+    /// Price in VND, a decimal string (a JSON number is accepted too); must be > 0.
+    #[schema(required = true, nullable = false, value_type = String, example = "250000")]
+    price_vnd: Option<Value>,
+    /// A unit code, e.g. `kg`, `hop`, `goi`.
+    #[schema(required = true, nullable = false, min_length = 1, example = "kg")]
+    unit: Option<String>,
+    /// A decimal string (a JSON number is accepted too); fractions only where the unit allows.
+    #[schema(value_type = Option<String>, example = "0.5")]
+    stock: Option<Value>,
+    /// `draft`, `active` (default) or `archived`.
+    #[schema(pattern = "^(draft|active|archived)$")]
+    status: Option<String>,
+    /// A geographical indication this product claims (checked against the producer's area).
+    gi_slug: Option<String>,
+}
+
+impl From<NewProductBody> for ProductBody {
+    fn from(b: NewProductBody) -> ProductBody {
+        ProductBody {
+            name: b.name,
+            category_code: b.category_code,
+            description: b.description,
+            story: b.story,
+            price_vnd: b.price_vnd,
+            unit: b.unit,
+            stock: b.stock,
+            status: b.status,
+            gi_slug: b.gi_slug.map(Some),
+        }
+    }
+}
+
+/// Changes to a product: only what is sent changes.
 #[derive(Deserialize, Default, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct ProductBody {
     name: Option<String>,
     category_code: Option<String>,
@@ -369,7 +472,7 @@ impl From<ProductBody> for ProductInput {
     tag = "products",
     security(("session" = [])),
     params(("slug" = String, Path, description = "The producer's slug")),
-    request_body = ProductBody,
+    request_body = NewProductBody,
     responses(
         (status = 201, description = "Created", body = ProductDetail),
         JsonBody,
@@ -384,8 +487,9 @@ pub(crate) async fn create_product(
     State(state): State<AppState>,
     requester: Requester,
     Path(slug): Path<String>,
-    AppJson(body): AppJson<ProductBody>,
+    AppJson(body): AppJson<NewProductBody>,
 ) -> Result<(StatusCode, AppJson<ProductDetail>), ApiError> {
+    let body = ProductBody::from(body);
     let product =
         app::products::create_product(&state, requester.user.as_ref(), &slug, body.into()).await?;
     Ok((StatusCode::CREATED, AppJson(product)))
@@ -521,6 +625,7 @@ pub(crate) fn multipart_error(error: axum::extract::multipart::MultipartError) -
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct ImageOrder {
     /// Every photo id of the product, in the order to show them.
     #[serde(default)]

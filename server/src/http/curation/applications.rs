@@ -1,7 +1,7 @@
 //! Applications over HTTP: members apply, submit and withdraw; curators list the queue and take
 //! applications into review; members list their producer's applications and reminders.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use bytes::Bytes;
 use frontend::api::{ApplicationDto, CertificateReminder, Page, ReviewQueueQuery};
@@ -12,15 +12,20 @@ use crate::app;
 use crate::app::curation::ApplicationInput;
 use crate::auth::Requester;
 use crate::http::error::ApiError;
-use crate::http::extract::{AppJson, AppPath};
+use crate::http::extract::{AppJson, AppPath, AppQuery};
 use crate::http::schemas::{ErrorBody, JsonBody, KnownProducer, MemberWrite, SignedIn};
 use crate::state::AppState;
 
 #[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub(super) struct ApplicationBody {
     /// `148/2023` or `26/2026` (the codes `148-2023`, `26-2026` work too).
     #[serde(default)]
-    #[schema(required = true, example = "148/2023")]
+    #[schema(
+        required = true,
+        pattern = "^ *(148/2023|26/2026|148-2023|26-2026) *$",
+        example = "148/2023"
+    )]
     rule_set: String,
     /// Self-assessment per part, each within the rule set's maximum (A 40, B 25, C 35).
     self_score: Option<frontend::api::SelfScoreDto>,
@@ -98,7 +103,7 @@ pub(super) async fn create_application(
 pub(super) async fn review_queue(
     State(state): State<AppState>,
     requester: Requester,
-    Query(query): Query<ReviewQueueQuery>,
+    AppQuery(query): AppQuery<ReviewQueueQuery>,
 ) -> Result<AppJson<Page<ApplicationDto>>, ApiError> {
     let page = app::curation::review_queue(&state, requester.user.as_ref(), query).await?;
     Ok(AppJson(page))
@@ -123,7 +128,7 @@ pub(super) async fn producer_applications(
     State(state): State<AppState>,
     requester: Requester,
     AppPath(slug): AppPath<String>,
-    Query(query): Query<ReviewQueueQuery>,
+    AppQuery(query): AppQuery<ReviewQueueQuery>,
 ) -> Result<AppJson<Page<ApplicationDto>>, ApiError> {
     let page =
         app::curation::producer_applications(&state, requester.user.as_ref(), &slug, query).await?;
@@ -182,6 +187,7 @@ pub(super) async fn get_application(
 }
 
 #[derive(Deserialize, Default, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub(super) struct ReasonBody {
     reason: Option<String>,
 }
@@ -225,6 +231,7 @@ pub(super) async fn submit_application(
         MemberWrite,
         (status = 404, description = "No application has this id", body = ErrorBody),
         (status = 409, description = "Already decided or withdrawn (`illegal_transition`)", body = ErrorBody),
+        (status = 422, description = "The reason is not valid text", body = ErrorBody),
     ),
 )]
 pub(super) async fn withdraw_application(

@@ -14,10 +14,11 @@ use crate::http::schemas::{ErrorBody, JsonBody, SignedIn};
 use crate::state::AppState;
 
 #[derive(Deserialize, Default, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub(super) struct RevokeBody {
     /// Why the certificate is revoked (e.g. missed re-assessment).
     #[serde(default)]
-    #[schema(required = true)]
+    #[schema(required = true, min_length = 1, max_length = 2000)]
     reason: String,
 }
 

@@ -14,6 +14,7 @@ use crate::http::schemas::{ErrorBody, JsonBody, SignedIn};
 use crate::state::AppState;
 
 #[derive(Deserialize, Default, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub(super) struct DecisionBody {
     /// `approved` or `rejected`.
     #[schema(pattern = "^(approved|rejected)$")]

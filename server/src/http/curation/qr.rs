@@ -24,7 +24,10 @@ const QR_CACHE: &str = "public, max-age=86400";
     params(("code" = String, Path, description = "The certificate's verification code")),
     responses(
         (status = 200, description = "QR code linking to the verification page", content_type = "image/svg+xml", body = String),
-        (status = 404, description = "No certificate has this code", body = ErrorBody),
+        (status = 404, description = "No certificate has this code (a code no certificate could have gets the site's HTML not-found page)", content(
+            (ErrorBody = "application/json"),
+            (String = "text/html"),
+        )),
     ),
 )]
 pub(super) async fn qr_svg(
@@ -58,7 +61,10 @@ pub(super) async fn qr_svg(
     params(("code" = String, Path, description = "The certificate's verification code")),
     responses(
         (status = 200, description = "QR code linking to the verification page", content_type = "image/png", body = Vec<u8>),
-        (status = 404, description = "No certificate has this code", body = ErrorBody),
+        (status = 404, description = "No certificate has this code (a code no certificate could have gets the site's HTML not-found page)", content(
+            (ErrorBody = "application/json"),
+            (String = "text/html"),
+        )),
     ),
 )]
 pub(super) async fn qr_png(
