@@ -9,11 +9,16 @@ use tokio::sync::{Semaphore, SemaphorePermit};
 /// anonymous registrations or logins queues unbounded blocking threads and memory. At most one
 /// run per core; the rest wait their turn.
 async fn permit() -> anyhow::Result<SemaphorePermit<'static>> {
+    Ok(runs().acquire().await?)
+}
+
+fn runs() -> &'static Semaphore {
     static RUNS: std::sync::OnceLock<Semaphore> = std::sync::OnceLock::new();
-    let runs = RUNS.get_or_init(|| {
-        Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
-    });
-    Ok(runs.acquire().await?)
+    RUNS.get_or_init(|| Semaphore::new(cores()))
+}
+
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
 }
 
 pub async fn hash(password: String) -> anyhow::Result<String> {
@@ -67,5 +72,17 @@ mod tests {
                 .unwrap()
         );
         assert!(!verify("mat khau dai 123".into(), stored).await.unwrap());
+    }
+
+    #[tokio::test]
+    async fn no_hash_starts_while_every_core_is_hashing() {
+        // Take every run, as a burst of registrations would: the next one must wait, not start.
+        let taken = runs().acquire_many(cores() as u32).await.unwrap();
+        let waiting = tokio::spawn(hash("mật khẩu đang chờ".into()));
+        // Unbounded, one hash takes a fraction of this (the test profile optimises argon2).
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        assert!(!waiting.is_finished(), "a hash ran past the cap");
+        drop(taken);
+        assert!(waiting.await.unwrap().unwrap().starts_with("$argon2id$"));
     }
 }
