@@ -674,3 +674,23 @@ async fn one_client_cannot_keep_search_and_pages_busy() {
         "another client has its own budget"
     );
 }
+
+#[tokio::test]
+async fn a_search_corrects_at_most_three_unknown_words() {
+    let app = TestApp::spawn().await;
+    seed::real::load(&app.db)
+        .await
+        .expect("the real seed loads");
+    let total = async |q: &str| {
+        let (status, body) = app.get_json(&format!("/api/v1/products?q={q}")).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body["total"].as_i64().unwrap()
+    };
+    // Three misspelt words of "Chè Đinh Tân Cương" are each looked up in the vocabulary and
+    // corrected.
+    assert_eq!(total("chee+dinhh+tann+cuong").await, 1);
+    assert_eq!(total("che+dinhh+tann+cuongg").await, 1);
+    // A fourth unknown word is not looked up (each lookup is a trigram scan): it stays as typed,
+    // so the query no longer matches, and forty such words cost no more than three.
+    assert_eq!(total("chee+dinhh+tann+cuongg").await, 0);
+}
