@@ -68,7 +68,10 @@ async fn main() -> anyhow::Result<()> {
             name: "home /",
             pages: one("/"),
             // The cards, the total and the category and star counts the home page shows.
-            api: Some(("/api/v1/products?per_page=8", one("/api/v1/products?per_page=8"))),
+            api: Some((
+                "/api/v1/products?per_page=8",
+                one("/api/v1/products?per_page=8"),
+            )),
         },
         Target {
             name: "catalog /san-pham",
@@ -116,7 +119,10 @@ async fn main() -> anyhow::Result<()> {
         },
     ];
     // A sitemap index names its files: the first one is measured too.
-    let index = reqwest::get(format!("{base}/sitemap.xml")).await?.text().await?;
+    let index = reqwest::get(format!("{base}/sitemap.xml"))
+        .await?
+        .text()
+        .await?;
     if index.contains("<sitemapindex")
         && let Some(first) = index
             .split("<loc>")
