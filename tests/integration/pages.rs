@@ -23,15 +23,20 @@ async fn the_home_page_is_complete_vietnamese_html_from_the_server() {
     assert!(!html.contains("https://"), "no external assets");
 }
 
-#[tokio::test]
-async fn the_home_page_counts_what_is_in_the_database() {
-    let app = TestApp::spawn().await;
-    let producer: uuid::Uuid = sqlx::query_scalar(
+/// A producer with no products yet.
+async fn hao_dat(app: &TestApp) -> uuid::Uuid {
+    sqlx::query_scalar(
         "insert into producers (slug, name, kind) values ('htx-che-hao-dat', 'HTX chè Hảo Đạt', 'htx') returning id",
     )
     .fetch_one(&app.db)
     .await
-    .unwrap();
+    .unwrap()
+}
+
+#[tokio::test]
+async fn the_home_page_counts_what_is_in_the_database() {
+    let app = TestApp::spawn().await;
+    let producer = hao_dat(&app).await;
     for (slug, status) in [
         ("che-tom-non", "active"),
         ("che-dinh", "active"),
@@ -92,12 +97,7 @@ async fn home_counts(app: &TestApp) -> (String, String, String, String) {
 #[tokio::test]
 async fn the_home_page_counts_follow_every_change_to_the_catalog() {
     let app = TestApp::spawn().await;
-    let producer: uuid::Uuid = sqlx::query_scalar(
-        "insert into producers (slug, name, kind) values ('htx-che-hao-dat', 'HTX chè Hảo Đạt', 'htx') returning id",
-    )
-    .fetch_one(&app.db)
-    .await
-    .unwrap();
+    let producer = hao_dat(&app).await;
     let add = |slug: &'static str| {
         sqlx::query(
             "insert into products (producer_id, slug, name, category_code, price_vnd, unit, stock, status)
