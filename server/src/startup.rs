@@ -166,6 +166,7 @@ pub async fn connect(settings: Settings, clock: SharedClock) -> anyhow::Result<A
         media,
         search,
         mailer,
+        caches: Arc::default(),
     })
 }
 

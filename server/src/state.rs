@@ -19,6 +19,9 @@ pub struct AppState {
     pub media: SharedMediaStore,
     pub search: crate::search::Search,
     pub mailer: crate::mail::Mailer,
+    /// Catalog-wide page data, reused while the catalog's versions are unchanged (keyed on
+    /// versions read from the database, so instances never disagree with it).
+    pub caches: Arc<crate::cache::PageCaches>,
 }
 
 impl axum::extract::FromRef<AppState> for SharedMediaStore {

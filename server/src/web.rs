@@ -8,10 +8,11 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
 use frontend::api::{
-    AnnexPage, Backend, BackendError, CatalogPage, CatalogQuery, CuratorDashboard, FormState,
-    GiPage, HomeData, ImportPage, LivestreamDto, LivestreamForm, ProducerDesk, ProducerForm,
-    ProducerPage, ProductDetail, ProductEditor, ProductSuggestion, Request, ReviewQueuePage,
-    ReviewQueueQuery, SharedBackend, SiteOrigin, VerifyResult, Viewer, is_local_path,
+    AnnexPage, Backend, BackendError, CatalogPage, CatalogQuery, CatalogStats, CuratorDashboard,
+    FacetLabels, FormState, GiPage, HomeData, ImportPage, LivestreamDto, LivestreamForm,
+    ProducerDesk, ProducerForm, ProducerPage, ProductDetail, ProductEditor, ProductSuggestion,
+    Request, ReviewQueuePage, ReviewQueueQuery, SharedBackend, SiteOrigin, VerifyResult, Viewer,
+    is_local_path,
 };
 use frontend::i18n::{LANG_COOKIE, Locale};
 use leptos::config::LeptosOptions;
@@ -88,33 +89,37 @@ impl Backend for PgBackend {
     async fn home(&self) -> Result<HomeData, BackendError> {
         let s = &self.state;
         let view = s.view();
-        let stats = db::catalog::stats(&s.db, view.today)
-            .await
-            .map_err(internal)?;
-        let categories = db::catalog::category_counts(&s.db)
-            .await
-            .map_err(internal)?;
-        let featured_filter = ProductFilter {
-            per_page: 8,
-            ..ProductFilter::default()
-        };
-        let (featured, _) = db::catalog::product_cards(&s.db, &featured_filter, &view)
-            .await
-            .map_err(internal)?;
         let current = LivestreamFilter {
             current: true,
             ..LivestreamFilter::default()
         };
-        let streams = db::livestreams::list(&s.db, &current, view.now, 6)
+        // Two small reads at once: the catalog's versions and the streams on now or soon (they
+        // change with the clock, so they are never cached).
+        let (version, streams) = tokio::try_join!(
+            db::catalog::versions(&s.db),
+            db::livestreams::list(&s.db, &current, view.now, 6)
+        )
+        .map_err(internal)?;
+        // Counts over the whole catalog only when it has changed since (or on a new day).
+        let catalog = s
+            .caches
+            .home
+            .get_or_fill((version, view.today), || {
+                db::catalog::home_catalog(&s.db, &view)
+            })
             .await
             .map_err(internal)?;
         let livestreams = db::livestreams::cards(&s.db, streams, &view)
             .await
             .map_err(internal)?;
         Ok(HomeData {
-            stats,
-            featured,
-            categories,
+            stats: CatalogStats {
+                products: catalog.products,
+                producers: catalog.producers,
+                certified_products: catalog.certified_products,
+            },
+            featured: catalog.featured.clone(),
+            categories: catalog.categories.clone(),
             livestreams,
         })
     }
@@ -123,8 +128,16 @@ impl Backend for PgBackend {
         let s = &self.state;
         let filter =
             ProductFilter::parse(&query).map_err(|errors| BackendError::Invalid(errors.0))?;
-        let list = s.search.list(&filter, &s.view()).await.map_err(internal)?;
-        let labels = db::catalog::facet_labels(&s.db).await.map_err(internal)?;
+        let (list, version) = tokio::try_join!(
+            async { s.search.list(&filter, &s.view()).await.map_err(internal) },
+            async { db::catalog::versions(&s.db).await.map_err(internal) }
+        )?;
+        let labels = s
+            .caches
+            .facet_labels
+            .get_or_fill(version.catalog, || db::catalog::facet_labels(&s.db))
+            .await
+            .map_err(internal)?;
         let close_matches = match &filter.q {
             Some(q) if list.items.is_empty() => s
                 .search
@@ -136,7 +149,7 @@ impl Backend for PgBackend {
         };
         Ok(CatalogPage {
             list,
-            labels,
+            labels: FacetLabels::clone(&labels),
             close_matches,
         })
     }

@@ -117,22 +117,150 @@ async fn producer_and_gi_pages_list_their_products() {
     );
 }
 
+/// Every sitemap file the index at `/sitemap.xml` names, fetched (uncompressed): (index, files).
+async fn sitemap(app: &TestApp) -> (String, Vec<String>) {
+    let response = app.get("/sitemap.xml").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let index = response.text().await.unwrap();
+    assert!(index.contains("<sitemapindex"), "{index}");
+    let base = &app.settings.server.base_url;
+    let mut files = Vec::new();
+    for loc in index.split("<loc>").skip(1) {
+        let url = loc.split("</loc>").next().unwrap();
+        let path = url
+            .strip_prefix(base.as_str())
+            .expect("an absolute URL of ours");
+        assert!(path.starts_with("/sitemaps/"), "{path}");
+        let response = app.get(path).await;
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        files.push(response.text().await.unwrap());
+    }
+    (index, files)
+}
+
 #[tokio::test]
 async fn the_sitemap_lists_every_public_page_and_robots_points_to_it() {
     let app = seeded_app().await;
-    let response = app.get("/sitemap.xml").await;
-    assert_eq!(response.status(), StatusCode::OK);
-    let xml = response.text().await.unwrap();
+    let (index, files) = sitemap(&app).await;
+    let xml = files.concat();
     let base = &app.settings.server.base_url;
     assert!(
-        xml.contains(&format!("<loc>{base}/san-pham/che-dinh-tan-cuong</loc>")),
+        xml.contains(&format!(
+            "<loc>{base}/san-pham/che-dinh-tan-cuong</loc><lastmod>"
+        )),
         "{xml}"
     );
     assert!(xml.contains(&format!("<loc>{base}/co-so/htx-che-hao-dat</loc>")));
     assert!(xml.contains(&format!("<loc>{base}/chi-dan-dia-ly/tan-cuong-che</loc>")));
+    assert!(xml.contains(&format!("<loc>{base}/</loc>")));
+    // Each file is named in the index with its last change.
+    assert!(
+        index.contains(&format!(
+            "<loc>{base}/sitemaps/products-1.xml</loc><lastmod>"
+        )),
+        "{index}"
+    );
 
     let robots = app.get("/robots.txt").await.text().await.unwrap();
     assert!(robots.contains(&format!("Sitemap: {base}/sitemap.xml")));
+}
+
+#[tokio::test]
+async fn the_sitemap_files_cover_every_active_product_within_the_limit_and_follow_changes() {
+    let app = seeded_app().await;
+    seed::synthetic::load(&app.db, 300).await.unwrap();
+    let base = &app.settings.server.base_url;
+    let (_, files) = sitemap(&app).await;
+    for file in &files {
+        assert!(file.matches("<url>").count() <= 50_000);
+    }
+    let listed: std::collections::HashSet<String> = files
+        .concat()
+        .split("<loc>")
+        .skip(1)
+        .map(|loc| loc.split("</loc>").next().unwrap().to_owned())
+        .collect();
+    let active: Vec<String> =
+        sqlx::query_scalar("select slug from products where status = 'active'")
+            .fetch_all(&app.db)
+            .await
+            .unwrap();
+    assert!(active.len() > 300);
+    for slug in &active {
+        assert!(
+            listed.contains(&format!("{base}/san-pham/{slug}")),
+            "{slug}"
+        );
+    }
+    let drafts: Vec<String> =
+        sqlx::query_scalar("select slug from products where status <> 'active'")
+            .fetch_all(&app.db)
+            .await
+            .unwrap();
+    for slug in &drafts {
+        assert!(
+            !listed.contains(&format!("{base}/san-pham/{slug}")),
+            "{slug}"
+        );
+    }
+
+    // The files are kept between requests; a change to the catalog shows at once: an archived
+    // product leaves, a new producer (no products, no search document) arrives.
+    let archived = &active[0];
+    sqlx::query("update products set status = 'archived' where slug = $1")
+        .bind(archived)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    sqlx::query(
+        "insert into producers (slug, name, kind) values ('ho-moi-tham-gia', 'Hộ mới tham gia', 'household')",
+    )
+    .execute(&app.db)
+    .await
+    .unwrap();
+    let xml = sitemap(&app).await.1.concat();
+    assert!(!xml.contains(&format!("<loc>{base}/san-pham/{archived}</loc>")));
+    assert!(xml.contains(&format!("<loc>{base}/co-so/ho-moi-tham-gia</loc>")));
+}
+
+#[tokio::test]
+async fn sitemaps_are_served_gzipped_to_clients_that_accept_it() {
+    use std::io::Read;
+
+    let app = seeded_app().await;
+    for path in ["/sitemap.xml", "/sitemaps/products-1.xml"] {
+        let plain = app.get(path).await;
+        assert!(plain.headers().get("content-encoding").is_none());
+        assert!(
+            plain.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("application/xml")
+        );
+        let plain = plain.bytes().await.unwrap();
+
+        let response = app
+            .client
+            .get(app.url(path))
+            .header("accept-encoding", "gzip, deflate, br")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(response.headers()["content-encoding"], "gzip");
+        assert_eq!(response.headers()["vary"], "accept-encoding");
+        let gzipped = response.bytes().await.unwrap();
+        assert!(gzipped.len() < plain.len());
+        let mut unzipped = Vec::new();
+        flate2::read::GzDecoder::new(&gzipped[..])
+            .read_to_end(&mut unzipped)
+            .unwrap();
+        assert_eq!(unzipped, plain);
+    }
+    assert_eq!(
+        app.get("/sitemaps/products-99.xml").await.status(),
+        StatusCode::NOT_FOUND
+    );
 }
 
 /// Another instance starting in the same process (as the tests run them, many side by side)

@@ -23,15 +23,20 @@ async fn the_home_page_is_complete_vietnamese_html_from_the_server() {
     assert!(!html.contains("https://"), "no external assets");
 }
 
-#[tokio::test]
-async fn the_home_page_counts_what_is_in_the_database() {
-    let app = TestApp::spawn().await;
-    let producer: uuid::Uuid = sqlx::query_scalar(
+/// A producer with no products yet.
+async fn hao_dat(app: &TestApp) -> uuid::Uuid {
+    sqlx::query_scalar(
         "insert into producers (slug, name, kind) values ('htx-che-hao-dat', 'HTX chè Hảo Đạt', 'htx') returning id",
     )
     .fetch_one(&app.db)
     .await
-    .unwrap();
+    .unwrap()
+}
+
+#[tokio::test]
+async fn the_home_page_counts_what_is_in_the_database() {
+    let app = TestApp::spawn().await;
+    let producer = hao_dat(&app).await;
     for (slug, status) in [
         ("che-tom-non", "active"),
         ("che-dinh", "active"),
@@ -61,6 +66,82 @@ async fn the_home_page_counts_what_is_in_the_database() {
         html.contains("<strong>0</strong><span>sản phẩm có sao OCOP</span>"),
         "{html}"
     );
+}
+
+/// The home page's three counts and the food group's count, as rendered.
+async fn home_counts(app: &TestApp) -> (String, String, String, String) {
+    let (_, html) = app.get_html("/").await;
+    let count = |label: &str| {
+        let end = html
+            .find(&format!("</strong><span>{label}</span>"))
+            .unwrap_or_else(|| panic!("{label}: {html}"));
+        let start = html[..end].rfind("<strong>").unwrap() + "<strong>".len();
+        html[start..end].to_owned()
+    };
+    let food = html
+        .split(r#"href="/san-pham?category=thuc-pham""#)
+        .nth(1)
+        .and_then(|rest| rest.split("</a>").next())
+        .unwrap_or_else(|| panic!("no food group: {html}"));
+    let food = food.split(r#"<span class="muted">"#).nth(1).unwrap();
+    (
+        count("sản phẩm"),
+        count("cơ sở sản xuất"),
+        count("sản phẩm có sao OCOP"),
+        food.split(" sản phẩm").next().unwrap().to_owned(),
+    )
+}
+
+/// The counts are kept between requests (never a count over the catalog per request) and every
+/// change shows on the next one: a product added, certified or archived, a producer added.
+#[tokio::test]
+async fn the_home_page_counts_follow_every_change_to_the_catalog() {
+    let app = TestApp::spawn().await;
+    let producer = hao_dat(&app).await;
+    let add = |slug: &'static str| {
+        sqlx::query(
+            "insert into products (producer_id, slug, name, category_code, price_vnd, unit, stock, status)
+             values ($1, $2, $2, 'che', 250000, 'hop', 10, 'active')",
+        )
+        .bind(producer)
+        .bind(slug)
+        .execute(&app.db)
+    };
+    add("che-tom-non").await.unwrap();
+    let counts = |p: &str, pr: &str, c: &str, food: &str| {
+        (p.to_owned(), pr.to_owned(), c.to_owned(), food.to_owned())
+    };
+    assert_eq!(home_counts(&app).await, counts("1", "1", "0", "1"));
+    // Asked twice without a change: the same answer.
+    assert_eq!(home_counts(&app).await, counts("1", "1", "0", "1"));
+
+    add("che-dinh").await.unwrap();
+    assert_eq!(home_counts(&app).await, counts("2", "1", "0", "2"));
+
+    sqlx::query(
+        "insert into ocop_certificates (product_id, stars, rule_set, decision_no, issuer_level, issuer, issued_on)
+         select id, 4, '148-2023', 'QĐ 1/QĐ-UBND', 'province', 'UBND tỉnh Thái Nguyên', current_date
+           from products where slug = 'che-dinh'",
+    )
+    .execute(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(home_counts(&app).await, counts("2", "1", "1", "2"));
+
+    sqlx::query("update products set status = 'archived' where slug = 'che-dinh'")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(home_counts(&app).await, counts("1", "1", "0", "1"));
+
+    // A producer without products changes no search document, yet counts.
+    sqlx::query(
+        "insert into producers (slug, name, kind) values ('ho-moi', 'Hộ mới', 'household')",
+    )
+    .execute(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(home_counts(&app).await, counts("1", "2", "0", "1"));
 }
 
 #[tokio::test]

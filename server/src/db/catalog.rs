@@ -1,64 +1,102 @@
 //! Catalog queries: products with their producer, category, GI, photo and the certificate in force.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use frontend::api::{
-    CatalogStats, CategoryCount, CategoryRef, CommuneRef, FacetLabels, GiCard, GiRef, OcopBadge,
-    ProducerCard, ProducerRef, ProductSummary, Rating,
+    CategoryCount, CategoryRef, CommuneRef, FacetLabels, GiCard, GiRef, OcopBadge, ProducerCard,
+    ProducerRef, ProductSummary, Rating,
 };
 use rust_decimal::Decimal;
 use sqlx::{PgPool, Postgres, QueryBuilder};
 use uuid::Uuid;
 
+use crate::cache::{CatalogVersion, HomeCatalog};
+use crate::db::search_docs;
 use crate::domain::listing::{ProductFilter, Sort};
 use crate::view::ReadContext;
 
-/// Counts shown on the home page. A product counts as certified only while a certificate is in
-/// force on `today` (not expired, revoked or superseded).
-pub async fn stats(db: &PgPool, today: NaiveDate) -> sqlx::Result<CatalogStats> {
-    let row = sqlx::query!(
-        r#"
-        select
-            (select count(*) from products where status = 'active') as "products!",
-            (select count(*) from producers) as "producers!",
-            (select count(distinct c.product_id)
-               from ocop_certificates c
-               join products p on p.id = c.product_id and p.status = 'active'
-              where c.revoked_at is null and c.superseded_by is null
-                and c.expires_on >= $1) as "certified!"
-        "#,
-        today
+/// The data versions catalog-wide pages are cached on (see [`crate::cache`]): one row each.
+pub async fn versions(db: &PgPool) -> sqlx::Result<CatalogVersion> {
+    let (documents, catalog) = sqlx::query_as::<_, (i64, i64)>(
+        "select s.version, c.version from search_state s, catalog_state c",
     )
     .fetch_one(db)
     .await?;
-    Ok(CatalogStats {
-        products: row.products,
-        producers: row.producers,
-        certified_products: row.certified,
-    })
+    Ok(CatalogVersion { documents, catalog })
 }
 
-/// Top-level groups with their active product counts (sub-groups roll up), in programme order.
-pub async fn category_counts(db: &PgPool) -> sqlx::Result<Vec<CategoryCount>> {
-    let rows = sqlx::query!(
-        r#"
-        select g.code, g.name_vi, count(p.id) as "products!"
-          from categories g
-          left join categories c on c.code = g.code or c.parent_code = g.code
-          left join products p on p.category_code = c.code and p.status = 'active'
-         where g.parent_code is null and g.rule_set = '148-2023'
-         group by g.code, g.name_vi, g.position
-         order by g.position
-        "#
+/// The home page's catalog-wide part, read from the search documents (one per active product,
+/// with its group and the stars in force when built): the counts, top-level groups with their
+/// products (sub-groups roll up; programme order) and the eight best-rated cards. A product
+/// counts as certified only while its certificate is in force on `view.today`.
+pub async fn home_catalog(db: &PgPool, view: &ReadContext<'_>) -> sqlx::Result<HomeCatalog> {
+    let today = view.today;
+    // One pass over the documents, by group; every group, shown or not, counts in the totals.
+    let by_group: Vec<(String, i64, i64)> = sqlx::query_as(
+        "select category_group, count(*),
+                count(*) filter (where stars is not null and stars_expires_on >= $1)
+           from search_documents group by category_group",
+    )
+    .bind(today)
+    .fetch_all(db)
+    .await?;
+    let groups: Vec<(String, String)> = sqlx::query_as(
+        "select code, name_vi from categories
+          where parent_code is null and rule_set = '148-2023' order by position",
     )
     .fetch_all(db)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| CategoryCount {
-            code: r.code,
-            name: r.name_vi,
-            products: r.products,
-        })
+    let producers: i64 = sqlx::query_scalar("select count(*) from producers")
+        .fetch_one(db)
+        .await?;
+    let featured = document_cards(
+        db,
+        &ProductFilter {
+            per_page: 8,
+            ..ProductFilter::default()
+        },
+        view,
+    )
+    .await?;
+    let products_in = |code: &str| {
+        by_group
+            .iter()
+            .find(|(group, _, _)| group == code)
+            .map_or(0, |(_, products, _)| *products)
+    };
+    Ok(HomeCatalog {
+        products: by_group.iter().map(|(_, products, _)| products).sum(),
+        producers,
+        certified_products: by_group.iter().map(|(_, _, certified)| certified).sum(),
+        categories: groups
+            .into_iter()
+            .map(|(code, name)| CategoryCount {
+                products: products_in(&code),
+                code,
+                name,
+            })
+            .collect(),
+        featured,
+    })
+}
+
+/// One page of cards for a list without text search (home, producer, GI and livestream pins),
+/// straight from the search documents, which hold every field a card shows: one indexed read,
+/// where joining the catalog means finding each product's certificate in force among all.
+pub async fn document_cards(
+    db: &PgPool,
+    filter: &ProductFilter,
+    view: &ReadContext<'_>,
+) -> sqlx::Result<Vec<ProductSummary>> {
+    let query = search_docs::PgQuery {
+        filter,
+        tsquery: None,
+        today: view.today,
+        counted: None,
+    };
+    let docs = search_docs::search_page(db, &query).await?;
+    Ok(docs
+        .iter()
+        .map(|doc| doc.summary(view.today, view.media_base))
         .collect())
 }
 
@@ -432,7 +470,7 @@ pub async fn producer_page(
         per_page: crate::domain::listing::MAX_PER_PAGE,
         ..ProductFilter::default()
     };
-    let (products, _) = product_cards(db, &filter, view).await?;
+    let products = document_cards(db, &filter, view).await?;
     Ok(Some(frontend::api::ProducerPage { producer, products }))
 }
 
@@ -450,20 +488,32 @@ pub async fn gi_page(
         per_page: crate::domain::listing::MAX_PER_PAGE,
         ..ProductFilter::default()
     };
-    let (products, _) = product_cards(db, &filter, view).await?;
+    let products = document_cards(db, &filter, view).await?;
     Ok(Some(frontend::api::GiPage { gi, products }))
 }
 
-/// Paths of every public product, producer and GI page (for the sitemap).
-pub async fn public_paths(db: &PgPool) -> sqlx::Result<Vec<String>> {
-    sqlx::query_scalar!(
-        r#"
-        select '/san-pham/' || slug as "path!" from products where status = 'active'
-        union all
-        select '/co-so/' || slug from producers
-        union all
-        select '/chi-dan-dia-ly/' || slug from geographical_indications
-        "#
+/// A public page and when what it shows last changed, for the sitemap.
+pub type SitemapEntry = (String, DateTime<Utc>);
+
+/// Producer and GI pages with their rows' last change, producers first, oldest first.
+pub async fn sitemap_pages(db: &PgPool) -> sqlx::Result<Vec<SitemapEntry>> {
+    sqlx::query_as(
+        "select '/co-so/' || slug, updated_at from producers
+         union all
+         select '/chi-dan-dia-ly/' || slug, updated_at from geographical_indications
+         order by 2, 1",
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// Every visible product's page, from the search documents (one per active product, rebuilt
+/// whenever what its page shows changes), in the order they were listed: a new product lands
+/// in the last file and the others stay where they are.
+pub async fn sitemap_products(db: &PgPool) -> sqlx::Result<Vec<SitemapEntry>> {
+    sqlx::query_as(
+        "select '/san-pham/' || slug, indexed_at from search_documents
+          order by created_at, product_id",
     )
     .fetch_all(db)
     .await

@@ -228,20 +228,30 @@ pub async fn cards(
 ) -> sqlx::Result<Vec<LivestreamDto>> {
     let now = view.now;
     let vietnam = crate::clock::vietnam();
+    // Every stream's pinned products in one query (not one per stream), in the catalog's order;
+    // each stream then takes its own, at most a page of them.
+    let mut pinned: Vec<Uuid> = rows.iter().flat_map(|r| r.product_ids.clone()).collect();
+    pinned.sort_unstable();
+    pinned.dedup();
+    let all_cards = if pinned.is_empty() {
+        Vec::new()
+    } else {
+        let filter = ProductFilter {
+            per_page: u32::try_from(pinned.len()).unwrap_or(u32::MAX),
+            ids: Some(pinned),
+            ..ProductFilter::default()
+        };
+        crate::db::catalog::document_cards(db, &filter, view).await?
+    };
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
-        let products = if row.product_ids.is_empty() {
-            Vec::new()
-        } else {
-            let filter = ProductFilter {
-                ids: Some(row.product_ids.clone()),
-                per_page: MAX_PER_PAGE,
-                ..ProductFilter::default()
-            };
-            crate::db::catalog::product_cards(db, &filter, view)
-                .await?
-                .0
-        };
+        let ids: Vec<String> = row.product_ids.iter().map(Uuid::to_string).collect();
+        let products = all_cards
+            .iter()
+            .filter(|card| ids.contains(&card.id))
+            .take(MAX_PER_PAGE as usize)
+            .cloned()
+            .collect();
         out.push(LivestreamDto {
             id: row.id.to_string(),
             embed_url: youtube_embed(&row.url),

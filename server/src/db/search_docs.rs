@@ -7,11 +7,14 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use frontend::api::Facets;
+use frontend::api::{
+    CategoryRef, CommuneRef, Facets, GiRef, OcopBadge, ProducerRef, ProductSummary, Rating,
+};
 use serde::{Deserialize, Serialize};
 use sqlx::{PgExecutor, PgPool, Postgres, QueryBuilder};
 use uuid::Uuid;
 
+use crate::db::catalog::media_url;
 use crate::domain::listing::{ProductFilter, Sort};
 
 /// One visible product as both backends index it (also the Meilisearch document's shape).
@@ -61,6 +64,61 @@ impl SearchDoc {
         match self.stars_expires_on {
             Some(until) if until >= today => self.stars,
             _ => None,
+        }
+    }
+
+    /// The product's card, showing stars only while their certificate is in force: lists that
+    /// show what a document holds (catalog, home, producer and GI pages) read nothing else.
+    pub fn summary(&self, today: NaiveDate, media_base: &str) -> ProductSummary {
+        ProductSummary {
+            id: self.id.to_string(),
+            slug: self.slug.clone(),
+            name: self.name.clone(),
+            producer: ProducerRef {
+                slug: self.producer_slug.clone(),
+                name: self.producer_name.clone(),
+            },
+            category: CategoryRef {
+                code: self.category_code.clone(),
+                name: self.category_name.clone(),
+            },
+            price_vnd: self.price_vnd.to_string(),
+            unit: self.unit.clone(),
+            unit_name: self.unit_name.clone(),
+            in_stock: self.in_stock,
+            image_url: self
+                .image_key
+                .as_ref()
+                .map(|key| media_url(media_base, key)),
+            thumb_url: self
+                .thumb_key
+                .as_ref()
+                .map(|key| media_url(media_base, key)),
+            ocop: self
+                .stars_on(today)
+                .zip(self.stars_expires_on)
+                .map(|(stars, expires_on)| OcopBadge {
+                    stars: stars as u8,
+                    expires_on: expires_on.to_string(),
+                }),
+            gi: self
+                .gi_slug
+                .clone()
+                .zip(self.gi_name.clone())
+                .map(|(slug, name)| GiRef { slug, name }),
+            commune: CommuneRef {
+                code: self.commune_code.clone(),
+                name: self.commune_name.clone(),
+                old_commune: self.old_commune.clone(),
+                old_district: self.old_district.clone(),
+            },
+            rating: self
+                .rating_average
+                .filter(|_| self.rating_count > 0)
+                .map(|average| Rating {
+                    average: format!("{average:.1}"),
+                    count: i64::from(self.rating_count),
+                }),
         }
     }
 }

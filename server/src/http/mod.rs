@@ -54,6 +54,7 @@ pub fn ops_router() -> Router<AppState> {
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::render))
         .route("/sitemap.xml", get(seo::sitemap))
+        .route("/sitemaps/{file}", get(seo::sitemap_file))
         .route("/robots.txt", get(seo::robots))
         .merge(curation::qr_router())
 }

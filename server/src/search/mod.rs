@@ -13,14 +13,10 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
-use frontend::api::{
-    CategoryRef, CommuneRef, Facets, GiRef, OcopBadge, ProducerRef, ProductList, ProductSuggestion,
-    ProductSummary, Rating,
-};
+use frontend::api::{Facets, ProductList, ProductSuggestion};
 use sqlx::PgPool;
 
 use crate::config::SearchSettings;
-use crate::db::catalog::media_url;
 pub use crate::db::search_docs::SearchDoc;
 use crate::domain::listing::ProductFilter;
 use crate::view::ReadContext;
@@ -193,7 +189,7 @@ impl Search {
             items: hits
                 .docs
                 .iter()
-                .map(|doc| summary(doc, today, view.media_base))
+                .map(|doc| doc.summary(today, view.media_base))
                 .collect(),
             total: hits.total,
             page: filter.page,
@@ -261,53 +257,5 @@ impl Search {
                 }
             }
         }
-    }
-}
-
-/// A product card from a document, showing stars only while their certificate is in force.
-pub fn summary(doc: &SearchDoc, today: NaiveDate, media_base: &str) -> ProductSummary {
-    ProductSummary {
-        id: doc.id.to_string(),
-        slug: doc.slug.clone(),
-        name: doc.name.clone(),
-        producer: ProducerRef {
-            slug: doc.producer_slug.clone(),
-            name: doc.producer_name.clone(),
-        },
-        category: CategoryRef {
-            code: doc.category_code.clone(),
-            name: doc.category_name.clone(),
-        },
-        price_vnd: doc.price_vnd.to_string(),
-        unit: doc.unit.clone(),
-        unit_name: doc.unit_name.clone(),
-        in_stock: doc.in_stock,
-        image_url: doc.image_key.as_ref().map(|key| media_url(media_base, key)),
-        thumb_url: doc.thumb_key.as_ref().map(|key| media_url(media_base, key)),
-        ocop: doc
-            .stars_on(today)
-            .zip(doc.stars_expires_on)
-            .map(|(stars, expires_on)| OcopBadge {
-                stars: stars as u8,
-                expires_on: expires_on.to_string(),
-            }),
-        gi: doc
-            .gi_slug
-            .clone()
-            .zip(doc.gi_name.clone())
-            .map(|(slug, name)| GiRef { slug, name }),
-        commune: CommuneRef {
-            code: doc.commune_code.clone(),
-            name: doc.commune_name.clone(),
-            old_commune: doc.old_commune.clone(),
-            old_district: doc.old_district.clone(),
-        },
-        rating: doc
-            .rating_average
-            .filter(|_| doc.rating_count > 0)
-            .map(|average| Rating {
-                average: format!("{average:.1}"),
-                count: i64::from(doc.rating_count),
-            }),
     }
 }

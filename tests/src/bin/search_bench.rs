@@ -14,13 +14,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use anyhow::Context;
 use frontend::api::CatalogQuery;
-use secrecy::ExposeSecret;
 use server::clock::{SharedClock, SystemClock};
 use server::domain::listing::ProductFilter;
 use server::{Application, Settings};
-use sqlx::{AssertSqlSafe, Connection, PgConnection};
 use tests::bench::{env_or, percentile};
 use tests::{Meili, MeiliSource};
 
@@ -53,22 +50,8 @@ async fn main() -> anyhow::Result<()> {
     let secs: u64 = env_or("BENCH_SECS", 10);
     let reindex: u8 = env_or("BENCH_REINDEX", 1);
 
-    let mut settings = Settings::load()?;
-    settings.log.level = "warn".into();
-    server::telemetry::init(&settings.log);
-    ensure_database(&settings, &db_name).await?;
-    settings.database = settings.database.with_database(&db_name);
     // The default pool (10): more connections than cores only adds contention on 2 cores.
-    settings.server.port = 0;
-
-    let pool = server::db::connect_lazy(&settings.database)?;
-    server::db::migrate(&pool).await?;
-    seed::real::load(&pool).await?;
-    eprintln!("seeding {products} synthetic products (nothing to do when already there)…");
-    seed::synthetic::load(&pool, products).await?;
-    sqlx::query("vacuum analyze search_documents")
-        .execute(&pool)
-        .await?;
+    let (settings, pool) = tests::bench::seeded_catalog(&db_name, products).await?;
     let docs = server::db::search_docs::count(&pool).await?;
 
     let meili = match MeiliSource::from_env() {
@@ -222,28 +205,6 @@ fn api_urls(base: &str) -> Vec<String> {
     MIX.iter()
         .map(|q| format!("{base}/api/v1/products?{q}"))
         .collect()
-}
-
-async fn ensure_database(settings: &Settings, name: &str) -> anyhow::Result<()> {
-    let mut conn = PgConnection::connect(settings.database.url.expose_secret())
-        .await
-        .context("connect to PostgreSQL")?;
-    let exists: bool =
-        sqlx::query_scalar("select exists (select 1 from pg_database where datname = $1)")
-            .bind(name)
-            .fetch_one(&mut conn)
-            .await?;
-    if !exists {
-        anyhow::ensure!(
-            name.bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'),
-            "BENCH_DB must be a plain name"
-        );
-        sqlx::query(AssertSqlSafe(format!(r#"create database "{name}""#)))
-            .execute(&mut conn)
-            .await?;
-    }
-    Ok(())
 }
 
 /// Starts our server in this process with adjusted search settings; returns its base URL.
