@@ -23,6 +23,7 @@ mod members;
 mod openapi;
 mod orders;
 mod pages;
+mod relevance;
 mod report;
 mod reviews;
 mod search;

@@ -14,13 +14,13 @@ use server::clock::{ManualClock, SharedClock, SystemClock};
 use tests::{Meili, MeiliSource, TestApp};
 
 #[derive(Clone, Copy, Debug, PartialEq)]
-enum Engine {
+pub(crate) enum Engine {
     Postgres,
     Meilisearch,
 }
 
 /// The engines this machine can run the suite on.
-fn engines() -> Vec<Engine> {
+pub(crate) fn engines() -> Vec<Engine> {
     if MeiliSource::from_env().is_some() {
         vec![Engine::Postgres, Engine::Meilisearch]
     } else {
@@ -31,7 +31,7 @@ fn engines() -> Vec<Engine> {
 
 /// An app on `engine`; with Meilisearch, its own server too (stopped when dropped: a process
 /// shared through a static would outlive the test binary).
-async fn app_on(engine: Engine, clock: SharedClock) -> (TestApp, Option<Meili>) {
+pub(crate) async fn app_on(engine: Engine, clock: SharedClock) -> (TestApp, Option<Meili>) {
     let meili = match engine {
         Engine::Postgres => None,
         Engine::Meilisearch => {
@@ -50,7 +50,7 @@ async fn app_on(engine: Engine, clock: SharedClock) -> (TestApp, Option<Meili>) 
 
 /// Waits until the sync worker has pushed every change (immediate for Postgres, whose documents
 /// change with the data).
-async fn settle(app: &TestApp) {
+pub(crate) async fn settle(app: &TestApp) {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let waiting: i64 = sqlx::query_scalar("select count(*) from search_outbox")
@@ -143,7 +143,7 @@ fn names(body: &Value) -> Vec<String> {
         .collect()
 }
 
-async fn list(app: &TestApp, engine: Engine, query: &str) -> Value {
+pub(crate) async fn list(app: &TestApp, engine: Engine, query: &str) -> Value {
     let (status, body) = app.get_json(&format!("/api/v1/products?{query}")).await;
     assert_eq!(status, StatusCode::OK, "{engine:?} {query}: {body}");
     body

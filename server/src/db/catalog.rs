@@ -90,6 +90,7 @@ pub async fn document_cards(
     let query = search_docs::PgQuery {
         filter,
         tsquery: None,
+        names: None,
         today: view.today,
         counted: None,
     };

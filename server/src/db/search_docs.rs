@@ -16,6 +16,7 @@ use uuid::Uuid;
 
 use crate::db::catalog::media_url;
 use crate::domain::listing::{ProductFilter, Sort};
+use crate::search::text::NameQuery;
 
 /// One visible product as both backends index it (also the Meilisearch document's shape).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
@@ -56,6 +57,12 @@ pub struct SearchDoc {
     /// How many visible reviews it has.
     #[serde(default)]
     pub rating_count: i32,
+    /// 1 when the producer is verified (a number, which Meilisearch ranks on), and when the
+    /// product last changed (Unix seconds): relevance's last tie-breakers.
+    #[serde(default)]
+    pub verified: i16,
+    #[serde(default)]
+    pub updated_at: i64,
 }
 
 impl SearchDoc {
@@ -135,7 +142,8 @@ const DOC_COLUMNS: &str = r#"
     (d.stars_expires_on - date '1970-01-01') as stars_until, d.gi_slug, d.gi_name,
     d.commune_code, d.commune_name, d.old_commune, d.old_district, d.places,
     extract(epoch from d.created_at)::int8 as created_at,
-    d.rating_average::float8 as rating_average, d.rating_count
+    d.rating_average::float8 as rating_average, d.rating_count, d.verified::int4::int2 as verified,
+    extract(epoch from d.updated_at)::int8 as updated_at
 "#;
 
 /// The documents of these products that exist (invisible products have none).
@@ -218,11 +226,33 @@ pub async fn version(db: impl PgExecutor<'_>) -> sqlx::Result<(i64, i64)> {
 pub struct PgQuery<'a> {
     pub filter: &'a ProductFilter,
     pub tsquery: Option<&'a str>,
+    /// The query as names, for relevance (with `tsquery`).
+    pub names: Option<&'a NameQuery>,
     pub today: NaiveDate,
     /// How many documents matched this query when last counted, and how many there were then.
     /// Postgres cannot know that "mật" and "ong" come together and plans for a tenth of the
     /// matches there are; with a count at hand the page query picks its plan from it.
-    pub counted: Option<(i64, i64)>,
+    pub counted: Option<Counted>,
+}
+
+/// A query's match counts from an earlier run of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Counted {
+    /// Documents matching the query anywhere…
+    pub matches: i64,
+    /// …those with every query word in their name…
+    pub named: i64,
+    /// …out of this many documents.
+    pub documents: i64,
+}
+
+/// Which text a query's words must all be found in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Within {
+    /// Anywhere in the document (name, producer, GI, places, description).
+    Document,
+    /// In the product's name.
+    Name,
 }
 
 /// How a page in rating order finds its rows among the text matches.
@@ -239,10 +269,14 @@ enum Plan {
 impl PgQuery<'_> {
     /// Walking the rating index visits about `wanted × documents / matches` rows, collecting
     /// visits `matches` rows; the count from an earlier run of the same query decides.
-    fn plan(&self, wanted: i64) -> Plan {
+    fn plan(&self, wanted: i64, within: Within) -> Plan {
         match (self.tsquery, self.counted) {
-            (Some(_), Some((matches, documents))) => {
-                if (matches as f64) * (matches as f64) > (wanted as f64) * (documents as f64) {
+            (Some(_), Some(counted)) => {
+                let matches = match within {
+                    Within::Document => counted.matches,
+                    Within::Name => counted.named,
+                } as f64;
+                if matches * matches > (wanted as f64) * (counted.documents as f64) {
                     Plan::Walk
                 } else {
                     Plan::Collect
@@ -277,12 +311,19 @@ async fn fetch_docs(
 }
 
 fn push_where(qb: &mut QueryBuilder<Postgres>, q: &PgQuery<'_>) {
+    push_where_within(qb, q, Within::Document);
+}
+
+fn push_where_within(qb: &mut QueryBuilder<Postgres>, q: &PgQuery<'_>, within: Within) {
     let f = q.filter;
     qb.push(" where true");
     if let Some(tsquery) = q.tsquery {
-        qb.push(" and d.tsv @@ to_tsquery('simple', ")
-            .push_bind(tsquery.to_owned())
-            .push(")");
+        qb.push(match within {
+            Within::Document => " and d.tsv @@ to_tsquery('simple', ",
+            Within::Name => " and d.name_tsv @@ to_tsquery('simple', ",
+        })
+        .push_bind(tsquery.to_owned())
+        .push(")");
     }
     if let Some(category) = &f.category {
         qb.push(" and (d.category_code = ")
@@ -328,10 +369,21 @@ fn push_where(qb: &mut QueryBuilder<Postgres>, q: &PgQuery<'_>) {
 // and one matching 36,000 need different plans, and the generic plan Postgres settles on for a
 // prepared statement after five runs sorts every match (330 ms instead of 17 ms for "chè").
 
-/// How many of the best-rated matches relevance ranking looks at: ranking every match of a
-/// common word ("trà" matches a third of the catalog) would cost tens of milliseconds, and each
-/// ranked row costs a tsvector read.
+/// How many of the best-rated matches anywhere relevance ranking looks at: ranking every match
+/// of a common word ("trà" matches a third of the catalog) would cost tens of milliseconds, and
+/// each ranked row costs a tsvector read. Names are looked at far deeper, below.
 pub const RANKED_CANDIDATES: i64 = 200;
+/// How many of the best-rated documents with every query word in their name are ranked: all of
+/// them for any query of two words or more (a few hundred at 100k products), the best of a
+/// single common word ("chè"), where every one of them is an equal match anyway.
+pub const NAMED_CANDIDATES: i64 = 1000;
+/// Documents carrying exactly the typed name, always ranked (found through the name index).
+const EXACT_CANDIDATES: i64 = 100;
+
+/// The order relevance picks candidates in and breaks its ties in: stars, a verified producer,
+/// the latest update (its own index, `search_documents_relevance_idx`).
+const RELEVANCE_ORDER: &str =
+    "d.stars desc nulls last, d.verified desc, d.updated_at desc, d.product_id";
 
 /// The order of a sort, as SQL over the documents (aliased `d`); ties broken by id.
 fn order_by(sort: Sort) -> &'static str {
@@ -350,26 +402,26 @@ fn order_by(sort: Sort) -> &'static str {
 pub async fn search_page(db: &PgPool, q: &PgQuery<'_>) -> sqlx::Result<Vec<SearchDoc>> {
     let f = q.filter;
     let per_page = i64::from(f.per_page);
-    let Some(tsquery) = q.tsquery.filter(|_| f.sort == Sort::Relevance) else {
-        return in_order(db, q, f.sort, per_page, f.offset()).await;
+    let (Some(tsquery), Some(names)) = (q.tsquery.filter(|_| f.sort == Sort::Relevance), q.names)
+    else {
+        return in_order(db, q, order_by(f.sort), per_page, f.offset(), &[]).await;
     };
-    // Rank the best-rated candidates by text relevance (name > producer/GI > places >
-    // description); past them, keep the rating order. The candidates are picked on narrow rows;
-    // only they are joined back for their text.
-    let order = order_by(Sort::Stars);
-    let plan = q.plan(RANKED_CANDIDATES);
+    // The ranking policy (README, "Search relevance"): candidates are the exact names, the
+    // best-rated names holding every query word and the best-rated matches anywhere; they are
+    // ranked in tiers, and past them the list goes on in candidate order.
+    let named = named_candidates(db, q).await?;
+    let wanted = f.offset() + per_page;
     let mut qb = QueryBuilder::new("with ");
+    let plan = q.plan(RANKED_CANDIDATES, Within::Document);
     if plan == Plan::Collect {
         // Materialised: matched through the text index first, whatever the planner guesses of
         // their number (it takes "miến dong" for 2,000 rows spread far along the rating index
         // and walks 11,000 of them).
-        qb.push("matches as materialized (select d.product_id, d.stars, d.created_at from search_documents d");
+        qb.push("matches as materialized (select d.product_id, d.stars, d.verified, d.updated_at from search_documents d");
         push_where(&mut qb, q);
         qb.push("), ");
     }
-    qb.push("candidates as (select d.product_id, row_number() over (order by ")
-        .push(order)
-        .push(") as n from (select d.product_id, d.stars, d.created_at from ");
+    qb.push("best as (select d.product_id from ");
     if plan == Plan::Collect {
         qb.push("matches d");
     } else {
@@ -377,46 +429,124 @@ pub async fn search_page(db: &PgPool, q: &PgQuery<'_>) -> sqlx::Result<Vec<Searc
         push_where(&mut qb, q);
     }
     qb.push(" order by ")
-        .push(order)
+        .push(RELEVANCE_ORDER)
         .push(" limit ")
         .push_bind(RANKED_CANDIDATES)
-        .push(") d) select ")
-        .push(DOC_COLUMNS)
-        .push(
-            " from candidates c join search_documents d on d.product_id = c.product_id \
-             order by ts_rank('{0.1, 0.2, 0.4, 1.0}', d.tsv, to_tsquery('simple', ",
-        )
+        .push("), exact as (select d.product_id from search_documents d");
+    push_where(&mut qb, q);
+    qb.push(" and d.name_folded = any(")
+        .push_bind(names.phrases.clone())
+        .push(") order by ")
+        .push(RELEVANCE_ORDER)
+        .push(" limit ")
+        .push_bind(EXACT_CANDIDATES)
+        .push("), candidates as (select product_id from best union select product_id from exact union select unnest(")
+        .push_bind(named.clone())
+        .push("::uuid[])) select r.product_id from (select d.product_id, d.tsv, d.verified, d.updated_at, case when d.stars_expires_on >= ")
+        .push_bind(q.today)
+        .push(" then d.stars end as stars, case when d.name_folded = any(")
+        .push_bind(names.phrases.clone())
+        .push(") then 0 when d.name_folded ~ any(")
+        .push_bind(names.in_order.clone())
+        .push(") then 1 when d.name_tsv @@ to_tsquery('simple', ")
         .push_bind(tsquery.to_owned())
-        .push(")) desc, c.n limit ")
-        .push_bind(per_page)
-        .push(" offset ")
-        .push_bind(f.offset());
-    let mut docs = fetch_docs(db, &mut qb, plan == Plan::Walk).await?;
+        .push(") then 2 else 3 end as tier from candidates c join search_documents d on d.product_id = c.product_id) r \
+               order by r.tier, case when r.tier = 3 then ts_rank('{0.1, 0.2, 0.4, 1.0}', r.tsv, to_tsquery('simple', ")
+        .push_bind(tsquery.to_owned())
+        .push(")) end desc nulls last, r.stars desc nulls last, r.verified desc, r.updated_at desc, r.product_id limit ")
+        .push_bind(wanted);
+    let ranked: Vec<Uuid> = run_ids(db, &mut qb, plan == Plan::Walk).await?;
+    let page: Vec<Uuid> = ranked.iter().skip(f.offset() as usize).copied().collect();
+    let mut docs = in_given_order(db, &page).await?;
     let missing = per_page - docs.len() as i64;
-    if missing > 0 && f.offset() + per_page > RANKED_CANDIDATES {
-        // Past the ranked candidates the list goes on in rating order: a page that straddles
-        // the 200th match is filled up from there, deeper pages come from there whole.
-        let start = f.offset().max(RANKED_CANDIDATES);
-        docs.extend(in_order(db, q, Sort::Stars, missing, start).await?);
+    if missing > 0 {
+        // Fewer ranked than wanted: that was every candidate. The list goes on with the other
+        // matches in candidate order, so pages run on without a gap or a repeat.
+        let start = (f.offset() - ranked.len() as i64).max(0);
+        docs.extend(in_order(db, q, RELEVANCE_ORDER, missing, start, &ranked).await?);
     }
     Ok(docs)
 }
 
-/// `limit` matching documents from `offset` in the order of `sort`. The rows are chosen on
-/// narrow rows; only the chosen ones are read whole (building every match's columns before
-/// sorting cost half of a 3,000-match query).
+/// The best-rated documents with every query word in their name, up to [`NAMED_CANDIDATES`].
+async fn named_candidates(db: &PgPool, q: &PgQuery<'_>) -> sqlx::Result<Vec<Uuid>> {
+    let plan = q.plan(NAMED_CANDIDATES, Within::Name);
+    let mut qb = QueryBuilder::new("");
+    if plan == Plan::Collect {
+        qb.push("with matches as materialized (select d.product_id, d.stars, d.verified, d.updated_at from search_documents d");
+        push_where_within(&mut qb, q, Within::Name);
+        qb.push(") select d.product_id from matches d");
+    } else {
+        qb.push("select d.product_id from search_documents d");
+        push_where_within(&mut qb, q, Within::Name);
+    }
+    qb.push(" order by ")
+        .push(RELEVANCE_ORDER)
+        .push(" limit ")
+        .push_bind(NAMED_CANDIDATES);
+    run_ids(db, &mut qb, plan == Plan::Walk).await
+}
+
+/// Runs a statement selecting product ids, walking the order index when `walk_in_order` (as
+/// [`fetch_docs`]).
+async fn run_ids(
+    db: &PgPool,
+    qb: &mut QueryBuilder<Postgres>,
+    walk_in_order: bool,
+) -> sqlx::Result<Vec<Uuid>> {
+    if !walk_in_order {
+        return qb
+            .build_query_scalar()
+            .persistent(false)
+            .fetch_all(db)
+            .await;
+    }
+    let mut tx = db.begin().await?;
+    sqlx::query("set local enable_bitmapscan = off")
+        .execute(&mut *tx)
+        .await?;
+    let ids = qb
+        .build_query_scalar()
+        .persistent(false)
+        .fetch_all(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(ids)
+}
+
+/// The documents of `ids`, in that order.
+async fn in_given_order(db: &PgPool, ids: &[Uuid]) -> sqlx::Result<Vec<SearchDoc>> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let mut docs = by_ids(db, ids).await?;
+    let position: std::collections::HashMap<Uuid, usize> =
+        ids.iter().enumerate().map(|(n, id)| (*id, n)).collect();
+    docs.sort_by_key(|doc| position.get(&doc.id).copied().unwrap_or(usize::MAX));
+    Ok(docs)
+}
+
+/// `limit` matching documents from `offset` in `order` (an [`order_by`] or
+/// [`RELEVANCE_ORDER`]), leaving out `excluded`. The rows are chosen on narrow rows; only the
+/// chosen ones are read whole (building every match's columns before sorting cost half of a
+/// 3,000-match query).
 async fn in_order(
     db: &PgPool,
     q: &PgQuery<'_>,
-    sort: Sort,
+    order: &str,
     limit: i64,
     offset: i64,
+    excluded: &[Uuid],
 ) -> sqlx::Result<Vec<SearchDoc>> {
-    let order = order_by(sort);
     let mut qb = QueryBuilder::new("select ");
     qb.push(DOC_COLUMNS)
         .push(" from (select d.product_id from search_documents d");
     push_where(&mut qb, q);
+    if !excluded.is_empty() {
+        qb.push(" and d.product_id <> all(")
+            .push_bind(excluded.to_vec())
+            .push(")");
+    }
     qb.push(" order by ")
         .push(order)
         .push(" limit ")
@@ -426,20 +556,36 @@ async fn in_order(
         .push(") page join search_documents d on d.product_id = page.product_id order by ")
         .push(order);
     // Prices and dates follow what is searched for (wines cost more than noodles), so walking
-    // those indexes can wander far: only the rating order is walked.
-    let rating_order = matches!(sort, Sort::Relevance | Sort::Stars);
-    let walk = rating_order && q.plan(offset + limit) == Plan::Walk;
+    // those indexes can wander far: only the rating orders are walked.
+    let rating_order = order.starts_with("d.stars desc");
+    let walk = rating_order && q.plan(offset + limit, Within::Document) == Plan::Walk;
     fetch_docs(db, &mut qb, walk).await
 }
 
-/// The number of matches and facet counts over all of them, in one pass.
-pub async fn search_facets(db: &PgPool, q: &PgQuery<'_>) -> sqlx::Result<(i64, Facets)> {
+/// A query's counts: its matches, those with every word in their name, and facet counts.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MatchCounts {
+    pub total: i64,
+    pub named: i64,
+    pub facets: Facets,
+}
+
+/// The number of matches (and of name matches) and facet counts over all of them, in one pass.
+pub async fn search_facets(db: &PgPool, q: &PgQuery<'_>) -> sqlx::Result<MatchCounts> {
     let mut qb = QueryBuilder::new(
         "select grouping(category_code, st, commune_code, gi_slug)::int4 as g,
-                category_code, st::text, commune_code, gi_slug, count(*) as n
-           from (select d.category_code, d.commune_code, d.gi_slug,
-                        case when d.stars_expires_on >= ",
+                category_code, st::text, commune_code, gi_slug, count(*) as n,
+                count(*) filter (where named) as named
+           from (select d.category_code, d.commune_code, d.gi_slug, ",
     );
+    match q.tsquery {
+        Some(tsquery) => qb
+            .push("d.name_tsv @@ to_tsquery('simple', ")
+            .push_bind(tsquery.to_owned())
+            .push(")"),
+        None => qb.push("false"),
+    };
+    qb.push(" as named, case when d.stars_expires_on >= ");
     qb.push_bind(q.today);
     qb.push(" then d.stars end as st from search_documents d");
     push_where(&mut qb, q);
@@ -452,18 +598,19 @@ pub async fn search_facets(db: &PgPool, q: &PgQuery<'_>) -> sqlx::Result<(i64, F
         Option<String>,
         Option<String>,
         i64,
+        i64,
     )> = qb.build_query_as().persistent(false).fetch_all(db).await?;
-    let mut total = 0;
-    let mut facets = Facets::default();
+    let mut counts = MatchCounts::default();
     let put = |map: &mut BTreeMap<String, i64>, value: Option<String>, n: i64| {
         if let Some(value) = value {
             map.insert(value, n);
         }
     };
     // `grouping()` sets a bit per column left out: 0b0111 is the category set, and so on.
-    for (g, category, stars, commune, gi, n) in rows {
+    for (g, category, stars, commune, gi, n, named) in rows {
+        let facets = &mut counts.facets;
         match g {
-            0b1111 => total = n,
+            0b1111 => (counts.total, counts.named) = (n, named),
             0b0111 => put(&mut facets.category, category, n),
             0b1011 => put(&mut facets.stars, stars, n),
             0b1101 => put(&mut facets.commune, commune, n),
@@ -471,7 +618,7 @@ pub async fn search_facets(db: &PgPool, q: &PgQuery<'_>) -> sqlx::Result<(i64, F
             _ => {}
         }
     }
-    Ok((total, facets))
+    Ok(counts)
 }
 
 /// Names of documents whose words come closest to a text (typo-tolerant suggestions).
@@ -501,10 +648,15 @@ mod tests {
         PgQuery {
             filter: &filter,
             tsquery,
+            names: None,
             today: NaiveDate::from_ymd_opt(2026, 11, 28).expect("date"),
-            counted,
+            counted: counted.map(|(matches, documents)| Counted {
+                matches,
+                named: 0,
+                documents,
+            }),
         }
-        .plan(RANKED_CANDIDATES)
+        .plan(RANKED_CANDIDATES, Within::Document)
     }
 
     #[test]

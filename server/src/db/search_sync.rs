@@ -9,7 +9,8 @@ use uuid::Uuid;
 const SOURCE_COLUMNS: &str = "product_id, slug, name, producer_slug, producer_name, category_code, \
     category_group, category_name, price_vnd, unit, unit_name, in_stock, image_key, thumb_key, \
     stars, stars_expires_on, gi_slug, gi_name, commune_code, commune_name, old_commune, \
-    old_district, places, created_at, tsv, rating_average, rating_count";
+    old_district, places, created_at, tsv, rating_average, rating_count, name_folded, name_tsv, \
+    verified, updated_at";
 
 /// Rebuilds every document from the catalog into a fresh table and swaps it in: readers see the
 /// old documents until the swap commits, then the new ones. Catalog writers wait meanwhile (the

@@ -11,9 +11,9 @@ use frontend::api::{Facets, ProductSuggestion};
 use sqlx::PgPool;
 use tokio::sync::OnceCell;
 
-use super::text::{self, Synonyms};
+use super::text::{self, NameQuery, Synonyms};
 use super::{SearchBackend, SearchError, SearchHits};
-use crate::db::search_docs::{self, PgQuery};
+use crate::db::search_docs::{self, Counted, PgQuery};
 use crate::domain::listing::{ProductFilter, Sort};
 
 /// Facet counts kept per distinct filter; beyond this many the cache starts over.
@@ -29,9 +29,10 @@ pub struct PostgresSearch {
     /// bumps it in its own transaction, so a cached count is never staler than a fresh read.
     facet_cache: Mutex<HashMap<String, (i64, i64, Facets)>>,
     cache_facets: bool,
-    /// How many documents each query matched when last counted, whatever the data version: only
-    /// the choice of plan reads it, and a count from a while ago chooses as well as a fresh one.
-    match_counts: Mutex<HashMap<String, i64>>,
+    /// How many documents each query matched (anywhere, and by name) when last counted,
+    /// whatever the data version: only the choice of plan reads it, and a count from a while ago
+    /// chooses as well as a fresh one.
+    match_counts: Mutex<HashMap<String, (i64, i64)>>,
 }
 
 impl PostgresSearch {
@@ -67,9 +68,10 @@ impl PostgresSearch {
     async fn run(
         &self,
         filter: &ProductFilter,
-        tsquery: Option<&str>,
+        text: Option<(&str, &NameQuery)>,
         today: NaiveDate,
     ) -> Result<SearchHits, SearchError> {
+        let tsquery = text.map(|(tsquery, _)| tsquery);
         let key = Self::cache_key(filter, tsquery, today);
         let (version, documents) = search_docs::version(&self.db).await?;
         let counted = self
@@ -77,10 +79,15 @@ impl PostgresSearch {
             .lock()
             .expect("match counts lock")
             .get(&key)
-            .map(|matches| (*matches, documents));
+            .map(|(matches, named)| Counted {
+                matches: *matches,
+                named: *named,
+                documents,
+            });
         let query = PgQuery {
             filter,
             tsquery,
+            names: text.map(|(_, names)| names),
             today,
             counted,
         };
@@ -107,14 +114,14 @@ impl PostgresSearch {
                     if cache.len() >= FACET_CACHE_ENTRIES {
                         cache.clear();
                     }
-                    cache.insert(key.clone(), (version, counts.0, counts.1.clone()));
+                    cache.insert(key.clone(), (version, counts.total, counts.facets.clone()));
                 }
                 let mut matches = self.match_counts.lock().expect("match counts lock");
                 if matches.len() >= MATCH_COUNT_ENTRIES {
                     matches.clear();
                 }
-                matches.insert(key, counts.0);
-                (docs, counts)
+                matches.insert(key, (counts.total, counts.named));
+                (docs, (counts.total, counts.facets))
             }
         };
         Ok(SearchHits {
@@ -151,13 +158,15 @@ impl PostgresSearch {
     /// when no word changes.
     /// At most [`MAX_CORRECTED_WORDS`] words are looked up (each is a trigram scan of the word
     /// list); the rest stay as typed.
+    /// A word of a synonym phrase is an exact alias ("cạn" of "bắc cạn") and is never corrected.
     async fn corrected(&self, words: &[String]) -> Result<Option<Vec<String>>, SearchError> {
         let known = search_docs::known_words(&self.db, words).await?;
+        let aliases = text::in_synonym(words, self.synonyms().await?);
         let mut changed = false;
         let mut lookups = 0;
         let mut out = Vec::with_capacity(words.len());
-        for word in words {
-            if known.contains(word) || word.len() < 3 || lookups == MAX_CORRECTED_WORDS {
+        for (word, alias) in words.iter().zip(aliases) {
+            if alias || known.contains(word) || word.len() < 3 || lookups == MAX_CORRECTED_WORDS {
                 out.push(word.clone());
                 continue;
             }
@@ -198,14 +207,19 @@ impl SearchBackend for PostgresSearch {
             // Nothing searchable was typed (punctuation only): list as without `q`.
             return self.run(filter, None, today).await;
         };
-        let hits = self.run(filter, Some(&tsquery), today).await?;
+        let names = text::name_query(&words, synonyms, text::SUBMITTED);
+        let hits = self.run(filter, Some((&tsquery, &names)), today).await?;
         if hits.total > 0 {
             return Ok(hits);
         }
-        // Nothing matched: perhaps a typo. Trigrams only here, and only over the vocabulary.
+        // Nothing matched: perhaps a typo. Trigrams only here, and only over the vocabulary;
+        // typo matches therefore never outrank exact ones.
         match self.corrected(&words).await? {
             Some(fixed) => match text::tsquery(&fixed, synonyms, text::SUBMITTED) {
-                Some(tsquery) => self.run(filter, Some(&tsquery), today).await,
+                Some(tsquery) => {
+                    let names = text::name_query(&fixed, synonyms, text::SUBMITTED);
+                    self.run(filter, Some((&tsquery, &names)), today).await
+                }
                 None => Ok(hits),
             },
             None => Ok(hits),

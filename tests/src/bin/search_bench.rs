@@ -3,7 +3,8 @@
 //! `MEILI_URL`/`MEILI_BIN`/PATH has one), and sends a fixed, realistic query mix with facets
 //! through `GET /api/v1/products` — p50/p99 at 1 client, throughput at 32 clients — next to two
 //! references: the same queries straight to Meilisearch's `/search` (the engine's ceiling) and
-//! `/healthz` (the HTTP ceiling). Prints one table with ratios.
+//! `/healthz` (the HTTP ceiling). Prints one table with ratios, then how many real products come
+//! first on each engine when their full name is typed without diacritics (the relevance policy).
 //!
 //! Run in release: `cargo run --release -p tests --bin search_bench` (see the README).
 //! Environment: `BENCH_DB` (default `cho_ocop_bench_search`), `BENCH_PRODUCTS` (100000),
@@ -104,6 +105,7 @@ async fn main() -> anyhow::Result<()> {
         )
         .await?,
     );
+    let mut meili_api = None;
     if let Some(meili) = &meili {
         let bodies = MIX
             .iter()
@@ -139,6 +141,7 @@ async fn main() -> anyhow::Result<()> {
             )
             .await?,
         );
+        meili_api = Some(ours);
     }
     rows.push(
         measure(
@@ -166,6 +169,9 @@ async fn main() -> anyhow::Result<()> {
 
     print_table(&rows, docs, rounds, secs);
     print_per_query(&rows);
+    let mut engines = vec![("Postgres", pg_cached.clone())];
+    engines.extend(meili_api.map(|base| ("Meilisearch", base)));
+    print_names_first(&pool, &engines).await?;
     match reindexed {
         Some(reindexed) => println!(
             "full reindex of {} documents: {reindex_secs:.1} s (postgres swapped in after {:.1} s{})",
@@ -177,6 +183,41 @@ async fn main() -> anyhow::Result<()> {
                 .unwrap_or_else(|| ", meilisearch not run".into())
         ),
         None => println!("full reindex: skipped (BENCH_REINDEX=0)"),
+    }
+    Ok(())
+}
+
+/// For every real product, its full name typed without diacritics: is it the first result?
+/// Prints the count per engine and the misses.
+async fn print_names_first(pool: &sqlx::PgPool, engines: &[(&str, String)]) -> anyhow::Result<()> {
+    let real: Vec<(String, String)> = sqlx::query_as(
+        "select slug, name from products where status = 'active' and slug not like 'sx-%' order by name",
+    )
+    .fetch_all(pool)
+    .await?;
+    let client = reqwest::Client::new();
+    for (engine, base) in engines {
+        let mut misses = Vec::new();
+        for (slug, name) in &real {
+            let typed = server::search::text::words(name).join(" ");
+            let mut url = reqwest::Url::parse(&format!("{base}/api/v1/products"))?;
+            url.query_pairs_mut()
+                .append_pair("q", &typed)
+                .append_pair("per_page", "1");
+            let body: serde_json::Value = client.get(url).send().await?.json().await?;
+            let first = body["items"][0]["slug"].as_str().unwrap_or("(nothing)");
+            if first != slug {
+                misses.push(format!("    {typed:?} → {first}"));
+            }
+        }
+        println!(
+            "full names typed without diacritics, the product first — {engine}: {}/{}",
+            real.len() - misses.len(),
+            real.len()
+        );
+        for miss in misses {
+            println!("{miss}");
+        }
     }
     Ok(())
 }
