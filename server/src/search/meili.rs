@@ -20,7 +20,7 @@ use secrecy::ExposeSecret;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use super::text::Synonyms;
+use super::text::{self, Synonyms};
 use super::{SearchBackend, SearchDoc, SearchError, SearchHits, SearchIndex};
 use crate::config::SearchSettings;
 use crate::db::search_docs::{self, epoch_day};
@@ -35,6 +35,8 @@ pub struct MeiliSearch {
     client: Client,
     index: String,
     db: PgPool,
+    /// The synonyms, read once: queries need them to apply the prefix rule as Postgres does.
+    synonyms: tokio::sync::OnceCell<Synonyms>,
 }
 
 impl MeiliSearch {
@@ -50,6 +52,7 @@ impl MeiliSearch {
                 .clone()
                 .unwrap_or_else(|| "products".to_owned()),
             db,
+            synonyms: tokio::sync::OnceCell::new(),
         })
     }
 
@@ -79,9 +82,31 @@ impl MeiliSearch {
         }
     }
 
+    /// The synonyms as the database holds them.
+    async fn synonyms(&self) -> Result<&Synonyms, SearchError> {
+        self.synonyms
+            .get_or_try_init(|| async {
+                Ok::<_, SearchError>(Synonyms::new(&search_docs::synonyms(&self.db).await?))
+            })
+            .await
+    }
+
+    /// A submitted query as Meilisearch should read it: it takes the last word as a prefix
+    /// unless something follows it, so a trailing space makes it whole where the shared rule
+    /// ([`text::prefix_last`]) says so (two letters, or a short alias such as "cạn").
+    async fn as_submitted(&self, q: &str) -> Result<String, SearchError> {
+        let words = text::words(q);
+        let whole = !text::prefix_last(&words, self.synonyms().await?, text::SUBMITTED);
+        Ok(if whole && !words.is_empty() {
+            format!("{} ", q.trim_end())
+        } else {
+            q.to_owned()
+        })
+    }
+
     /// The index settings; synonyms come from the database.
     pub async fn settings(&self) -> Result<Settings, SearchError> {
-        let synonyms = Synonyms::new(&search_docs::synonyms(&self.db).await?).as_map();
+        let synonyms = self.synonyms().await?.as_map();
         Ok(Settings::new()
             .with_searchable_attributes([
                 "name",
@@ -109,6 +134,10 @@ impl MeiliSearch {
                 ]
                 .map(|(name, comparison)| filterable(name, comparison)),
             )
+            // The ranking policy (README, "Search relevance"): all words, fewest typos, the
+            // exact name before prefixes and typos of it, then closeness and the field they are
+            // in; ties by stars, a verified producer, the latest update.
+            .with_ranking_rules(RANKING_RULES)
             // Words are near when they share a field: product names are a few words long, and
             // word-pair distances were most of the indexing time (half of a 100k reindex).
             .with_proximity_precision("byAttribute")
@@ -201,6 +230,20 @@ impl MeiliSearch {
             .await?)
     }
 }
+
+/// The ranking rules, in order (see [`MeiliSearch::settings`]).
+pub const RANKING_RULES: [&str; 10] = [
+    "words",
+    "typo",
+    "exactness",
+    "proximity",
+    "attributeRank",
+    "sort",
+    "wordPosition",
+    "stars:desc",
+    "verified:desc",
+    "updated_at:desc",
+];
 
 /// A filterable attribute: equality always, comparisons when asked, never facet search.
 fn filterable(name: &str, comparison: bool) -> FilterableAttribute {
@@ -338,7 +381,11 @@ impl SearchBackend for MeiliSearch {
         let index = self.client.index(&self.index);
         let expression = filter_expression(filter, today);
         let mut query = index.search();
-        if let Some(q) = &filter.q {
+        let q = match &filter.q {
+            Some(q) => Some(self.as_submitted(q).await?),
+            None => None,
+        };
+        if let Some(q) = &q {
             // Every word must match, as on Postgres: a buyer who adds a word narrows the list.
             query
                 .with_query(q)
