@@ -149,6 +149,10 @@ pub struct SearchSettings {
     /// Postgres engine: reuse facet counts while no document changed (default on; the benchmark
     /// turns it off to measure the cold path too).
     pub facet_cache: Option<bool>,
+    /// Run this instance's outbox worker (default on). An instance reading with Postgres beside
+    /// others that feed Meilisearch from the same database must not (its worker only deletes
+    /// rows); the search benchmark runs such a mix.
+    pub sync_worker: Option<bool>,
 }
 
 /// Outgoing mail. Both unset: messages are logged and marked not sent.

@@ -98,11 +98,19 @@ impl Application {
         });
         let daily = crate::jobs::spawn(self.state.clone());
         // Search sync: every instance runs a worker; row locks keep them from doubling up.
-        let sync = tokio::spawn(crate::search::outbox::run(
-            self.state.db.clone(),
-            self.state.search.index(),
-            self.state.clock.clone(),
-        ));
+        let sync = tokio::spawn({
+            let run = self.state.settings.search.sync_worker.unwrap_or(true);
+            let worker = crate::search::outbox::run(
+                self.state.db.clone(),
+                self.state.search.index(),
+                self.state.clock.clone(),
+            );
+            async move {
+                if run {
+                    worker.await
+                }
+            }
+        });
         // Mail: every instance runs a worker; row locks keep a message from going out twice.
         let mail = tokio::spawn(crate::mail::worker::run(
             self.state.db.clone(),

@@ -7,6 +7,7 @@ mod buying_pages;
 mod catalog;
 mod catalog_pages;
 mod curation;
+mod facet_counts;
 mod faults;
 mod fuzz;
 mod hardening;

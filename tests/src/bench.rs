@@ -1,5 +1,7 @@
 //! What the benchmarks share: settings read from the environment and latency percentiles.
 
+pub mod writer;
+
 /// `name` from the environment, or `default` when unset or unreadable.
 pub fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
     std::env::var(name)

@@ -584,14 +584,68 @@ pub struct MatchCounts {
     pub facets: Facets,
 }
 
-/// The number of matches (and of name matches) and facet counts over all of them, in one pass.
-pub async fn search_facets(db: &PgPool, q: &PgQuery<'_>) -> sqlx::Result<MatchCounts> {
+/// The number of matches (and of name matches) and facet counts over all of them, in one pass,
+/// with the search version they are of (read in the same statement, so the same snapshot).
+pub async fn search_facets(db: &PgPool, q: &PgQuery<'_>) -> sqlx::Result<(MatchCounts, i64)> {
+    let (counts, version, _) = counts(db, q, None).await?;
+    Ok((counts, version))
+}
+
+/// How a query's counts changed since search version `from` (see migration
+/// `20261202000200_search_facet_log`): the same counting query over the logged documents that
+/// left (−1) and arrived (+1) since, and the version that brings them to. `None` when a change
+/// in between was not logged (a bulk refresh or a reindex): then only a recount tells.
+pub async fn facet_changes(
+    db: &PgPool,
+    q: &PgQuery<'_>,
+    from: i64,
+) -> sqlx::Result<Option<(MatchCounts, i64)>> {
+    let (change, version, gap) = counts(db, q, Some(from)).await?;
+    Ok((!gap).then_some((change, version)))
+}
+
+/// Counts over the documents, or summed over the facet log since a version; with the version
+/// they are of and whether the log has a gap since `log_since`.
+async fn counts(
+    db: &PgPool,
+    q: &PgQuery<'_>,
+    log_since: Option<i64>,
+) -> sqlx::Result<(MatchCounts, i64, bool)> {
+    // Over the log every row weighs its sign: a document leaving takes back what it counted.
+    let (n, named, weight, source) = match log_since {
+        None => (
+            "count(*)",
+            "count(*) filter (where named)",
+            "",
+            " from search_documents d",
+        ),
+        Some(_) => (
+            "coalesce(sum(w), 0)::int8",
+            "coalesce(sum(w) filter (where named), 0)::int8",
+            "d.sign as w, ",
+            " from search_facet_log d",
+        ),
+    };
+    // One statement, one snapshot: the version read here is exactly the one counted.
     let mut qb = QueryBuilder::new(
-        "select grouping(category_code, st, commune_code, gi_slug)::int4 as g,
-                category_code, st::text, commune_code, gi_slug, count(*) as n,
-                count(*) filter (where named) as named
-           from (select d.category_code, d.commune_code, d.gi_slug, ",
+        "with state as (select version from search_state) \
+         select grouping(category_code, st, commune_code, gi_slug)::int4 as g, \
+                category_code, st::text, commune_code, gi_slug, ",
     );
+    qb.push(n)
+        .push(" as n, ")
+        .push(named)
+        .push(" as named, (select version from state) as at, ");
+    match log_since {
+        Some(from) => qb
+            .push("exists (select 1 from search_facet_gaps x, state where x.version > ")
+            .push_bind(from)
+            .push(" and x.version <= state.version)"),
+        None => qb.push("false"),
+    };
+    qb.push(" as gap from (select ")
+        .push(weight)
+        .push("d.category_code, d.commune_code, d.gi_slug, ");
     match q.tsquery {
         Some(tsquery) => qb
             .push("d.name_tsv @@ to_tsquery('simple', ")
@@ -601,38 +655,71 @@ pub async fn search_facets(db: &PgPool, q: &PgQuery<'_>) -> sqlx::Result<MatchCo
     };
     qb.push(" as named, case when d.stars_expires_on >= ");
     qb.push_bind(q.today);
-    qb.push(" then d.stars end as st from search_documents d");
+    qb.push(" then d.stars end as st").push(source);
     push_where(&mut qb, q);
+    if let Some(from) = log_since {
+        qb.push(" and d.version > ")
+            .push_bind(from)
+            .push(" and d.version <= (select version from state)");
+    }
     qb.push(") m group by grouping sets ((), (category_code), (st), (commune_code), (gi_slug))");
-    #[allow(clippy::type_complexity)]
-    let rows: Vec<(
-        i32,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        i64,
-        i64,
-    )> = qb.build_query_as().persistent(false).fetch_all(db).await?;
+    let rows: Vec<CountRow> = qb.build_query_as().persistent(false).fetch_all(db).await?;
     let mut counts = MatchCounts::default();
+    let (mut version, mut gap) = (0, false);
     let put = |map: &mut BTreeMap<String, i64>, value: Option<String>, n: i64| {
         if let Some(value) = value {
             map.insert(value, n);
         }
     };
     // `grouping()` sets a bit per column left out: 0b0111 is the category set, and so on.
-    for (g, category, stars, commune, gi, n, named) in rows {
+    for row in rows {
         let facets = &mut counts.facets;
-        match g {
-            0b1111 => (counts.total, counts.named) = (n, named),
-            0b0111 => put(&mut facets.category, category, n),
-            0b1011 => put(&mut facets.stars, stars, n),
-            0b1101 => put(&mut facets.commune, commune, n),
-            0b1110 => put(&mut facets.gi, gi, n),
+        (version, gap) = (row.at, row.gap);
+        match row.g {
+            0b1111 => (counts.total, counts.named) = (row.n, row.named),
+            0b0111 => put(&mut facets.category, row.category_code, row.n),
+            0b1011 => put(&mut facets.stars, row.st, row.n),
+            0b1101 => put(&mut facets.commune, row.commune_code, row.n),
+            0b1110 => put(&mut facets.gi, row.gi_slug, row.n),
             _ => {}
         }
     }
-    Ok(counts)
+    Ok((counts, version, gap))
+}
+
+/// A row of [`counts`]: one facet value (or the total, `g` = 0b1111) and its count.
+#[derive(sqlx::FromRow)]
+struct CountRow {
+    g: i32,
+    category_code: Option<String>,
+    st: Option<String>,
+    commune_code: Option<String>,
+    gi_slug: Option<String>,
+    n: i64,
+    named: i64,
+    at: i64,
+    gap: bool,
+}
+
+impl MatchCounts {
+    /// Adds the changes [`facet_changes`] found; a value whose count reaches 0 leaves its facet.
+    pub fn apply(&mut self, change: &MatchCounts) {
+        self.total += change.total;
+        self.named += change.named;
+        let add = |map: &mut BTreeMap<String, i64>, changes: &BTreeMap<String, i64>| {
+            for (value, n) in changes {
+                let count = map.entry(value.clone()).or_default();
+                *count += n;
+                if *count == 0 {
+                    map.remove(value);
+                }
+            }
+        };
+        add(&mut self.facets.category, &change.facets.category);
+        add(&mut self.facets.stars, &change.facets.stars);
+        add(&mut self.facets.commune, &change.facets.commune);
+        add(&mut self.facets.gi, &change.facets.gi);
+    }
 }
 
 /// Names of documents whose words come closest to a text (typo-tolerant suggestions).

@@ -100,9 +100,13 @@ pub async fn rebuild_all(db: &PgPool) -> sqlx::Result<u64> {
             .execute(&mut *swap)
             .await?;
     }
-    sqlx::query("update search_state set version = version + 1")
-        .execute(&mut *swap)
-        .await?;
+    // A version the facet log cannot replay: cached facet counts recount after the swap.
+    sqlx::query(
+        "with bumped as (update search_state set version = version + 1 returning version)
+         insert into search_facet_gaps (version) select version from bumped",
+    )
+    .execute(&mut *swap)
+    .await?;
     swap.commit().await?;
     // Statistics for the planner now; autovacuum follows the bulk insert for the rest.
     sqlx::query("analyze search_documents").execute(db).await?;
@@ -122,12 +126,22 @@ fn next_index(name: &str, definition: &str) -> String {
     }
 }
 
+/// A product to send to Meilisearch.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OutboxRow {
+    pub id: i64,
+    pub product_id: Uuid,
+    pub attempts: i32,
+    /// Only its stock crossed zero: its `in_stock` is all that changed (a partial update).
+    pub in_stock_only: bool,
+}
+
 /// Outbox rows ready to push, locked so that other instances skip them; none while a reindex
 /// holds the sync lock (its rows wait and then go to the new index).
 pub async fn claim_outbox(
     conn: &mut PgConnection,
     limit: i64,
-) -> sqlx::Result<Option<Vec<(i64, Uuid, i32)>>> {
+) -> sqlx::Result<Option<Vec<OutboxRow>>> {
     let free: bool = sqlx::query_scalar("select pg_try_advisory_xact_lock_shared($1)")
         .bind(SYNC_LOCK)
         .fetch_one(&mut *conn)
@@ -136,7 +150,7 @@ pub async fn claim_outbox(
         return Ok(None);
     }
     let rows = sqlx::query_as(
-        "select id, product_id, attempts from search_outbox
+        "select id, product_id, attempts, in_stock_only from search_outbox
           where available_at <= now() order by id limit $1 for update skip locked",
     )
     .bind(limit)

@@ -135,8 +135,9 @@ impl MeiliSearch {
                 .map(|(name, comparison)| filterable(name, comparison)),
             )
             // The ranking policy (README, "Search relevance"): all words, fewest typos, the
-            // exact name before prefixes and typos of it, then closeness and the field they are
-            // in; ties by stars, a verified producer, the latest update.
+            // words in the name before the producer's and places' (as Postgres's tiers), the
+            // exact name first among those, then closeness; ties by stars, a verified producer,
+            // the latest update.
             .with_ranking_rules(RANKING_RULES)
             // Words are near when they share a field: product names are a few words long, and
             // word-pair distances were most of the indexing time (half of a 100k reindex).
@@ -235,9 +236,9 @@ impl MeiliSearch {
 pub const RANKING_RULES: [&str; 10] = [
     "words",
     "typo",
+    "attributeRank",
     "exactness",
     "proximity",
-    "attributeRank",
     "sort",
     "wordPosition",
     "stars:desc",
@@ -459,6 +460,23 @@ impl SearchIndex for MeiliSearch {
             self.wait(task).await?;
         }
         Ok(())
+    }
+
+    async fn set_in_stock(&self, changes: Vec<(Uuid, bool)>) -> Result<(), SearchError> {
+        if changes.is_empty() {
+            return Ok(());
+        }
+        // `add_or_update` merges the fields sent into the stored document.
+        let partial: Vec<serde_json::Value> = changes
+            .iter()
+            .map(|(id, in_stock)| serde_json::json!({ "id": id, "in_stock": in_stock }))
+            .collect();
+        let task = self
+            .client
+            .index(&self.index)
+            .add_or_update(&partial, Some("id"))
+            .await?;
+        self.wait(task).await
     }
 }
 

@@ -75,6 +75,9 @@ pub trait SearchIndex: Send + Sync {
         deletes: Vec<uuid::Uuid>,
         today: NaiveDate,
     ) -> Result<(), SearchError>;
+    /// Sets only `in_stock` of these documents (a partial update: their stock crossed zero and
+    /// nothing else changed). Returns once applied.
+    async fn set_in_stock(&self, changes: Vec<(uuid::Uuid, bool)>) -> Result<(), SearchError>;
 }
 
 /// What `/readyz` reports about search.

@@ -11,7 +11,7 @@ use std::time::Duration;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
-use super::{SearchError, SearchIndex};
+use super::{SearchDoc, SearchError, SearchIndex};
 use crate::clock::SharedClock;
 use crate::db::{search_docs, search_sync};
 
@@ -51,34 +51,43 @@ pub async fn drain_once(
     if rows.is_empty() {
         return Ok(0);
     }
-    let row_ids: Vec<i64> = rows.iter().map(|(id, _, _)| *id).collect();
+    let row_ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
     let Some(index) = index else {
         // Postgres is the engine: its documents are already current; nothing to push.
         search_sync::delete_outbox(&mut tx, &row_ids).await?;
         tx.commit().await?;
         return Ok(rows.len());
     };
-    let products: Vec<Uuid> = rows
+    let products: BTreeSet<Uuid> = rows.iter().map(|row| row.product_id).collect();
+    // A product whose every row says only its stock crossed zero gets a partial update.
+    let whole: BTreeSet<Uuid> = rows
         .iter()
-        .map(|(_, product, _)| *product)
-        .collect::<BTreeSet<_>>()
-        .into_iter()
+        .filter(|row| !row.in_stock_only)
+        .map(|row| row.product_id)
         .collect();
-    let docs = search_docs::by_ids(&mut *tx, &products).await?;
+    let ids: Vec<Uuid> = products.iter().copied().collect();
+    let docs = search_docs::by_ids(&mut *tx, &ids).await?;
     let present: BTreeSet<Uuid> = docs.iter().map(|d| d.id).collect();
-    let gone: Vec<Uuid> = products
+    let gone: Vec<Uuid> = ids
         .iter()
         .filter(|id| !present.contains(id))
         .copied()
         .collect();
-    match index.apply(docs, gone, clock.today()).await {
+    let (docs, stock_only): (Vec<SearchDoc>, Vec<SearchDoc>) =
+        docs.into_iter().partition(|doc| whole.contains(&doc.id));
+    let stock: Vec<(Uuid, bool)> = stock_only.iter().map(|d| (d.id, d.in_stock)).collect();
+    let applied = match index.apply(docs, gone, clock.today()).await {
+        Ok(()) => index.set_in_stock(stock).await,
+        Err(error) => Err(error),
+    };
+    match applied {
         Ok(()) => {
             search_sync::delete_outbox(&mut tx, &row_ids).await?;
             tx.commit().await?;
             Ok(rows.len())
         }
         Err(error) => {
-            let attempts = rows.iter().map(|(_, _, a)| *a).max().unwrap_or(0);
+            let attempts = rows.iter().map(|row| row.attempts).max().unwrap_or(0);
             search_sync::retry_outbox(&mut tx, &row_ids, backoff_ms(attempts), &error.to_string())
                 .await?;
             tx.commit().await?;

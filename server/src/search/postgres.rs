@@ -1,23 +1,26 @@
 //! The embedded search engine: full text over the `search_documents` table (unaccented `simple`
 //! tsvectors, GIN), synonyms expanded into the tsquery, typo correction word by word through
 //! trigrams over the vocabulary when nothing matches, and facet counts in one grouped pass,
-//! cached per data version.
+//! cached and kept current from the facet log of document changes.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 
 use chrono::NaiveDate;
-use frontend::api::{Facets, ProductSuggestion};
+use frontend::api::ProductSuggestion;
 use sqlx::PgPool;
 use tokio::sync::OnceCell;
 
 use super::text::{self, NameQuery, Synonyms};
 use super::{SearchBackend, SearchError, SearchHits};
-use crate::db::search_docs::{self, Counted, PgQuery};
+use crate::db::search_docs::{self, Counted, MatchCounts, PgQuery};
 use crate::domain::listing::{ProductFilter, Sort};
 
 /// Facet counts kept per distinct filter; beyond this many the cache starts over.
 const FACET_CACHE_ENTRIES: usize = 512;
+/// How many versions old a cached count may be and still be replayed from the facet log (which
+/// keeps at least 900: at 20 document changes a second, 45 seconds of them).
+const REPLAY_VERSIONS: i64 = 900;
 /// Match counts kept for choosing plans (a few dozen bytes each).
 const MATCH_COUNT_ENTRIES: usize = 8192;
 
@@ -25,9 +28,10 @@ pub struct PostgresSearch {
     db: PgPool,
     /// Loaded on first use: the pool connects lazily, so the server can start before the DB.
     synonyms: OnceCell<Synonyms>,
-    /// (total, facets) by filter key, valid for one `search_state.version`: any document change
-    /// bumps it in its own transaction, so a cached count is never staler than a fresh read.
-    facet_cache: Mutex<HashMap<String, (i64, i64, Facets)>>,
+    /// Counts by filter key, with the `search_state.version` they were counted at: every
+    /// document change bumps it in its own transaction, so a reader knows how stale a count is,
+    /// and replays the facet log to bring it up to date instead of recounting.
+    facet_cache: Mutex<HashMap<String, (i64, MatchCounts)>>,
     cache_facets: bool,
     /// How many documents each query matched (anywhere, and by name) when last counted,
     /// whatever the data version: only the choice of plan reads it, and a count from a while ago
@@ -96,34 +100,62 @@ impl PostgresSearch {
                 .lock()
                 .expect("facet cache lock")
                 .get(&key)
-                .filter(|(at, _, _)| *at == version)
-                .map(|(_, total, facets)| (*total, facets.clone()))
+                .cloned()
         } else {
             None
         };
-        let (docs, (total, facets)) = match cached {
-            Some(counts) => (search_docs::search_page(&self.db, &query).await?, counts),
+        // A count of this version is current; one a little older is brought up to date from
+        // the facet log (the changes since, a few rows); anything else is recounted. Either
+        // way the counts come with the version they are of, read in their own statement.
+        let replay = cached.filter(|(at, _)| version - *at <= REPLAY_VERSIONS);
+        let (docs, counted) = match replay {
+            // Counted at this version, or at a later one by a request that ran meanwhile.
+            Some((at, counts)) if at >= version => (
+                search_docs::search_page(&self.db, &query).await?,
+                Some((counts, at)),
+            ),
+            Some((at, mut counts)) => {
+                let (docs, change) = tokio::try_join!(
+                    search_docs::search_page(&self.db, &query),
+                    search_docs::facet_changes(&self.db, &query, at)
+                )?;
+                (
+                    docs,
+                    change.map(|(change, now)| {
+                        counts.apply(&change);
+                        (counts, now)
+                    }),
+                )
+            }
             None => {
                 // Two connections at once: the page and the counts don't wait for each other.
-                let (docs, counts) = tokio::try_join!(
+                let (docs, counted) = tokio::try_join!(
                     search_docs::search_page(&self.db, &query),
                     search_docs::search_facets(&self.db, &query)
                 )?;
-                if self.cache_facets {
-                    let mut cache = self.facet_cache.lock().expect("facet cache lock");
-                    if cache.len() >= FACET_CACHE_ENTRIES {
-                        cache.clear();
-                    }
-                    cache.insert(key.clone(), (version, counts.total, counts.facets.clone()));
-                }
-                let mut matches = self.match_counts.lock().expect("match counts lock");
-                if matches.len() >= MATCH_COUNT_ENTRIES {
-                    matches.clear();
-                }
-                matches.insert(key, (counts.total, counts.named));
-                (docs, (counts.total, counts.facets))
+                (docs, Some(counted))
             }
         };
+        let (counts, at) = match counted {
+            Some(counted) => counted,
+            // A change in between was not logged (a bulk refresh or a reindex).
+            None => search_docs::search_facets(&self.db, &query).await?,
+        };
+        if self.cache_facets {
+            let mut cache = self.facet_cache.lock().expect("facet cache lock");
+            if cache.len() >= FACET_CACHE_ENTRIES {
+                cache.clear();
+            }
+            cache.insert(key.clone(), (at, counts.clone()));
+        }
+        {
+            let mut matches = self.match_counts.lock().expect("match counts lock");
+            if matches.len() >= MATCH_COUNT_ENTRIES {
+                matches.clear();
+            }
+            matches.insert(key, (counts.total, counts.named));
+        }
+        let MatchCounts { total, facets, .. } = counts;
         Ok(SearchHits {
             docs,
             total,

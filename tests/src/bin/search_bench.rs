@@ -9,7 +9,8 @@
 //! Run in release: `cargo run --release -p tests --bin search_bench` (see the README).
 //! Environment: `BENCH_DB` (default `cho_ocop_bench_search`), `BENCH_PRODUCTS` (100000),
 //! `BENCH_ROUNDS` (1-client rounds over the mix, 20), `BENCH_SECS` (32-client run, 10),
-//! `BENCH_REINDEX` (0 skips the timed reindex when the documents are already built).
+//! `BENCH_REINDEX` (0 skips the timed reindex when the documents are already built),
+//! `BENCH_WRITES` (stock changes per second in the second, busy run of the table; 0 skips it).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -19,6 +20,7 @@ use frontend::api::CatalogQuery;
 use server::clock::{SharedClock, SystemClock};
 use server::domain::listing::ProductFilter;
 use server::{Application, Settings};
+use tests::bench::writer;
 use tests::bench::{env_or, percentile};
 use tests::{Meili, MeiliSource};
 
@@ -50,6 +52,7 @@ async fn main() -> anyhow::Result<()> {
     let rounds: usize = env_or("BENCH_ROUNDS", 20);
     let secs: u64 = env_or("BENCH_SECS", 10);
     let reindex: u8 = env_or("BENCH_REINDEX", 1);
+    let writes: u32 = env_or("BENCH_WRITES", 20);
 
     // The default pool (10): more connections than cores only adds contention on 2 cores.
     let (mut settings, pool) = tests::bench::seeded_catalog(&db_name, products).await?;
@@ -89,25 +92,29 @@ async fn main() -> anyhow::Result<()> {
     };
     let reindex_secs = started.elapsed().as_secs_f64();
 
-    let mut rows = Vec::new();
     let today = clock.today();
 
-    // References first: the HTTP ceiling, then the engine's.
+    // The servers: Postgres with and without its facet cache, and Meilisearch's. The outbox
+    // feeds Meilisearch when it runs: the Postgres servers then leave it alone.
+    let pg_sync = Some(meili.is_none());
     let pg_cached = spawn(&settings, |s| {
         s.meili_url = None;
         s.facet_cache = Some(true);
+        s.sync_worker = pg_sync;
     })
     .await?;
-    rows.push(
-        measure(
-            "our /healthz (HTTP ceiling)",
-            &Target::Get(vec![format!("{pg_cached}/healthz")]),
-            rounds,
-            secs,
-        )
-        .await?,
-    );
+    let pg_cold = spawn(&settings, |s| {
+        s.meili_url = None;
+        s.facet_cache = Some(false);
+        s.sync_worker = pg_sync;
+    })
+    .await?;
     let mut meili_api = None;
+    // References first: the HTTP ceiling, then the engine's.
+    let mut targets = vec![(
+        "our /healthz (HTTP ceiling)",
+        Target::Get(vec![format!("{pg_cached}/healthz")]),
+    )];
     if let Some(meili) = &meili {
         let bodies = MIX
             .iter()
@@ -117,60 +124,59 @@ async fn main() -> anyhow::Result<()> {
                 server::search::meili::search_body(&filter, today)
             })
             .collect();
-        rows.push(
-            measure(
-                "Meilisearch /search direct",
-                &Target::Post(
-                    format!("{}/indexes/bench_products/search", meili.url),
-                    bodies,
-                ),
-                rounds,
-                secs,
-            )
-            .await?,
-        );
+        targets.push((
+            "Meilisearch /search direct",
+            Target::Post(
+                format!("{}/indexes/bench_products/search", meili.url),
+                bodies,
+            ),
+        ));
         let ours = spawn(&settings, |s| {
             s.meili_url = Some(meili.url.clone());
             s.meili_index = Some("bench_products".into());
         })
         .await?;
-        rows.push(
-            measure(
-                "API on Meilisearch",
-                &Target::Get(api_urls(&ours)),
-                rounds,
-                secs,
-            )
-            .await?,
-        );
+        targets.push(("API on Meilisearch", Target::Get(api_urls(&ours))));
         meili_api = Some(ours);
     }
-    rows.push(
-        measure(
-            "API on Postgres (facet cache)",
-            &Target::Get(api_urls(&pg_cached)),
-            rounds,
-            secs,
-        )
-        .await?,
-    );
-    let pg_cold = spawn(&settings, |s| {
-        s.meili_url = None;
-        s.facet_cache = Some(false);
-    })
-    .await?;
-    rows.push(
-        measure(
-            "API on Postgres (no cache)",
-            &Target::Get(api_urls(&pg_cold)),
-            rounds,
-            secs,
-        )
-        .await?,
-    );
+    targets.push((
+        "API on Postgres (facet cache)",
+        Target::Get(api_urls(&pg_cached)),
+    ));
+    targets.push((
+        "API on Postgres (no cache)",
+        Target::Get(api_urls(&pg_cold)),
+    ));
 
+    // Quiet first, then with stock changes flowing as orders make them.
+    let mut rows = Vec::new();
+    for (name, target) in &targets {
+        rows.push(measure(name, target, rounds, secs).await?);
+    }
     print_table(&rows, docs, rounds, secs);
+    let mut busy_rows = Vec::new();
+    let mut writer_report = None;
+    if writes > 0 {
+        let seen = match &meili {
+            Some(meili) => writer::Seen::Meilisearch(meili.url.clone()),
+            None => writer::Seen::Postgres(pool.clone()),
+        };
+        let writer = writer::start(pool.clone(), writes, seen).await?;
+        for (name, target) in &targets {
+            busy_rows.push(measure(name, target, rounds, secs).await?);
+        }
+        writer_report = Some(writer.stop().await?);
+        println!();
+        println!(
+            "with {writes} stock changes per second (the orders' statement) beside the readers:"
+        );
+        print_table(&busy_rows, docs, rounds, secs);
+    }
     print_per_query(&rows);
+    if let Some(report) = writer_report {
+        print_per_query(&busy_rows);
+        report.print();
+    }
     let mut engines = vec![("Postgres", pg_cached.clone())];
     engines.extend(meili_api.map(|base| ("Meilisearch", base)));
     print_names_first(&pool, &engines).await?;
