@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use chrono::{Duration, Utc};
-use frontend::api::{CatalogQuery, Facets};
+use frontend::api::Facets;
 use server::clock::{Clock, ManualClock, SharedClock};
 use server::domain::listing::ProductFilter;
 use server::search::SearchBackend;
@@ -43,22 +43,7 @@ impl Dice {
 }
 
 fn filter(raw: &str) -> ProductFilter {
-    let url = reqwest::Url::parse(&format!("http://x/?{raw}")).unwrap();
-    let mut query = CatalogQuery::default();
-    for (key, value) in url.query_pairs() {
-        let value = Some(value.into_owned());
-        match key.as_ref() {
-            "q" => query.q = value,
-            "category" => query.category = value,
-            "min_stars" => query.min_stars = value,
-            "commune" => query.commune = value,
-            "in_stock" => query.in_stock = value,
-            "min_price" => query.min_price = value,
-            "max_price" => query.max_price = value,
-            other => panic!("add {other} here"),
-        }
-    }
-    ProductFilter::parse(&query).unwrap()
+    ProductFilter::parse(&tests::catalog_query(raw)).unwrap()
 }
 
 /// One random change to the catalog, through the same tables (and triggers) the app writes;

@@ -8,6 +8,16 @@ use serde_json::Value;
 
 use crate::TestApp;
 
+/// A raw catalog query string ("q=chè&min_stars=4") as the API reads it.
+pub fn catalog_query(raw: &str) -> frontend::api::CatalogQuery {
+    let url = reqwest::Url::parse(&format!("http://query.invalid/?{raw}")).expect("a query string");
+    let fields: serde_json::Map<String, Value> = url
+        .query_pairs()
+        .map(|(key, value)| (key.into_owned(), Value::String(value.into_owned())))
+        .collect();
+    serde_json::from_value(Value::Object(fields)).expect("catalog query fields")
+}
+
 impl TestApp {
     /// `POST /api/v1/producers` as `owner`: the new producer (panics unless 201).
     pub async fn create_producer(&self, owner: &Client, body: Value) -> ProducerCard {

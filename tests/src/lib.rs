@@ -15,6 +15,7 @@ mod smtp;
 
 pub use app::TestApp;
 pub use browser::Browser;
+pub use catalog::catalog_query;
 pub use meili::{Meili, MeiliSource};
 pub use s3::S3Server;
 pub use smtp::{Received, SmtpServer};

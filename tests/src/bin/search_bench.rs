@@ -16,7 +16,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use frontend::api::CatalogQuery;
 use server::clock::{SharedClock, SystemClock};
 use server::domain::listing::ProductFilter;
 use server::{Application, Settings};
@@ -119,7 +118,7 @@ async fn main() -> anyhow::Result<()> {
         let bodies = MIX
             .iter()
             .map(|raw| {
-                let query: CatalogQuery = serde_urlencoded_parse(raw);
+                let query = tests::catalog_query(raw);
                 let filter = ProductFilter::parse(&query).expect("the mix parses");
                 server::search::meili::search_body(&filter, today)
             })
@@ -228,26 +227,6 @@ async fn print_names_first(pool: &sqlx::PgPool, engines: &[(&str, String)]) -> a
         }
     }
     Ok(())
-}
-
-/// A raw query string as the API would parse it.
-fn serde_urlencoded_parse(raw: &str) -> CatalogQuery {
-    let url = reqwest::Url::parse(&format!("http://x/?{raw}")).expect("url");
-    let mut query = CatalogQuery::default();
-    for (key, value) in url.query_pairs() {
-        let value = Some(value.into_owned());
-        match key.as_ref() {
-            "q" => query.q = value,
-            "category" => query.category = value,
-            "min_stars" => query.min_stars = value,
-            "commune" => query.commune = value,
-            "in_stock" => query.in_stock = value,
-            "sort" => query.sort = value,
-            "page" => query.page = value,
-            other => panic!("the mix uses {other}: add it here"),
-        }
-    }
-    query
 }
 
 fn api_urls(base: &str) -> Vec<String> {
