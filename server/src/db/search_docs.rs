@@ -422,16 +422,28 @@ pub async fn search_page(db: &PgPool, q: &PgQuery<'_>) -> sqlx::Result<Vec<Searc
     // best-rated names holding every query word and the best-rated matches anywhere; they are
     // ranked in tiers, and past them the list goes on in candidate order.
     let wanted = f.offset() + per_page;
-    let named = named_candidates(db, q, wanted).await?;
-    let mut qb = QueryBuilder::new("with ");
+    let named_wanted = wanted.max(NAMED_CANDIDATES);
     let plan = q.plan(RANKED_CANDIDATES, Within::Document);
+    // Collecting, the name matches are among the matches collected (a name match is a match),
+    // so one pass over the text index serves both; otherwise they are found apart.
+    let named = match plan {
+        Plan::Collect => None,
+        Plan::Walk | Plan::Planner => Some(named_candidates(db, q, named_wanted).await?),
+    };
+    let mut qb = QueryBuilder::new("with ");
     if plan == Plan::Collect {
         // Materialised: matched through the text index first, whatever the planner guesses of
         // their number (it takes "miến dong" for 2,000 rows spread far along the rating index
         // and walks 11,000 of them).
-        qb.push("matches as materialized (select d.product_id, d.stars, d.verified, d.updated_at from search_documents d");
+        qb.push("matches as materialized (select d.product_id, d.stars, d.verified, d.updated_at, d.name_tsv @@ to_tsquery('simple', ")
+            .push_bind(tsquery.to_owned())
+            .push(") as named from search_documents d");
         push_where(&mut qb, q);
-        qb.push("), ");
+        qb.push("), named as (select d.product_id from matches d where d.named order by ")
+            .push(RELEVANCE_ORDER)
+            .push(" limit ")
+            .push_bind(named_wanted)
+            .push("), ");
     }
     qb.push("best as (select d.product_id from ");
     if plan == Plan::Collect {
@@ -452,9 +464,12 @@ pub async fn search_page(db: &PgPool, q: &PgQuery<'_>) -> sqlx::Result<Vec<Searc
         .push(RELEVANCE_ORDER)
         .push(" limit ")
         .push_bind(EXACT_CANDIDATES)
-        .push("), candidates as (select product_id from best union select product_id from exact union select unnest(")
-        .push_bind(named.clone())
-        .push("::uuid[])) select r.product_id from (select d.product_id, d.tsv, d.verified, d.updated_at, case when d.stars_expires_on >= ")
+        .push("), candidates as (select product_id from best union select product_id from exact union ");
+    match named {
+        Some(named) => qb.push("select unnest(").push_bind(named).push("::uuid[])"),
+        None => qb.push("select product_id from named"),
+    };
+    qb.push(") select r.product_id from (select d.product_id, d.tsv, d.verified, d.updated_at, case when d.stars_expires_on >= ")
         .push_bind(q.today)
         .push(" then d.stars end as stars, case when d.name_folded = any(")
         .push_bind(names.phrases.clone())
@@ -485,7 +500,6 @@ pub async fn search_page(db: &PgPool, q: &PgQuery<'_>) -> sqlx::Result<Vec<Searc
 /// with the words in order ranks above one without only among these (ranking every name match
 /// of a common pair such as "mật ong", 10,000 of them, would cost 30 ms a query).
 async fn named_candidates(db: &PgPool, q: &PgQuery<'_>, wanted: i64) -> sqlx::Result<Vec<Uuid>> {
-    let wanted = wanted.max(NAMED_CANDIDATES);
     let plan = q.plan(wanted, Within::Name);
     let mut qb = QueryBuilder::new("");
     if plan == Plan::Collect {
