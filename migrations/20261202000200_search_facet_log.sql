@@ -71,6 +71,21 @@ as $$
     select $1, e.sign, product_id, category_code, category_group, price_vnd, in_stock, stars, stars_expires_on, commune_code, gi_slug, producer_slug, tsv, name_tsv from unnest($2) e;
 $$;
 
+-- The start of every change to these products' documents: waits for any transaction changing
+-- the products, in id order (each statement after then reads them as committed, see migration
+-- 10), takes the lock the document writes take, and returns the documents as they were, as log
+-- rows leaving. The lock comes before the read: a read first would hold a weaker lock while
+-- waiting for a reindex, which then could not swap its table.
+create function search_change_begins(ids uuid[]) returns search_facet_log[]
+    language plpgsql
+as $$
+begin
+    perform 1 from products where id = any (ids) order by id for no key update;
+    lock table search_documents in row exclusive mode;
+    return search_log_rows(ids, -1::int2);
+end
+$$;
+
 -- As in migration 20261202000100, with the log.
 create or replace function search_refresh_products(ids uuid[]) returns void
     language plpgsql
@@ -81,13 +96,7 @@ begin
     if ids is null or cardinality(ids) = 0 then
         return;
     end if;
-    -- Wait for any transaction changing these products, in id order; each statement below then
-    -- reads them as committed (see migration 10).
-    perform 1 from products where id = any (ids) order by id for no key update;
-    -- The lock the writes below take, before the log reads the documents: a read first would
-    -- hold a weaker lock while waiting for a reindex, which then could not swap its table.
-    lock table search_documents in row exclusive mode;
-    leaving := search_log_rows(ids, -1::int2);
+    leaving := search_change_begins(ids);
     delete from search_documents where product_id = any (ids);
     insert into search_documents (product_id, slug, name, producer_slug, producer_name, category_code,
                                   category_group, category_name, price_vnd, unit, unit_name, in_stock, image_key,
@@ -120,11 +129,7 @@ begin
     if ids is null or cardinality(ids) = 0 then
         return;
     end if;
-    perform 1 from products where id = any (ids) order by id for no key update;
-    -- The lock the writes below take, before the log reads the documents: a read first would
-    -- hold a weaker lock while waiting for a reindex, which then could not swap its table.
-    lock table search_documents in row exclusive mode;
-    leaving := search_log_rows(ids, -1::int2);
+    leaving := search_change_begins(ids);
     update search_documents d set in_stock = p.stock > 0
       from products p
      where p.id = d.product_id and d.product_id = any (ids);

@@ -289,23 +289,26 @@ impl PgQuery<'_> {
 
 /// Runs a search statement, steering the planner away from the text index when walking the
 /// order index is known to be cheaper (`SET LOCAL` lasts for this transaction only).
-async fn fetch_docs(
+async fn fetch_rows<T>(
     db: &PgPool,
     qb: &mut QueryBuilder<Postgres>,
     walk_in_order: bool,
-) -> sqlx::Result<Vec<SearchDoc>> {
+) -> sqlx::Result<Vec<T>>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin,
+{
     if !walk_in_order {
         return qb.build_query_as().persistent(false).fetch_all(db).await;
     }
     let mut tx = db.begin().await?;
     walk_the_order_index(&mut tx).await?;
-    let docs = qb
+    let rows = qb
         .build_query_as()
         .persistent(false)
         .fetch_all(&mut *tx)
         .await?;
     tx.commit().await?;
-    Ok(docs)
+    Ok(rows)
 }
 
 /// Makes the statements that follow in `tx` walk the index of their order: no bitmap (which
@@ -517,29 +520,14 @@ async fn named_candidates(db: &PgPool, q: &PgQuery<'_>, wanted: i64) -> sqlx::Re
     run_ids(db, &mut qb, plan == Plan::Walk).await
 }
 
-/// Runs a statement selecting product ids, walking the order index when `walk_in_order` (as
-/// [`fetch_docs`]).
+/// Runs a statement selecting product ids, walking the order index when `walk_in_order`.
 async fn run_ids(
     db: &PgPool,
     qb: &mut QueryBuilder<Postgres>,
     walk_in_order: bool,
 ) -> sqlx::Result<Vec<Uuid>> {
-    if !walk_in_order {
-        return qb
-            .build_query_scalar()
-            .persistent(false)
-            .fetch_all(db)
-            .await;
-    }
-    let mut tx = db.begin().await?;
-    walk_the_order_index(&mut tx).await?;
-    let ids = qb
-        .build_query_scalar()
-        .persistent(false)
-        .fetch_all(&mut *tx)
-        .await?;
-    tx.commit().await?;
-    Ok(ids)
+    let rows: Vec<(Uuid,)> = fetch_rows(db, qb, walk_in_order).await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
 }
 
 /// The documents of `ids`, in that order.
@@ -587,7 +575,7 @@ async fn in_order(
     // those indexes can wander far: only the rating orders are walked.
     let rating_order = order.starts_with("d.stars desc");
     let walk = rating_order && q.plan(offset + limit, Within::Document) == Plan::Walk;
-    fetch_docs(db, &mut qb, walk).await
+    fetch_rows(db, &mut qb, walk).await
 }
 
 /// A query's counts: its matches, those with every word in their name, and facet counts.
