@@ -5,8 +5,7 @@ use leptos_meta::{Link, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
-#[cfg(not(feature = "ssr"))]
-use crate::api::SiteOrigin;
+use crate::assets::Assets;
 use crate::components::layout::Layout;
 use crate::i18n::{Locale, request_locale};
 use crate::pages::account::{AccountRoute, InvitationRoute, LoginPage, RegisterPage};
@@ -27,9 +26,18 @@ use crate::pages::workspace::{
 };
 use crate::pages::{home::HomePage, not_found::NotFound};
 
-/// The whole document the server sends. `lang` carries the locale to the browser for hydration.
+/// The whole document the server sends. `lang` tells the islands which texts to use. No script
+/// is inline: the island loader is a cached file, so the page has no per-request nonce and the
+/// same data gives the same bytes (what lets an ETag answer a repeat visit with 304).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let _ = options;
     let locale = request_locale();
+    let assets = use_context::<Assets>().unwrap_or_default();
+    // Islands mode: only islands hydrate; everything else is server HTML with no hydration
+    // markers and no serialized resources.
+    if let Some(context) = Owner::current_shared_context() {
+        context.set_is_hydrating(false);
+    }
     #[cfg(feature = "ssr")]
     send_content_policy();
     view! {
@@ -38,7 +46,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
-                <HydrationScripts options/>
+                <link rel="stylesheet" href=assets.css/>
+                // Loads the islands' code only where a page has islands, and only when one of
+                // them is first used (see frontend/islands.js).
+                <script defer src=assets.loader data-js=assets.js data-wasm=assets.wasm></script>
                 <MetaTags/>
             </head>
             <body>
@@ -48,48 +59,36 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The page's Content-Security-Policy, sent as a header with this response's nonce: only the
-/// scripts the server rendered (and what they load) run; wasm may compile; frames only from
-/// YouTube's no-cookie player; nobody may frame us. Styles stay inline-friendly (`style=`
-/// attributes are used for bars and charts); images may come from the media host.
+/// The page's Content-Security-Policy: scripts only from this site (no inline script runs, so
+/// injected markup cannot execute); wasm may compile; frames only from YouTube's no-cookie
+/// player; nobody may frame us. Styles stay inline-friendly (`style=` attributes are used for
+/// bars and charts); images may come from the media host.
 #[cfg(feature = "ssr")]
 fn send_content_policy() {
     use http::header::{CONTENT_SECURITY_POLICY, HeaderValue};
-    let (Some(nonce), Some(response)) = (
-        leptos::nonce::use_nonce(),
-        use_context::<leptos_axum::ResponseOptions>(),
-    ) else {
+    let Some(response) = use_context::<leptos_axum::ResponseOptions>() else {
         return;
     };
-    let policy = format!(
-        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; \
-         style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; \
-         frame-src https://www.youtube-nocookie.com; connect-src 'self'; object-src 'none'; \
-         base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    response.insert_header(
+        CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+             style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; \
+             frame-src https://www.youtube-nocookie.com; connect-src 'self'; object-src 'none'; \
+             base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+        ),
     );
-    if let Ok(value) = HeaderValue::from_str(&policy) {
-        response.insert_header(CONTENT_SECURITY_POLICY, value);
-    }
 }
 
-/// The application root, shared by server rendering and hydration.
+/// The application root, rendered on the server (islands hydrate on their own).
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     let locale: Locale = request_locale();
     provide_context(locale);
-    // The server provides its configured origin; in the browser the page's own origin is the same.
-    #[cfg(not(feature = "ssr"))]
-    if use_context::<SiteOrigin>().is_none() {
-        let origin = web_sys::window()
-            .and_then(|w| w.location().origin().ok())
-            .unwrap_or_default();
-        provide_context(SiteOrigin(origin));
-    }
     let texts = locale.texts();
 
     view! {
-        <Link rel="stylesheet" href="/pkg/cho_ocop.css"/>
         <Link rel="icon" href="/favicon.svg"/>
         <Title formatter=move |title: String| {
             if title.is_empty() { texts.site_name.to_owned() } else { format!("{title} · {}", texts.site_name) }

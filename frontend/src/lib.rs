@@ -1,4 +1,5 @@
-//! The Chợ OCOP web UI: Leptos pages rendered on the server and hydrated in the browser.
+//! The Chợ OCOP web UI: Leptos pages rendered on the server; only the few parts that react in
+//! the browser are islands (`#[island]`), and only they ship code.
 //!
 //! `api` is the UI↔backend contract (DTOs + server functions). Server functions reach the backend
 //! through the [`api::Backend`] port, which the `server` crate implements and provides as context,
@@ -9,6 +10,7 @@
 
 pub mod api;
 pub mod app;
+pub mod assets;
 pub mod components;
 pub mod format;
 pub mod i18n;
@@ -16,10 +18,10 @@ pub mod pages;
 
 pub use app::{App, shell};
 
-/// The browser entry point: attaches Leptos to the server-rendered HTML.
+/// The browser entry point, called by the island loader before it wakes each island.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
+    leptos::mount::hydrate_islands();
 }

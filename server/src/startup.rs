@@ -48,13 +48,9 @@ impl Application {
         clock: SharedClock,
     ) -> anyhow::Result<Application> {
         let listener = TcpListener::bind(settings.address()).await?;
-        let bundle = settings
-            .web
-            .site_root
-            .join("pkg")
-            .join(format!("{}.js", env!("LEPTOS_OUTPUT_NAME")));
+        let bundle = settings.web.site_root.join("pkg").join("manifest.txt");
         if !bundle.exists() {
-            // Pages still render without it, but unstyled and never hydrated: say so loudly.
+            // Pages still render without it, but unstyled and with no islands: say so loudly.
             tracing::warn!(path = %bundle.display(), "the browser bundle is missing; set APP__WEB__SITE_ROOT");
         }
         let state = connect(settings, clock).await?;

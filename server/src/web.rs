@@ -14,11 +14,13 @@ use frontend::api::{
     Request, ReviewQueuePage, ReviewQueueQuery, SharedBackend, SiteOrigin, VerifyResult, Viewer,
     is_local_path,
 };
+use frontend::assets::Assets;
 use frontend::i18n::{LANG_COOKIE, Locale};
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use serde::Deserialize;
+use tower::ServiceBuilder;
 use tower_http::services::ServeDir;
 
 mod account_pages;
@@ -26,6 +28,7 @@ mod after_sale;
 mod annex;
 mod buying;
 mod buying_pages;
+mod caching;
 mod curation_forms;
 mod forms;
 mod imports;
@@ -341,7 +344,8 @@ pub fn router(state: &AppState) -> Router<AppState> {
     let origin = SiteOrigin(state.base_url().to_owned());
     let options = state.leptos.clone();
     let site_root = options.site_root.to_string();
-    Router::new()
+    let assets = bundle_names(&site_root);
+    let pages = Router::new()
         .route("/ngon-ngu", get(switch_language))
         // Form posts share their pages' paths; the pages answer GET, these answer POST.
         .merge(forms::router())
@@ -359,18 +363,38 @@ pub fn router(state: &AppState) -> Router<AppState> {
                 provide_context(after_sale.clone());
                 provide_context(accounts.clone());
                 provide_context(origin.clone());
+                provide_context(assets.clone());
             },
             move || frontend::shell(options.clone()),
         )
-        // The bundle is precompressed at build time; ServeDir picks `.gz` when the client accepts it.
-        .nest_service(
-            "/pkg",
-            ServeDir::new(format!("{site_root}/pkg")).precompressed_gzip(),
-        )
-        .fallback_service(
+        .layer(axum::middleware::from_fn(caching::page_etag));
+    // The bundle is precompressed at build time (Brotli and gzip); ServeDir picks what the
+    // client accepts and sets `Content-Encoding` and `Vary`. Its names carry their content's
+    // hash, so browsers keep them for a year.
+    let bundle = ServiceBuilder::new()
+        .layer(axum::middleware::from_fn(caching::immutable))
+        .service(
+            ServeDir::new(format!("{site_root}/pkg"))
+                .precompressed_br()
+                .precompressed_gzip(),
+        );
+    // The 404 page comes from here too: it gets the same page treatment as the others.
+    let public = ServiceBuilder::new()
+        .layer(axum::middleware::from_fn(caching::page_etag))
+        .layer(axum::middleware::from_fn(caching::public_day))
+        .service(
             ServeDir::new(site_root)
                 .fallback(axum::routing::any(not_found_page).with_state(state.clone())),
-        )
+        );
+    pages.nest_service("/pkg", bundle).fallback_service(public)
+}
+
+/// The bundle's file names from the manifest the build wrote (`pkg/manifest.txt`); a bundle
+/// built without one (unhashed names) still works.
+fn bundle_names(site_root: &str) -> Assets {
+    std::fs::read_to_string(format!("{site_root}/pkg/manifest.txt"))
+        .map(|manifest| Assets::from_manifest(&manifest))
+        .unwrap_or_default()
 }
 
 /// Unknown paths get the UI's 404 page (with status 404), not a blank response.
@@ -379,8 +403,9 @@ async fn not_found_page(
     request: axum::extract::Request,
 ) -> impl IntoResponse {
     let options = state.leptos.clone();
+    let assets = bundle_names(&options.site_root);
     let handler = leptos_axum::render_app_to_stream_with_context(
-        || {},
+        move || provide_context(assets.clone()),
         move || frontend::shell(options.clone()),
     );
     handler(request).await

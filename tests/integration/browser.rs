@@ -1,14 +1,32 @@
-//! Real-browser checks in headless Chromium: server-rendered content, then hydration.
+//! Real-browser checks in headless Chromium: server-rendered content, then islands waking up.
 
 use std::time::Duration;
 
 use fantoccini::Locator;
 use tests::{Browser, TestApp};
 
+/// Islands mode: the page is server HTML, and the islands' code (wasm) is fetched only once one
+/// of them is first used. Before that, no wasm; the menu is a row of links; then typing in the
+/// search box (its island now awake) suggests products.
 #[tokio::test]
-async fn the_home_page_renders_on_the_server_and_then_hydrates() {
+async fn the_home_page_renders_on_the_server_and_wakes_its_islands_on_first_use() {
     let app = TestApp::spawn().await;
-    let browser = Browser::launch().await;
+    let (owner, _) = app.signed_in_client("chu@htx-mien.vn").await;
+    let slug = app
+        .create_producer(
+            &owner,
+            serde_json::json!({ "name": "HTX Miến Na Rì", "kind": "htx" }),
+        )
+        .await
+        .slug;
+    app.create_product(
+        &owner,
+        &slug,
+        serde_json::json!({ "name": "Miến dong Bình Liêu", "category_code": "che-bien-ngu-coc",
+                            "price_vnd": "90000", "unit": "goi", "stock": "5" }),
+    )
+    .await;
+    let browser = Browser::launch_phone(412, 915).await;
     let client = &browser.client;
     client.goto(&app.url("/")).await.unwrap();
 
@@ -17,33 +35,68 @@ async fn the_home_page_renders_on_the_server_and_then_hydrates() {
         heading.text().await.unwrap(),
         "Đặc sản OCOP từ tận nơi sản xuất"
     );
-
-    // Only hydrated code sets data-hydrated and makes the menu button react.
-    client
-        .wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::Css(".page[data-hydrated='true']"))
-        .await
-        .expect("the page hydrates");
-    let toggle = client.find(Locator::Css(".menu-toggle")).await.unwrap();
-    assert_eq!(
-        toggle.attr("aria-expanded").await.unwrap().as_deref(),
-        Some("false")
-    );
     let nav = client.find(Locator::Id("site-nav")).await.unwrap();
     assert!(
-        !nav.is_displayed().await.unwrap(),
-        "the hydrated menu starts collapsed on a phone"
+        nav.is_displayed().await.unwrap(),
+        "the links show on a phone"
     );
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(wasm_requests(client).await, 0, "nothing used yet, no wasm");
 
-    toggle.click().await.unwrap();
-    assert_eq!(
-        toggle.attr("aria-expanded").await.unwrap().as_deref(),
-        Some("true")
-    );
-    assert!(nav.is_displayed().await.unwrap());
+    wake(client, "form.site-search").await;
+    assert_eq!(wasm_requests(client).await, 1);
+    let search = client
+        .find(Locator::Css("form.site-search input[name='q']"))
+        .await
+        .unwrap();
+    search.send_keys("mien dong").await.unwrap();
+    let suggestion = wait_for(client, ".suggestions li a").await;
+    assert_eq!(suggestion.text().await.unwrap(), "Miến dong Bình Liêu");
 
     browser.close().await;
+}
+
+/// How many wasm files this document has fetched.
+async fn wasm_requests(client: &fantoccini::Client) -> u64 {
+    client
+        .execute(
+            "return performance.getEntriesByType('resource') \
+               .filter(e => e.name.endsWith('.wasm')).length;",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_u64()
+        .unwrap()
+}
+
+/// Islands load their code on first use: focuses a control of the first island matching `css`
+/// (as a tap would), then waits until the loader says every island of the page is awake.
+pub(crate) async fn wake(client: &fantoccini::Client, css: &str) {
+    client
+        .execute(
+            "window.__errors = []; const log = console.error; \
+             console.error = (...args) => { window.__errors.push(args.join(' ')); log(...args); }; \
+             const root = document.querySelector(arguments[0]); \
+             (root.querySelector('input:not([type=hidden]),button,select,textarea') || root).focus();",
+            vec![css.into()],
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"));
+    let awake = client
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css("html[data-islands='awake']"))
+        .await;
+    if awake.is_err() {
+        let said = client
+            .execute(
+                "return [document.documentElement.dataset.islands, window.__errors, location.href];",
+                vec![],
+            )
+            .await;
+        panic!("the islands did not wake: {said:?}");
+    }
 }
 
 /// Fills a field found by its `name`.
@@ -144,8 +197,8 @@ async fn a_new_producer_lists_a_product_and_a_livestream_in_the_browser() {
     image::RgbImage::from_fn(80, 60, |x, y| image::Rgb([x as u8 * 3, y as u8 * 4, 120]))
         .save(&photo)
         .unwrap();
-    // Hydrated, the page previews the chosen photo before it is sent.
-    wait_for(client, ".page[data-hydrated='true']").await;
+    // Awake, the photo's island previews the chosen photo before it is sent.
+    wake(client, ".photo-picker").await;
     let upload = wait_for(client, "input[type='file'][name='file']").await;
     upload.send_keys(photo.to_str().unwrap()).await.unwrap();
     wait_for(client, "img.upload-preview").await;
@@ -359,7 +412,7 @@ async fn choosing_another_photo_clears_the_last_upload_error() {
     let error = wait_for(client, ".photos .field-error").await;
     assert!(error.text().await.unwrap().contains("tệp không phải ảnh"));
 
-    wait_for(client, ".page[data-hydrated='true']").await;
+    wake(client, ".photo-picker").await;
     let upload = wait_for(client, "input[type='file'][name='file']").await;
     upload.send_keys(photo.to_str().unwrap()).await.unwrap();
     wait_for(client, "img.upload-preview").await;
@@ -376,7 +429,7 @@ async fn choosing_another_photo_clears_the_last_upload_error() {
     browser.close().await;
 }
 
-/// Issue 13, item 1 (hydrated): the price box says what the server will read while one types.
+/// Issue 13, item 1 (its island awake): the price box says what the server will read while one types.
 #[tokio::test]
 async fn the_price_box_echoes_the_amount_while_typing() {
     let app = TestApp::spawn().await;
@@ -386,7 +439,7 @@ async fn the_price_box_echoes_the_amount_while_typing() {
     client.goto(&app.url(&editor)).await.unwrap();
     let echo = wait_for(client, "output.echo[for='f-price_vnd']").await;
     assert_eq!(echo.text().await.unwrap(), "= 300.000 ₫", "the saved price");
-    wait_for(client, ".page[data-hydrated='true']").await;
+    wake(client, ".echo-input").await;
     fill(client, "price_vnd", "1.250.000 đ").await;
     let echo = wait_for(client, "output.echo[for='f-price_vnd']").await;
     assert_eq!(echo.text().await.unwrap(), "= 1.250.000 ₫");
@@ -441,7 +494,7 @@ async fn without_javascript_the_phone_header_is_compact_and_filter_labels_fit() 
              const widest = Math.max(...Array.from(select.options).map(o => ctx.measureText(o.text).width)); \
              const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 24; \
              return [header.height, widest, room, window.innerWidth, \
-                     document.querySelector('.page').hasAttribute('data-hydrated'), \
+                     document.documentElement.hasAttribute('data-islands'), \
                      document.documentElement.scrollWidth, select.options.length];",
             vec![],
         )

@@ -1,7 +1,7 @@
-//! The buying journey in headless Chromium at a phone's width (412 px), hydrated: add two
+//! The buying journey in headless Chromium at a phone's width (412 px), islands awake: add two
 //! products from two producers, check out as a guest (VietQR for one, COD for the other), see the
 //! QR code, then the seller confirms and ships and the buyer's page shows the timeline. Also:
-//! once hydrated, "Thêm vào giỏ" adds without a page load and answers beside the button.
+//! once its island is awake, "Thêm vào giỏ" adds without a page load and answers beside the button.
 
 use std::time::Duration;
 
@@ -18,8 +18,9 @@ async fn wait_for(client: &Client, css: &str) -> fantoccini::elements::Element {
         .unwrap_or_else(|_| panic!("{css} appears"))
 }
 
+/// Wakes the page's islands (their code loads on first use) and waits until all are awake.
 async fn hydrated(client: &Client) {
-    wait_for(client, ".page[data-hydrated='true']").await;
+    crate::browser::wake(client, "form.site-search").await;
 }
 
 async fn fill(client: &Client, name: &str, value: &str) {
@@ -81,7 +82,7 @@ async fn still_marked(client: &Client) -> bool {
         .unwrap_or(false)
 }
 
-/// The header's "(N)" (its menu is collapsed on a phone, so read the DOM rather than what shows).
+/// The header's "(N)" (its row of links may be scrolled on a phone, so read the DOM rather than what shows).
 async fn header_count(client: &Client) -> String {
     client
         .execute(

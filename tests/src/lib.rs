@@ -13,7 +13,7 @@ pub mod sheets;
 pub mod shop;
 mod smtp;
 
-pub use app::TestApp;
+pub use app::{TestApp, site_root};
 pub use browser::Browser;
 pub use catalog::catalog_query;
 pub use meili::{Meili, MeiliSource};

@@ -1,58 +1,89 @@
 //! The cart's pieces on other pages: the header's "Giỏ hàng" link with its line count, and the
-//! "Thêm vào giỏ" form (a plain post that comes back to the page it was sent from; once
-//! hydrated, sent in the background and answered beside the button).
+//! "Thêm vào giỏ" form (a plain post that comes back to the page it was sent from; once its
+//! island is awake, sent in the background and answered beside the button).
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
 use crate::api::{CartAddition, add_cart_item, get_cart_count};
 
-/// Bumped when "Thêm vào giỏ" changed the cart without a page load, so the header reads its
-/// count again. Provided by the layout, above both the header and the pages.
-#[derive(Debug, Clone, Copy)]
-pub struct CartChanged(pub RwSignal<u32>);
+/// The cart's line count after an in-place addition. Every island of a page lives in the same
+/// wasm instance, so one signal reaches from any "Thêm vào giỏ" to the header's count. Only the
+/// browser ever sets it: on the server each render gets a fresh one (a shared value there
+/// would leak one visitor's cart into another's page).
+fn added_count() -> ArcRwSignal<Option<i64>> {
+    #[cfg(not(feature = "ssr"))]
+    {
+        thread_local! {
+            static COUNT: ArcRwSignal<Option<i64>> = ArcRwSignal::new(None);
+        }
+        COUNT.with(Clone::clone)
+    }
+    #[cfg(feature = "ssr")]
+    ArcRwSignal::new(None)
+}
 
-/// "Giỏ hàng (2)" in the header.
+/// "Giỏ hàng (2)" in the header: the count is read on the server with the page.
 #[component]
 pub fn CartLink() -> impl IntoView {
-    let location = use_location();
-    let changed = use_context::<CartChanged>().map(|c| c.0);
-    // Read again after each navigation and each in-place addition, so the count follows them.
-    let count = Resource::new(
-        move || (location.pathname.get(), changed.map(|c| c.get())),
-        |_| get_cart_count(),
-    );
+    let count = Resource::new(|| (), |_| get_cart_count());
     view! {
         <a class="cart-link" href="/gio-hang">"Giỏ hàng"
-            <Transition fallback=|| ()>
+            <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
-                    match count.await {
-                        Ok(Ok(n)) if n > 0 => Some(view! { " "<span class="cart-count">{format!("({n})")}</span> }),
-                        _ => None,
-                    }
+                    let count = match count.await {
+                        Ok(Ok(n)) => n,
+                        _ => 0,
+                    };
+                    view! { <CartCount count/> }
                 })}
-            </Transition>
+            </Suspense>
         </a>
     }
 }
 
+/// The "(2)" beside "Giỏ hàng": as the server counted, then as the last in-place addition left it.
+#[island]
+fn CartCount(count: i64) -> impl IntoView {
+    let added = RwSignal::from(added_count());
+    // One element, no loose text beside it: the same node whether the server or the browser
+    // drew it (a leading " " text node made hydration fail once the cart held anything).
+    let shown = move || added.get().unwrap_or(count);
+    view! {
+        <span class="cart-count" class:empty=move || shown() <= 0>
+            {move || (shown() > 0).then(|| format!("({})", shown()))}
+        </span>
+    }
+}
+
 /// A "Thêm vào giỏ" form; `with_quantity` adds a quantity box (decimal keypad where the unit
-/// allows fractions). Without JavaScript it is a plain post; once hydrated the submit is sent as
-/// a server function instead (no page load) and the outcome shows beside the button.
+/// allows fractions). The page it comes back to after a plain post is read here, on the server.
 #[component]
 pub fn AddToCart(
     product_id: String,
     #[prop(optional)] with_quantity: bool,
     #[prop(optional)] fractional: bool,
 ) -> impl IntoView {
-    let location = use_location();
-    let next = super::here(&location);
+    let next = super::here(&use_location());
+    view! { <AddToCartForm product_id next with_quantity fractional/> }
+}
+
+/// Without JavaScript a plain post; once the island is awake the submit is sent as a server
+/// function instead (no page load) and the outcome shows beside the button.
+#[island]
+fn AddToCartForm(
+    product_id: String,
+    next: String,
+    with_quantity: bool,
+    fractional: bool,
+) -> impl IntoView {
     let mode = if fractional { "decimal" } else { "numeric" };
-    let changed = use_context::<CartChanged>();
     let quantity = NodeRef::<leptos::html::Input>::new();
     let pending = RwSignal::new(false);
     // `None` until the first background addition answers: the server renders nothing here.
     let outcome = RwSignal::new(None::<Result<(), String>>);
+    let awake = super::awake();
+    let added = added_count();
     let id = product_id.clone();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -67,12 +98,11 @@ pub fn AddToCart(
         // Cleared first so that a repeated answer is announced again.
         outcome.set(None);
         let id = id.clone();
+        let added = added.clone();
         leptos::task::spawn_local(async move {
             let answer = match add_cart_item(id, typed).await {
-                Ok(Ok(CartAddition::Added { .. })) => {
-                    if let Some(CartChanged(version)) = changed {
-                        version.update(|v| *v = v.wrapping_add(1));
-                    }
+                Ok(Ok(CartAddition::Added { count })) => {
+                    added.set(Some(count));
                     Ok(())
                 }
                 Ok(Ok(CartAddition::Refused { message })) => Err(message),
@@ -84,7 +114,8 @@ pub fn AddToCart(
         });
     };
     view! {
-        <form class="add-to-cart" method="post" action="/gio-hang/them" on:submit=submit>
+        <form class="add-to-cart" method="post" action="/gio-hang/them" on:submit=submit
+            data-hydrated=awake>
             <input type="hidden" name="product_id" value=product_id/>
             <input type="hidden" name="next" value=next/>
             {if with_quantity {

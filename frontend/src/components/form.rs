@@ -6,6 +6,7 @@ use leptos_router::components::Redirect;
 use leptos_router::hooks::use_location;
 
 use crate::api::{BackendError, Choice, FormState};
+use crate::format::{plain_dong, plain_quantity, quantity_vi, vnd};
 use crate::pages::not_found::NotFound;
 
 /// `<input>` with its label and error. `value` is already the typed-or-stored value.
@@ -24,39 +25,86 @@ pub fn TextField(
     #[prop(optional)]
     inputmode: Option<&'static str>,
     /// What the server will read from the text, shown beside the box ("= 250.000 ₫"): from
-    /// the value as rendered, then, once hydrated, as the user types.
+    /// the value as rendered, then, once the field's island is awake, as the user types.
     #[prop(optional)]
-    echo: Option<fn(&str) -> Option<String>>,
+    echo: Option<Echo>,
 ) -> impl IntoView {
     let id = format!("f-{name}");
     let error_id = format!("e-{name}");
     let invalid = error.is_some();
-    let echoed = RwSignal::new(echo.and_then(|read| read(&value)));
+    let input = view! {
+        <input
+            id=id.clone()
+            name=name
+            type=kind
+            value=value.clone()
+            required=required
+            step=step
+            inputmode=inputmode
+            autocomplete=autocomplete
+            aria-invalid=invalid.then_some("true")
+            aria-describedby=invalid.then(|| error_id.clone())
+        />
+    };
     view! {
         <div class="field" class:invalid=invalid>
             <label for=id.clone()>{label}{required.then_some(" *")}</label>
-            <input
-                id=id.clone()
-                name=name
-                type=kind
-                value=value
-                required=required
-                step=step
-                inputmode=inputmode
-                autocomplete=autocomplete
-                on:input=move |ev| {
-                    if let Some(read) = echo {
-                        echoed.set(read(&event_target_value(&ev)));
-                    }
-                }
-                aria-invalid=invalid.then_some("true")
-                aria-describedby=invalid.then(|| error_id.clone())
-            />
-            {echo.is_some().then(|| view! {
-                <output class="echo" for=id.clone() aria-live="polite">{move || echoed.get()}</output>
-            })}
+            {match echo {
+                Some(echo) => view! {
+                    <EchoedInput echo initial=echo.read(&value) output_for=id.clone()>{input}</EchoedInput>
+                }.into_any(),
+                None => input.into_any(),
+            }}
             {hint.map(|h| view! { <small class="hint">{h}</small> })}
             {error.map(|e| view! { <p class="field-error" id=error_id>{e}</p> })}
+        </div>
+    }
+}
+
+/// What a text box's echo says the server will read from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Echo {
+    /// "= 250.000 ₫" for a price the server will accept as typed; nothing otherwise (the
+    /// server then says why beside the box).
+    Price,
+    /// "= 2,5" for the amount the server will read, so `1.000` showing "= 1" is caught.
+    Quantity,
+}
+
+impl Echo {
+    pub fn read(self, typed: &str) -> Option<String> {
+        match self {
+            Echo::Price => {
+                let plain = plain_dong(typed)?;
+                let (whole, fraction) = plain.split_once('.').unwrap_or((&plain, ""));
+                let whole_dong = fraction.bytes().all(|b| b == b'0');
+                let amount = whole.parse::<u64>().ok().filter(|n| *n > 0 && whole_dong)?;
+                Some(format!("= {}", vnd(&amount.to_string())))
+            }
+            Echo::Quantity => {
+                let plain = plain_quantity(typed).filter(|p| !p.starts_with('-'))?;
+                Some(format!("= {}", quantity_vi(&plain)))
+            }
+        }
+    }
+}
+
+/// The input (server-rendered, as a child) and its echo. The wrapper takes no room of its own
+/// (`display: contents`) and hears the input's `input` events as they bubble.
+#[island]
+fn EchoedInput(
+    echo: Echo,
+    initial: Option<String>,
+    output_for: String,
+    children: Children,
+) -> impl IntoView {
+    let echoed = RwSignal::new(initial);
+    let awake = super::awake();
+    view! {
+        <div class="echo-input" data-hydrated=awake
+            on:input=move |ev| echoed.set(echo.read(&event_target_value(&ev)))>
+            {children()}
+            <output class="echo" for=output_for aria-live="polite">{move || echoed.get()}</output>
         </div>
     }
 }

@@ -6,12 +6,13 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_query_map};
 
 use crate::api::{ProductSuggestion, get_suggestions};
-use crate::components::cart::{CartChanged, CartLink};
+use crate::components::cart::CartLink;
 
-use crate::i18n::{Locale, use_texts};
+use crate::i18n::{Locale, request_locale, use_texts};
 
-/// Header, main content and footer. The menu is plain links without JavaScript; once hydrated,
-/// small screens collapse it behind a toggle button.
+/// Header, main content and footer. Everything here is server-rendered HTML: the menu is a row
+/// of plain links (scrolling sideways on a phone), so no page needs code to show its navigation
+/// and nothing moves when the search box's island wakes up.
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let texts = use_texts();
@@ -21,39 +22,19 @@ pub fn Layout(children: Children) -> impl IntoView {
         Locale::En => Locale::Vi,
     };
     let location = use_location();
-    let switch_href = move || {
-        // Tracked, so the link follows client-side navigation; `here` reads the same values.
-        let _ = (location.pathname.get(), location.search.get());
-        let next: String =
-            form_urlencoded::byte_serialize(super::here(&location).as_bytes()).collect();
-        format!("/ngon-ngu?lang={}&next={}", other.code(), next)
-    };
-    let (menu_open, set_menu_open) = signal(false);
-    // Shared by the header's cart count and every "Thêm vào giỏ" below it.
-    provide_context(CartChanged(RwSignal::new(0)));
-    let hydrated = RwSignal::new(false);
-    // Effects run only in the browser, after hydration: the page then marks itself enhanced.
-    Effect::new(move |_| hydrated.set(true));
+    let next: String = form_urlencoded::byte_serialize(super::here(&location).as_bytes()).collect();
+    let switch_href = format!("/ngon-ngu?lang={}&next={}", other.code(), next);
 
     view! {
-        <div class="page" data-hydrated=move || hydrated.get().then_some("true")>
+        <div class="page">
             <header class="site-header">
                 <a class="brand" href="/">
                     <span class="brand-mark" aria-hidden="true">"★"</span>
                     <span class="brand-name">{texts.site_name}</span>
                     <span class="brand-tagline">{texts.site_tagline}</span>
                 </a>
-                <button
-                    class="menu-toggle"
-                    type="button"
-                    aria-controls="site-nav"
-                    aria-expanded=move || if menu_open.get() { "true" } else { "false" }
-                    on:click=move |_| set_menu_open.update(|open| *open = !*open)
-                >
-                    {texts.nav_menu}
-                </button>
                 <SearchBox/>
-                <nav id="site-nav" class="site-nav" class:open=move || menu_open.get()>
+                <nav id="site-nav" class="site-nav">
                     <a href="/">{texts.nav_home}</a>
                     <a href="/san-pham">{texts.nav_catalog}</a>
                     <a href="/livestream">{texts.nav_livestreams}</a>
@@ -75,23 +56,28 @@ pub fn Layout(children: Children) -> impl IntoView {
 /// How long typing must pause before suggestions are fetched.
 const SUGGEST_DEBOUNCE: Duration = Duration::from_millis(250);
 
-/// The header's search: a plain GET form to the catalog (works without JavaScript); once
-/// hydrated, products are suggested as the buyer types, after a short pause.
+/// The header's search: a plain GET form to the catalog (works without JavaScript). On the
+/// catalog the box shows what was searched; that is read here, on the server.
 #[component]
 fn SearchBox() -> impl IntoView {
-    let texts = use_texts();
     let params = use_query_map();
     let location = use_location();
-    // On the catalog, the box shows what was searched.
-    let current = move || {
-        (location.pathname.get() == "/san-pham")
-            .then(|| params.read().get("q"))
-            .flatten()
-            .unwrap_or_default()
-    };
+    let current = (location.pathname.get_untracked() == "/san-pham")
+        .then(|| params.read_untracked().get("q"))
+        .flatten()
+        .unwrap_or_default();
+    view! { <SearchSuggest current/> }
+}
+
+/// The search form as an island: once awake, products are suggested as the buyer types, after
+/// a short pause. The texts follow the page's `lang` (the island has no router or context).
+#[island]
+fn SearchSuggest(current: String) -> impl IntoView {
+    let texts = request_locale().texts();
     let suggestions = RwSignal::new(Vec::<ProductSuggestion>::new());
     let pending = StoredValue::new(None::<TimeoutHandle>);
     let typed = StoredValue::new(String::new());
+    let awake = super::awake();
     let on_input = move |event: leptos::ev::Event| {
         let value = event_target_value(&event);
         typed.set_value(value.clone());
@@ -121,7 +107,8 @@ fn SearchBox() -> impl IntoView {
     };
 
     view! {
-        <form class="site-search" role="search" method="get" action="/san-pham">
+        <form class="site-search" role="search" method="get" action="/san-pham"
+            data-hydrated=awake>
             <input
                 type="search"
                 name="q"

@@ -10,6 +10,15 @@ pub mod product_card;
 pub mod reviews;
 pub mod seo;
 
+/// For an island's root: `data-hydrated="true"` once the island runs in the browser (effects
+/// never run on the server). The browser tests wait for it before using an enhanced control.
+pub fn awake() -> impl Fn() -> Option<&'static str> + Copy + Send + Sync + 'static {
+    use leptos::prelude::{Effect, Get, RwSignal, Set};
+    let awake = RwSignal::new(false);
+    Effect::new(move |_| awake.set(true));
+    move || awake.get().then_some("true")
+}
+
 /// The page being shown, path and query (`/san-pham?q=che`), to come back to after a post.
 /// The router keeps the query without its `?`.
 pub fn here(location: &leptos_router::location::Location) -> String {

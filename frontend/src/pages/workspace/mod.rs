@@ -24,10 +24,10 @@ use crate::api::{
     SellerCertificate, get_livestream_form, get_producer_desk, get_producer_form,
     get_product_editor, get_viewer,
 };
-use crate::components::form::{FormMessages, SelectField, TextArea, TextField, refusal};
+use crate::components::form::{Echo, FormMessages, SelectField, TextArea, TextField, refusal};
 use crate::components::livestream::LivestreamCard;
 use crate::components::seo::PageMeta;
-use crate::format::{date_vi, group_thousands, plain_dong, plain_quantity, quantity_vi, vnd};
+use crate::format::{date_vi, group_thousands, quantity_vi, vnd};
 
 fn param(name: &'static str) -> impl Fn() -> String + Copy + Send + Sync + 'static {
     let params = use_params_map();
@@ -66,22 +66,6 @@ fn grouped_price(stored: &str) -> String {
         .parse::<u64>()
         .map(group_thousands)
         .unwrap_or_else(|_| stored.to_owned())
-}
-
-/// "= 250.000 ₫" for a price the server will accept as typed; nothing otherwise (the server
-/// then says why beside the box).
-fn price_echo(typed: &str) -> Option<String> {
-    let plain = plain_dong(typed)?;
-    let (whole, fraction) = plain.split_once('.').unwrap_or((&plain, ""));
-    let whole_dong = fraction.bytes().all(|b| b == b'0');
-    let amount = whole.parse::<u64>().ok().filter(|n| *n > 0 && whole_dong)?;
-    Some(format!("= {}", vnd(&amount.to_string())))
-}
-
-/// "= 2,5" for the stock amount the server will read, so `1.000` showing "= 1" is caught.
-fn stock_echo(typed: &str) -> Option<String> {
-    let plain = plain_quantity(typed).filter(|p| !p.starts_with('-'))?;
-    Some(format!("= {}", quantity_vi(&plain)))
 }
 
 /// `/quan-ly`: the viewer's producers, and the way to create one.
@@ -376,14 +360,14 @@ pub fn ProductEditorPage() -> impl IntoView {
                             value=form.value_or("category_code", p.category_code.clone()) error=form.error("category_code")/>
                         <div class="field-row">
                             <TextField name="price_vnd" label="Giá (đồng)" required=true inputmode="numeric"
-                                echo=price_echo hint="Ví dụ: 250.000"
+                                echo=Echo::Price hint="Ví dụ: 250.000"
                                 value=form.value_or("price_vnd", grouped_price(&p.price_vnd)) error=form.error("price_vnd")/>
                             <SelectField name="unit" label="Đơn vị" required=true choices=editor.units
                                 blank="— Đơn vị —"
                                 value=form.value_or("unit", p.unit.clone()) error=form.error("unit")/>
                         </div>
                         <TextField name="stock" label="Tồn kho" required=true inputmode="decimal"
-                            echo=stock_echo hint="Số lẻ viết với dấu phẩy: 2,5 (kg). Nghìn: 1000 hoặc 1 000."
+                            echo=Echo::Quantity hint="Số lẻ viết với dấu phẩy: 2,5 (kg). Nghìn: 1000 hoặc 1 000."
                             value=form.value_or("stock", quantity_vi(&p.stock)) error=form.error("stock")/>
                         <SelectField name="gi_slug" label="Chỉ dẫn địa lý" choices=editor.gis blank="— Không —"
                             value=form.value_or("gi_slug", p.gi_slug.clone()) error=form.error("gi_slug")/>
@@ -413,9 +397,7 @@ pub fn ProductEditorPage() -> impl IntoView {
 /// multipart form uploads a new one.
 fn photos(slug: &str, p: &EditableProduct, form: &FormState) -> impl IntoView {
     let base = format!("/quan-ly/{slug}/san-pham/{}/anh", p.id);
-    let (preview, set_preview) = signal(None::<String>);
-    // The last upload's error belongs to that file: choosing another one clears it.
-    let file_error = RwSignal::new(form.error("file"));
+    let file_error = form.error("file");
     let count = p.images.len();
     view! {
         <section class="photos">
@@ -440,20 +422,34 @@ fn photos(slug: &str, p: &EditableProduct, form: &FormState) -> impl IntoView {
                 }).collect_view()}
             </ol>
             <form class="stack-form" method="post" action=base enctype="multipart/form-data">
-                {move || file_error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
-                <div class="field">
-                    <label for="f-file">"Thêm ảnh (JPEG, PNG, WebP; tối đa 10 MB)"</label>
-                    <input id="f-file" type="file" name="file" accept="image/jpeg,image/png,image/webp" required=true
-                        on:change=move |ev| {
-                            file_error.set(None);
-                            set_preview.set(chosen_photo_url(&ev));
-                        }/>
-                </div>
-                // Once hydrated, the chosen photo shows before it is sent (without JS it shows after).
-                {move || preview.get().map(|src| view! { <img class="upload-preview" src=src alt="Ảnh sắp tải lên"/> })}
+                <PhotoPicker error=file_error/>
                 <button type="submit" class="button">"Tải ảnh lên"</button>
             </form>
         </section>
+    }
+}
+
+/// The file box of the upload form, with the photo just chosen shown before it is sent
+/// (without JavaScript it shows after). The last upload's error belongs to that file: choosing
+/// another one clears it.
+#[island]
+fn PhotoPicker(error: Option<String>) -> impl IntoView {
+    let file_error = RwSignal::new(error);
+    let preview = RwSignal::new(None::<String>);
+    let awake = crate::components::awake();
+    view! {
+        <div class="photo-picker" data-hydrated=awake>
+            {move || file_error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
+            <div class="field">
+                <label for="f-file">"Thêm ảnh (JPEG, PNG, WebP; tối đa 10 MB)"</label>
+                <input id="f-file" type="file" name="file" accept="image/jpeg,image/png,image/webp" required=true
+                    on:change=move |ev| {
+                        file_error.set(None);
+                        preview.set(chosen_photo_url(&ev));
+                    }/>
+            </div>
+            {move || preview.get().map(|src| view! { <img class="upload-preview" src=src alt="Ảnh sắp tải lên"/> })}
+        </div>
     }
 }
 
