@@ -28,5 +28,6 @@ mod relevance;
 mod report;
 mod reviews;
 mod search;
+mod share;
 mod workspace;
 mod workspace_pages;

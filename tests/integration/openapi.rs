@@ -436,7 +436,9 @@ fn concrete(
         .replace(
             "{product}",
             // Buyers read a product by slug; every other method takes its id.
-            if (path.ends_with("{product}") || path.ends_with("{product}/reviews"))
+            if (path.ends_with("{product}")
+                || path.ends_with("{product}/reviews")
+                || path.starts_with("/san-pham/{product}"))
                 && method == "get"
             {
                 product_slug

@@ -110,6 +110,11 @@ pub struct ImageDto {
     pub url: String,
     pub thumb_url: String,
     pub alt: String,
+    /// The photo's size in pixels (`url`; the thumbnail is 400 px wide at most, same shape).
+    #[serde(default)]
+    pub width: u32,
+    #[serde(default)]
+    pub height: u32,
 }
 
 /// The certificate behind a product's stars, with its live status.

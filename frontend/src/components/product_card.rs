@@ -25,8 +25,10 @@ pub fn StarBadge(stars: u8) -> impl IntoView {
     }
 }
 
+/// A product in a list. `eager` for the first cards of a page, which are on screen at once:
+/// their photos load with the page (a lazy photo in view would only start after layout).
 #[component]
-pub fn ProductCard(product: ProductSummary) -> impl IntoView {
+pub fn ProductCard(product: ProductSummary, #[prop(optional)] eager: bool) -> impl IntoView {
     let texts = use_texts();
     let href = format!("/san-pham/{}", product.slug);
     let producer_href = format!("/co-so/{}", product.producer.slug);
@@ -43,7 +45,8 @@ pub fn ProductCard(product: ProductSummary) -> impl IntoView {
             <a class="product-photo" href=href.clone() tabindex="-1" aria-hidden="true">
                 {match product.thumb_url.clone() {
                     Some(url) => view! {
-                        <img src=url alt=product.name.clone() loading="lazy" width="400" height="300"/>
+                        <img src=url alt=product.name.clone() width="400" height="300" decoding="async"
+                            loading=if eager { "eager" } else { "lazy" }/>
                     }.into_any(),
                     None => view! { <span class="photo-placeholder">{texts.no_photo}</span> }.into_any(),
                 }}
@@ -67,11 +70,16 @@ pub fn ProductCard(product: ProductSummary) -> impl IntoView {
     }
 }
 
+/// Cards whose photos are in the first screen of a phone (two per row).
+const EAGER_CARDS: usize = 2;
+
 #[component]
 pub fn ProductGrid(products: Vec<ProductSummary>) -> impl IntoView {
     view! {
         <div class="product-grid">
-            {products.into_iter().map(|product| view! { <ProductCard product/> }).collect_view()}
+            {products.into_iter().enumerate().map(|(i, product)| view! {
+                <ProductCard product eager=i < EAGER_CARDS/>
+            }).collect_view()}
         </div>
     }
 }

@@ -5,7 +5,9 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use serde_json::json;
 
-use crate::api::{BackendError, ProductDetail, ReviewTools, get_product, get_review_tools};
+use crate::api::{
+    BackendError, ImageDto, ProductDetail, ReviewTools, get_product, get_review_tools,
+};
 use crate::components::cart::AddToCart;
 use crate::components::livestream::LivestreamStrip;
 use crate::components::product_card::StarBadge;
@@ -123,12 +125,44 @@ fn status_label(texts: &Texts, status: &str) -> &'static str {
     }
 }
 
+/// One photo of the gallery. The first is the page's main picture: fetched at once, and the
+/// phone picks the 400 px thumbnail or the full photo by its width (`srcset`); the others are
+/// thumbnails fetched as they scroll into view. Width and height keep the page from jumping.
+#[component]
+fn Photo(img: ImageDto, main: bool, alt: String) -> impl IntoView {
+    let (width, height) = (img.width.max(1), img.height.max(1));
+    let thumb_width = width.min(THUMB_WIDTH);
+    let thumb_height = (u64::from(height) * u64::from(thumb_width) / u64::from(width)).max(1);
+    if main {
+        view! {
+            <img class="main" src=img.thumb_url.clone()
+                srcset=format!("{} {thumb_width}w, {} {width}w", img.thumb_url, img.url)
+                sizes="(min-width: 48rem) 28rem, 100vw"
+                width=width height=height alt=alt fetchpriority="high" decoding="async"/>
+        }
+        .into_any()
+    } else {
+        view! {
+            <img class="thumb" src=img.thumb_url width=thumb_width height=thumb_height
+                alt=alt loading="lazy" decoding="async"/>
+        }
+        .into_any()
+    }
+}
+
+/// The widest thumbnail the server makes (`media::upload`).
+const THUMB_WIDTH: u32 = 400;
+
 #[component]
 fn ProductView(product: ProductDetail, tools: ReviewTools) -> impl IntoView {
     let texts = use_texts();
     let origin = site_origin();
     let description = share_description(&product);
-    let image = product.images.first().map(|i| absolute(&origin, &i.url));
+    // With no photo of its own, a shared link shows the product's card (name, price, stars).
+    let image = Some(match product.images.first() {
+        Some(photo) => absolute(&origin, &photo.url),
+        None => format!("{origin}/san-pham/{}/anh-chia-se.png", product.slug),
+    });
     let ld = json_ld(&product, &origin);
     let stock_text = if product.in_stock {
         fill(
@@ -154,10 +188,8 @@ fn ProductView(product: ProductDetail, tools: ReviewTools) -> impl IntoView {
                 } else {
                     product.images.iter().enumerate().map(|(i, img)| view! {
                         <a href=img.url.clone()>
-                            <img src=if i == 0 { img.url.clone() } else { img.thumb_url.clone() }
-                                alt=if img.alt.is_empty() { product.name.clone() } else { img.alt.clone() }
-                                class=if i == 0 { "main" } else { "thumb" }
-                                loading=if i == 0 { "eager" } else { "lazy" }/>
+                            <Photo img=img.clone() main=i == 0
+                                alt=if img.alt.is_empty() { product.name.clone() } else { img.alt.clone() }/>
                         </a>
                     }).collect_view().into_any()
                 }}

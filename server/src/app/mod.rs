@@ -18,6 +18,7 @@ pub mod products;
 pub mod report;
 pub mod reviews;
 pub mod sales;
+pub mod share;
 pub mod spreadsheet;
 pub mod workspace;
 

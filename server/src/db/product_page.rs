@@ -51,7 +51,7 @@ pub async fn product_detail(
     };
 
     let images = sqlx::query!(
-        "select id, object_key, thumb_key, alt from product_images
+        "select id, object_key, thumb_key, alt, width, height from product_images
           where product_id = $1 order by position, created_at",
         row.id
     )
@@ -63,6 +63,8 @@ pub async fn product_detail(
         url: media_url(view.media_base, &img.object_key),
         thumb_url: media_url(view.media_base, &img.thumb_key),
         alt: img.alt,
+        width: u32::try_from(img.width).unwrap_or_default(),
+        height: u32::try_from(img.height).unwrap_or_default(),
     })
     .collect();
 

@@ -21,6 +21,7 @@ pub mod reviews;
 pub mod schemas;
 pub mod security;
 pub mod seo;
+pub mod share;
 pub mod workspace;
 
 use axum::Router;
@@ -56,6 +57,10 @@ pub fn ops_router() -> Router<AppState> {
         .route("/sitemap.xml", get(seo::sitemap))
         .route("/sitemaps/{file}", get(seo::sitemap_file))
         .route("/robots.txt", get(seo::robots))
+        .route(
+            "/san-pham/{product}/anh-chia-se.png",
+            get(share::product_card),
+        )
         .merge(curation::qr_router())
 }
 

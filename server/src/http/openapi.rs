@@ -13,7 +13,7 @@ use utoipa::{Modify, OpenApi};
 use super::schemas::{ErrorBody, ErrorDetail};
 use super::{
     auth, catalog, curation, health, imports, livestreams, notifications, orders, report, reviews,
-    workspace,
+    share, workspace,
 };
 
 /// The name the session cookie travels under (set in `startup.rs`).
@@ -93,6 +93,7 @@ pub const SESSION_SCHEME: &str = "session";
         curation::certificates::verify,
         curation::qr::qr_svg,
         curation::qr::qr_png,
+        share::product_card,
         curation::certificates::gi_mismatches,
         curation::certificates::dashboard,
         orders::get_cart,

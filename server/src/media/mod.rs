@@ -6,6 +6,7 @@ pub mod documents;
 mod key;
 mod local;
 mod s3;
+pub mod share_card;
 mod upload;
 
 use std::sync::Arc;

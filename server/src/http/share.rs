@@ -1,0 +1,50 @@
+//! `/san-pham/{product}/anh-chia-se.png`: the picture a shared product link shows when the product
+//! has no photo (see `app::share`).
+
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use crate::app;
+use crate::http::error::ApiError;
+use crate::http::extract::AppPath;
+use crate::http::schemas::ErrorBody;
+use crate::state::AppState;
+
+/// Crawlers fetch it now and then; a day is fresh enough, and the ETag makes checking cheap.
+const CARD_CACHE: &str = "public, max-age=86400";
+
+/// A product's share card (1200×630 PNG): name, price, OCOP stars, producer and place.
+#[utoipa::path(
+    get,
+    path = "/san-pham/{product}/anh-chia-se.png",
+    tag = "catalog",
+    params(("product" = String, Path, description = "The product's slug")),
+    responses(
+        (status = 200, description = "The card", content_type = "image/png", body = Vec<u8>),
+        (status = 304, description = "Unchanged since the ETag given in If-None-Match"),
+        (status = 404, description = "No visible product has this slug", body = ErrorBody),
+    ),
+)]
+pub async fn product_card(
+    State(state): State<AppState>,
+    AppPath(slug): AppPath<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let picture = app::share::product_card(&state, &slug).await?;
+    let etag = HeaderValue::from_str(&format!("\"{:016x}\"", picture.tag))
+        .expect("hex is a valid header value");
+    let cache = [
+        (header::CACHE_CONTROL, HeaderValue::from_static(CARD_CACHE)),
+        (header::ETAG, etag.clone()),
+    ];
+    if headers.get(header::IF_NONE_MATCH) == Some(&etag) {
+        return Ok((StatusCode::NOT_MODIFIED, cache).into_response());
+    }
+    Ok((
+        cache,
+        [(header::CONTENT_TYPE, HeaderValue::from_static("image/png"))],
+        picture.png,
+    )
+        .into_response())
+}
