@@ -39,6 +39,8 @@ async fn a_product_without_a_photo_shares_its_card() {
     let path = format!("/san-pham/{}/anh-chia-se.png", product.slug);
     assert!(image.ends_with(&path), "{image}");
     assert!(image.starts_with("http"), "absolute: {image}");
+    assert!(html.contains(r#"<meta property="og:image:width" content="1200">"#));
+    assert!(html.contains(r#"<meta property="og:image:height" content="630">"#));
 
     let card = app.get(&path).await;
     assert_eq!(card.status(), StatusCode::OK);

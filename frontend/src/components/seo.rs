@@ -11,6 +11,10 @@ pub fn PageMeta(
     description: String,
     #[prop(optional_no_strip)] image: Option<String>,
     #[prop(optional)] og_type: Option<&'static str>,
+    /// The image's pixel size where known: Facebook shows an image on the very first share
+    /// only when it is told the size.
+    #[prop(optional)]
+    image_size: Option<(u32, u32)>,
 ) -> impl IntoView {
     view! {
         <Title text=title.clone()/>
@@ -22,6 +26,10 @@ pub fn PageMeta(
         {image.map(|url| view! {
             <Meta property="og:image" content=url.clone()/>
             <Meta name="twitter:card" content="summary_large_image"/>
+        })}
+        {image_size.map(|(width, height)| view! {
+            <Meta property="og:image:width" content=width.to_string()/>
+            <Meta property="og:image:height" content=height.to_string()/>
         })}
     }
 }

@@ -150,6 +150,9 @@ fn Photo(img: ImageDto, main: bool, alt: String) -> impl IntoView {
     }
 }
 
+/// The share card's size (`media::share_card`, Open Graph's recommended 1200×630).
+const SHARE_CARD_SIZE: (u32, u32) = (1200, 630);
+
 /// The widest thumbnail the server makes (`media::upload`).
 const THUMB_WIDTH: u32 = 400;
 
@@ -159,10 +162,14 @@ fn ProductView(product: ProductDetail, tools: ReviewTools) -> impl IntoView {
     let origin = site_origin();
     let description = share_description(&product);
     // With no photo of its own, a shared link shows the product's card (name, price, stars).
-    let image = Some(match product.images.first() {
-        Some(photo) => absolute(&origin, &photo.url),
-        None => format!("{origin}/san-pham/{}/anh-chia-se.png", product.slug),
-    });
+    let (image, image_size) = match product.images.first() {
+        Some(photo) => (absolute(&origin, &photo.url), (photo.width, photo.height)),
+        None => (
+            format!("{origin}/san-pham/{}/anh-chia-se.png", product.slug),
+            SHARE_CARD_SIZE,
+        ),
+    };
+    let (image, image_size) = (Some(image), Some(image_size));
     let ld = json_ld(&product, &origin);
     let stock_text = if product.in_stock {
         fill(
@@ -177,7 +184,7 @@ fn ProductView(product: ProductDetail, tools: ReviewTools) -> impl IntoView {
     let kind = kind_label(texts, &product.producer.kind);
 
     view! {
-        <PageMeta title=product.name.clone() description og_type="product" image/>
+        <PageMeta title=product.name.clone() description og_type="product" image image_size/>
         <JsonLd data=ld/>
         <nav class="breadcrumbs"><a href="/san-pham">{texts.catalog_title}</a>" › "
             <a href=category_href>{product.category.name.clone()}</a></nav>
