@@ -169,7 +169,7 @@ fn ProductView(product: ProductDetail, tools: ReviewTools) -> impl IntoView {
             SHARE_CARD_SIZE,
         ),
     };
-    let (image, image_size) = (Some(image), Some(image_size));
+    let image = Some(image);
     let ld = json_ld(&product, &origin);
     let stock_text = if product.in_stock {
         fill(
