@@ -325,13 +325,7 @@ async fn pages_answer_a_repeat_visit_with_304() {
             "no inline script: <script{tag}>"
         );
     }
-    let again = app
-        .client
-        .get(app.url("/"))
-        .header("if-none-match", &etag)
-        .send()
-        .await
-        .unwrap();
+    let again = app.get_if_none_match("/", &etag).await;
     assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
     assert_eq!(again.headers()["etag"], etag.as_str());
     assert!(again.bytes().await.unwrap().is_empty());
@@ -344,13 +338,7 @@ async fn pages_answer_a_repeat_visit_with_304() {
     .execute(&app.db)
     .await
     .unwrap();
-    let changed = app
-        .client
-        .get(app.url("/"))
-        .header("if-none-match", &etag)
-        .send()
-        .await
-        .unwrap();
+    let changed = app.get_if_none_match("/", &etag).await;
     assert_eq!(changed.status(), StatusCode::OK, "the counts changed");
     assert_ne!(changed.headers()["etag"], etag.as_str());
 }

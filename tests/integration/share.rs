@@ -14,25 +14,32 @@ fn og_image(html: &str) -> String {
     tag[..tag.find('"').unwrap()].to_owned()
 }
 
-#[tokio::test]
-async fn a_product_without_a_photo_shares_its_card() {
-    let app = TestApp::spawn().await;
-    let (owner, _) = app.signed_in_client("chu@htx-che-tan-cuong.vn").await;
+/// A signed-in owner of a new HTX with one product, `name` at `price` a box.
+async fn owner_and_product(
+    app: &TestApp,
+    name: &str,
+    price: &str,
+) -> (reqwest::Client, frontend::api::ProductDetail) {
+    let (owner, _) = app.signed_in_client("chu@htx-thai-nguyen.vn").await;
     let producer = app
-        .create_producer(
-            &owner,
-            json!({ "name": "HTX Chè Tân Cương", "kind": "htx" }),
-        )
+        .create_producer(&owner, json!({ "name": "HTX Thái Nguyên", "kind": "htx" }))
         .await
         .slug;
     let product = app
         .create_product(
             &owner,
             &producer,
-            json!({ "name": "Chè Đinh Tân Cương", "category_code": "che",
-                    "price_vnd": "350000", "unit": "hop", "stock": "5" }),
+            json!({ "name": name, "category_code": "che",
+                    "price_vnd": price, "unit": "hop", "stock": "5" }),
         )
         .await;
+    (owner, product)
+}
+
+#[tokio::test]
+async fn a_product_without_a_photo_shares_its_card() {
+    let app = TestApp::spawn().await;
+    let (owner, product) = owner_and_product(&app, "Chè Đinh Tân Cương", "350000").await;
 
     let (_, html) = app.get_html(&format!("/san-pham/{}", product.slug)).await;
     let image = og_image(&html);
@@ -50,13 +57,7 @@ async fn a_product_without_a_photo_shares_its_card() {
     let picture = image::load_from_memory(&png).expect("a PNG");
     assert_eq!((picture.width(), picture.height()), (1200, 630));
 
-    let again = app
-        .client
-        .get(app.url(&path))
-        .header("if-none-match", &etag)
-        .send()
-        .await
-        .unwrap();
+    let again = app.get_if_none_match(&path, &etag).await;
     assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
 
     // A new price is a new picture.
@@ -80,22 +81,7 @@ async fn a_product_without_a_photo_shares_its_card() {
 #[tokio::test]
 async fn a_product_with_a_photo_shares_the_photo() {
     let app = TestApp::spawn().await;
-    let (owner, _) = app.signed_in_client("chu@htx-mat-ong.vn").await;
-    let producer = app
-        .create_producer(
-            &owner,
-            json!({ "name": "HTX Mật ong Võ Nhai", "kind": "htx" }),
-        )
-        .await
-        .slug;
-    let product = app
-        .create_product(
-            &owner,
-            &producer,
-            json!({ "name": "Mật ong rừng Võ Nhai", "category_code": "che",
-                    "price_vnd": "300000", "unit": "chai", "stock": "5" }),
-        )
-        .await;
+    let (owner, product) = owner_and_product(&app, "Mật ong rừng Võ Nhai", "300000").await;
     let form = reqwest::multipart::Form::new().part(
         "file",
         reqwest::multipart::Part::bytes(photo_900x600())

@@ -97,6 +97,16 @@ impl TestApp {
             .expect("request sent")
     }
 
+    /// GET with `If-None-Match: etag`, as a browser revalidating what it keeps.
+    pub async fn get_if_none_match(&self, path: &str, etag: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .header(reqwest::header::IF_NONE_MATCH, etag)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
     /// GET and parse the body as JSON, whatever the status.
     pub async fn get_json(&self, path: &str) -> (StatusCode, Value) {
         let response = self.get(path).await;

@@ -134,7 +134,13 @@ fn hide_form(id: &str, back: &str, form: &FormState) -> impl IntoView + use<> {
 /// The buyer's review forms on a delivered order: one per line, prefilled once written and
 /// closed after 30 days.
 #[component]
-pub fn OrderReviews(slots: Vec<ReviewSlot>, code: String, token: Option<String>) -> impl IntoView {
+pub fn OrderReviews(
+    slots: Vec<ReviewSlot>,
+    code: String,
+    token: Option<String>,
+    /// The last refused review post: its messages go beside the product it was for.
+    form: FormState,
+) -> impl IntoView {
     (!slots.is_empty()).then(|| {
         let action = format!("/don-hang/{code}/danh-gia");
         view! {
@@ -149,6 +155,12 @@ pub fn OrderReviews(slots: Vec<ReviewSlot>, code: String, token: Option<String>)
                                 " "<span class="muted">"(đã quá 30 ngày, không sửa được nữa)"</span></p>
                         }.into_any();
                     }
+                    let refused = form.values.get("product_id") == Some(&slot.product_id);
+                    let (rating_error, text_error) = if refused {
+                        (form.error("rating"), form.error("text"))
+                    } else {
+                        (None, None)
+                    };
                     view! {
                         <form method="post" action=action.clone() class="stack-form review-form">
                             <input type="hidden" name="product_id" value=slot.product_id.clone()/>
@@ -159,9 +171,11 @@ pub fn OrderReviews(slots: Vec<ReviewSlot>, code: String, token: Option<String>)
                                     <label><input type="radio" name="rating" value=n.to_string()
                                         checked=current == n required=true/>{format!(" {n} ★")}</label>
                                 }).collect_view()}
+                                {rating_error.map(|e| view! { <p class="field-error">{e}</p> })}
                             </fieldset>
                             <label class="field"><span>"Nhận xét (không bắt buộc)"</span>
                                 <textarea name="text" rows="3" maxlength="2000">{text}</textarea></label>
+                            {text_error.map(|e| view! { <p class="field-error">{e}</p> })}
                             <button type="submit" class="button primary">
                                 {if slot.review.is_some() { "Sửa đánh giá" } else { "Gửi đánh giá" }}
                             </button>

@@ -439,7 +439,7 @@ fn order_view(page: OrderPage) -> impl IntoView {
     view! {
         <PageMeta title=title.clone() description=title.clone()/>
         <h1>{title}</h1>
-        <FormMessages form/>
+        <FormMessages form=form.clone()/>
         <p><span class="badge">{status_label(&order.status)}</span>" · "{order.producer.name.clone()}
             {order.producer_phone.clone().map(|p| view! {
                 " · "<a href=format!("tel:{p}")>{format!("Gọi {}", phone_grouped(&p))}</a>
@@ -459,7 +459,7 @@ fn order_view(page: OrderPage) -> impl IntoView {
                 </dl>
             </section>
         })}
-        <OrderReviews slots=reviews code=order.code.clone() token=token.clone()/>
+        <OrderReviews slots=reviews code=order.code.clone() token=token.clone() form/>
         {can_cancel.then(|| view! {
             <form method="post" action=cancel_action class="inline-form">
                 {token.map(|t| view! { <input type="hidden" name="token" value=t/> })}

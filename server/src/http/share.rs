@@ -23,7 +23,10 @@ const CARD_CACHE: &str = "public, max-age=86400";
     responses(
         (status = 200, description = "The card", content_type = "image/png", body = Vec<u8>),
         (status = 304, description = "Unchanged since the ETag given in If-None-Match"),
-        (status = 404, description = "No visible product has this slug", body = ErrorBody),
+        (status = 404, description = "No visible product has this slug (a slug no product could have gets the site's HTML not-found page)", content(
+            (ErrorBody = "application/json"),
+            (String = "text/html"),
+        )),
     ),
 )]
 pub async fn product_card(
