@@ -75,7 +75,9 @@ async fn a_category_by_price_follows_a_price_change_on_the_next_load() {
     for category in ["che", "thuc-pham"] {
         let path = format!("/san-pham?category={category}&sort=price_asc");
         let (_, list) = app
-            .get_json(&format!("/api/v1/products?category={category}&sort=price_asc"))
+            .get_json(&format!(
+                "/api/v1/products?category={category}&sort=price_asc"
+            ))
             .await;
         let names = card_names(&list);
         assert_eq!(names[0], "Chè búp rẻ nhất", "{category}: {names:?}");
@@ -96,7 +98,10 @@ async fn a_category_by_price_follows_a_price_change_on_the_next_load() {
         let at: Vec<usize> = names
             .iter()
             .take(4)
-            .map(|name| html.find(name.as_str()).unwrap_or_else(|| panic!("{name} on {path}")))
+            .map(|name| {
+                html.find(name.as_str())
+                    .unwrap_or_else(|| panic!("{name} on {path}"))
+            })
             .collect();
         assert!(at.is_sorted(), "{path}: {names:?} at {at:?}");
     }
@@ -113,11 +118,15 @@ async fn a_category_by_price_follows_a_price_change_on_the_next_load() {
     assert_eq!(status, StatusCode::OK);
     for category in ["che", "thuc-pham"] {
         let (_, list) = app
-            .get_json(&format!("/api/v1/products?category={category}&sort=price_asc"))
+            .get_json(&format!(
+                "/api/v1/products?category={category}&sort=price_asc"
+            ))
             .await;
         assert_ne!(card_names(&list)[0], "Chè búp rẻ nhất", "{category}");
         let (_, dearest) = app
-            .get_json(&format!("/api/v1/products?category={category}&sort=price_desc"))
+            .get_json(&format!(
+                "/api/v1/products?category={category}&sort=price_desc"
+            ))
             .await;
         assert_eq!(card_names(&dearest)[0], "Chè búp rẻ nhất", "{category}");
     }
