@@ -54,6 +54,84 @@ async fn the_catalog_pages_through_results_with_links() {
     assert!(html.contains(r#"rel="prev""#));
 }
 
+/// The names of a listing's cards, in order.
+fn card_names(list: &serde_json::Value) -> Vec<String> {
+    list["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|item| item["name"].as_str().expect("a name").to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_category_by_price_follows_a_price_change_on_the_next_load() {
+    let app = seeded_app().await;
+    let seller = app.seller("che-re@example.vn", "HTX Chè Rẻ").await;
+    let cheap = app
+        .product(&seller, "Chè búp rẻ nhất", "1000", "hop", "5")
+        .await;
+    // A leaf category and its group: each filter reads its own column and index.
+    for category in ["che", "thuc-pham"] {
+        let path = format!("/san-pham?category={category}&sort=price_asc");
+        let (_, list) = app
+            .get_json(&format!(
+                "/api/v1/products?category={category}&sort=price_asc"
+            ))
+            .await;
+        let names = card_names(&list);
+        assert_eq!(names[0], "Chè búp rẻ nhất", "{category}: {names:?}");
+        let prices: Vec<i64> = list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|item| item["price_vnd"].as_str().unwrap().parse().unwrap())
+            .collect();
+        assert!(prices.is_sorted(), "{category}: {prices:?}");
+        let (_, all) = app.get_json("/api/v1/products?per_page=100").await;
+        if category == "che" {
+            assert_eq!(list["total"], all["facets"]["category"]["che"]);
+        }
+        // The page shows the same cards in the same order.
+        let (status, html) = app.get_html(&path).await;
+        assert_eq!(status, StatusCode::OK);
+        let at: Vec<usize> = names
+            .iter()
+            .take(4)
+            .map(|name| {
+                html.find(name.as_str())
+                    .unwrap_or_else(|| panic!("{name} on {path}"))
+            })
+            .collect();
+        assert!(at.is_sorted(), "{path}: {names:?} at {at:?}");
+    }
+
+    // Dearer than everything: the next load of either list no longer starts with it.
+    let (status, _) = app
+        .send_json(
+            &seller.client,
+            reqwest::Method::PATCH,
+            &format!("/api/v1/products/{}", cheap.id),
+            Some(serde_json::json!({ "price_vnd": "900000000" })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    for category in ["che", "thuc-pham"] {
+        let (_, list) = app
+            .get_json(&format!(
+                "/api/v1/products?category={category}&sort=price_asc"
+            ))
+            .await;
+        assert_ne!(card_names(&list)[0], "Chè búp rẻ nhất", "{category}");
+        let (_, dearest) = app
+            .get_json(&format!(
+                "/api/v1/products?category={category}&sort=price_desc"
+            ))
+            .await;
+        assert_eq!(card_names(&dearest)[0], "Chè búp rẻ nhất", "{category}");
+    }
+}
+
 #[tokio::test]
 async fn a_product_page_is_worth_sharing() {
     let app = seeded_app().await;

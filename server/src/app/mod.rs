@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod cart;
+pub mod catalog;
 pub mod checkout;
 pub mod curation;
 pub mod gis;

@@ -93,6 +93,8 @@ pub async fn document_cards(
         names: None,
         today: view.today,
         counted: None,
+        // These lists (home, producer, GI, pins) never filter by category.
+        category_level: None,
     };
     let docs = search_docs::search_page(db, &query).await?;
     Ok(docs
@@ -357,20 +359,43 @@ pub async fn facet_labels(db: &PgPool) -> sqlx::Result<FacetLabels> {
     Ok(labels)
 }
 
-pub(crate) async fn producer_card(db: &PgPool, id: Uuid) -> sqlx::Result<ProducerCard> {
-    let row = sqlx::query!(
+/// A producer's card columns.
+#[derive(sqlx::FromRow)]
+struct ProducerRow {
+    id: Uuid,
+    slug: String,
+    name: String,
+    kind: String,
+    description: String,
+    verified: bool,
+    phone: Option<String>,
+    address: Option<String>,
+    commune_code: Option<String>,
+    old_commune: Option<String>,
+    old_district: Option<String>,
+    commune_name: Option<String>,
+}
+
+/// A producer's card by id or by slug, in one statement.
+async fn producer_card_where(
+    db: &PgPool,
+    id: Option<Uuid>,
+    slug: Option<&str>,
+) -> sqlx::Result<Option<ProducerCard>> {
+    let row: Option<ProducerRow> = sqlx::query_as(
         r#"
         select pr.id, pr.slug, pr.name, pr.kind, pr.description, pr.verified, pr.phone, pr.address,
                pr.commune_code, pr.old_commune, pr.old_district,
                (select name from communes where code = pr.commune_code) as commune_name
           from producers pr
-         where pr.id = $1
+         where pr.id = $1 or pr.slug = $2
         "#,
-        id
     )
-    .fetch_one(db)
+    .bind(id)
+    .bind(slug)
+    .fetch_optional(db)
     .await?;
-    Ok(ProducerCard {
+    Ok(row.map(|row| ProducerCard {
         id: row.id.to_string(),
         slug: row.slug,
         name: row.name,
@@ -386,7 +411,13 @@ pub(crate) async fn producer_card(db: &PgPool, id: Uuid) -> sqlx::Result<Produce
             old_commune: row.old_commune,
             old_district: row.old_district,
         },
-    })
+    }))
+}
+
+pub(crate) async fn producer_card(db: &PgPool, id: Uuid) -> sqlx::Result<ProducerCard> {
+    producer_card_where(db, Some(id), None)
+        .await?
+        .ok_or(sqlx::Error::RowNotFound)
 }
 
 /// Looks a producer up by slug.
@@ -396,11 +427,9 @@ pub async fn producer_id_by_slug(db: &PgPool, slug: &str) -> sqlx::Result<Option
         .await
 }
 
+/// A producer's card by slug (one statement: its page reads it on every view).
 pub async fn producer_by_slug(db: &PgPool, slug: &str) -> sqlx::Result<Option<ProducerCard>> {
-    match producer_id_by_slug(db, slug).await? {
-        Some(id) => producer_card(db, id).await.map(Some),
-        None => Ok(None),
-    }
+    producer_card_where(db, None, Some(slug)).await
 }
 
 pub enum GiKey<'a> {

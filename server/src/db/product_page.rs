@@ -3,8 +3,8 @@
 //! `livestreams`, which shows product cards, and this page, which shows livestreams, do not
 //! import each other.
 
-use chrono::NaiveDate;
-use frontend::api::{CategoryRef, ImageDto, OcopDetail, ProductDetail};
+use chrono::{DateTime, NaiveDate, Utc};
+use frontend::api::{CategoryRef, ImageDto, OcopDetail, ProductDetail, Rating};
 use rust_decimal::Decimal;
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -13,6 +13,30 @@ use super::catalog::{GiKey, gi_card, media_url, producer_card};
 use super::livestreams;
 use crate::domain::ocop::CertificateStatus;
 use crate::view::ReadContext;
+
+/// A product's own columns with its category, unit, sales and rating.
+#[derive(sqlx::FromRow)]
+struct ProductRow {
+    id: Uuid,
+    slug: String,
+    name: String,
+    description: String,
+    story: String,
+    price_vnd: Decimal,
+    unit: String,
+    unit_name: String,
+    stock: Decimal,
+    status: String,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    gi_id: Option<Uuid>,
+    producer_id: Uuid,
+    category_code: String,
+    category_name: String,
+    sells_online: bool,
+    rating_average: Option<Decimal>,
+    rating_count: i64,
+}
 
 /// Which product, and whether drafts and archived ones count (they do for their producer).
 pub enum ProductKey<'a> {
@@ -31,19 +55,27 @@ pub async fn product_detail(
         ProductKey::VisibleSlug(slug) => (Some(slug), None),
         ProductKey::AnyId(id) => (None, Some(id)),
     };
-    let Some(row) = sqlx::query!(
+    // The product with what its page shows of its producer's sales and its reviews, in one
+    // statement (every product view reads them).
+    let Some(row): Option<ProductRow> = sqlx::query_as(
         r#"
         select p.id, p.slug, p.name, p.description, p.story, p.price_vnd, p.unit, u.name_vi as unit_name,
                p.stock, p.status, p.created_at, p.updated_at, p.gi_id, p.producer_id,
-               c.code as category_code, c.name_vi as category_name
+               c.code as category_code, c.name_vi as category_name,
+               exists (select 1 from sales_settings s where s.producer_id = p.producer_id) as sells_online,
+               rt.average as rating_average, rt.count as rating_count
           from products p
           join categories c on c.code = p.category_code
           join units u on u.code = p.unit
+          cross join lateral (
+              select round(avg(r.rating), 1) as average, count(*) as count from reviews r
+               where r.product_id = p.id and r.hidden_at is null
+          ) rt
          where (p.slug = $1 and p.status = 'active') or p.id = $2
         "#,
-        slug,
-        id
     )
+    .bind(slug)
+    .bind(id)
     .fetch_optional(db)
     .await?
     else {
@@ -81,16 +113,14 @@ pub async fn product_detail(
         Some(id) => gi_card(db, GiKey::Id(id)).await?,
         None => None,
     };
-    let sells_online: bool =
-        sqlx::query_scalar("select exists (select 1 from sales_settings where producer_id = $1)")
-            .bind(row.producer_id)
-            .fetch_one(db)
-            .await?;
-    let rating = super::reviews::ratings(db, &[row.id])
-        .await?
-        .into_iter()
-        .next()
-        .map(|(_, r)| r);
+    // As `reviews::ratings` presents it: none before the first visible review.
+    let rating = row
+        .rating_average
+        .filter(|_| row.rating_count > 0)
+        .map(|average| Rating {
+            average: average.round_dp(1).to_string(),
+            count: row.rating_count,
+        });
     let (latest_reviews, _) = super::reviews::of_product(db, row.id, 5, 0).await?;
     Ok(Some(ProductDetail {
         id: row.id.to_string(),
@@ -116,7 +146,7 @@ pub async fn product_detail(
         producer,
         created_at: row.created_at.to_rfc3339(),
         updated_at: row.updated_at.to_rfc3339(),
-        sells_online,
+        sells_online: row.sells_online,
         rating,
         latest_reviews,
     }))

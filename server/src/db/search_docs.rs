@@ -233,6 +233,43 @@ pub struct PgQuery<'a> {
     /// Postgres cannot know that "mật" and "ong" come together and plans for a tenth of the
     /// matches there are; with a count at hand the page query picks its plan from it.
     pub counted: Option<Counted>,
+    /// Where the filter's category sits in the tree, when known (see [`category_levels`]).
+    pub category_level: Option<CategoryLevel>,
+}
+
+/// Where a category sits in the tree, which decides the one column its filter reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CategoryLevel {
+    /// A top-level group: its products are exactly those whose `category_group` it is.
+    Group,
+    /// A category under a group, with none under it: its products are those of its code.
+    Leaf,
+    /// Under a group and over others (no such category today): both columns are asked.
+    Middle,
+}
+
+/// Every category's level. Categories change only with migrations, so a server reads them once.
+pub async fn category_levels(
+    db: impl PgExecutor<'_>,
+) -> sqlx::Result<std::collections::HashMap<String, CategoryLevel>> {
+    let rows: Vec<(String, bool, bool)> = sqlx::query_as(
+        "select c.code, c.parent_code is null,
+                exists (select 1 from categories k where k.parent_code = c.code)
+           from categories c",
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(code, top, parent)| {
+            let level = match (top, parent) {
+                (true, _) => CategoryLevel::Group,
+                (false, false) => CategoryLevel::Leaf,
+                (false, true) => CategoryLevel::Middle,
+            };
+            (code, level)
+        })
+        .collect())
 }
 
 /// A query's match counts from an earlier run of it.
@@ -340,12 +377,26 @@ fn push_where_within(qb: &mut QueryBuilder<Postgres>, q: &PgQuery<'_>, within: W
         .push_bind(tsquery.to_owned())
         .push(")");
     }
+    // One column when the category's level is known, so that the page walks that column's
+    // index in its order (an `or` of two columns makes Postgres collect and sort every match).
     if let Some(category) = &f.category {
-        qb.push(" and (d.category_code = ")
-            .push_bind(category.clone())
-            .push(" or d.category_group = ")
-            .push_bind(category.clone())
-            .push(")");
+        match q.category_level {
+            Some(CategoryLevel::Group) => {
+                qb.push(" and d.category_group = ")
+                    .push_bind(category.clone());
+            }
+            Some(CategoryLevel::Leaf) => {
+                qb.push(" and d.category_code = ")
+                    .push_bind(category.clone());
+            }
+            Some(CategoryLevel::Middle) | None => {
+                qb.push(" and (d.category_code = ")
+                    .push_bind(category.clone())
+                    .push(" or d.category_group = ")
+                    .push_bind(category.clone())
+                    .push(")");
+            }
+        }
     }
     if let Some(stars) = f.min_stars {
         qb.push(" and d.stars >= ")
@@ -758,6 +809,7 @@ mod tests {
                 named: 0,
                 documents,
             }),
+            category_level: None,
         }
         .plan(RANKED_CANDIDATES, Within::Document)
     }

@@ -50,8 +50,9 @@ async fn list_products(
     query: Result<Query<CatalogQuery>, QueryRejection>,
 ) -> Result<AppJson<ProductList>, ApiError> {
     let filter = parse_filter(query)?;
-    let list = state.search.list(&filter, &state.view()).await?;
-    Ok(AppJson(list))
+    // The catalog page's own path (labels and close matches included), so the two cost alike.
+    let listing = app::catalog::listing(&state, &filter).await?;
+    Ok(AppJson(listing.list))
 }
 
 /// One active product with photos, producer, GI and its certificate in force.

@@ -13,7 +13,7 @@ use tokio::sync::OnceCell;
 
 use super::text::{self, NameQuery, Synonyms};
 use super::{SearchBackend, SearchError, SearchHits};
-use crate::db::search_docs::{self, Counted, MatchCounts, PgQuery};
+use crate::db::search_docs::{self, CategoryLevel, Counted, MatchCounts, PgQuery};
 use crate::domain::listing::{ProductFilter, Sort};
 
 /// Facet counts kept per distinct filter; beyond this many the cache starts over.
@@ -28,6 +28,8 @@ pub struct PostgresSearch {
     db: PgPool,
     /// Loaded on first use: the pool connects lazily, so the server can start before the DB.
     synonyms: OnceCell<Synonyms>,
+    /// Each category's level, loaded on first use (categories change only with migrations).
+    categories: OnceCell<HashMap<String, CategoryLevel>>,
     /// Counts by filter key, with the `search_state.version` they were counted at: every
     /// document change bumps it in its own transaction, so a reader knows how stale a count is,
     /// and replays the facet log to bring it up to date instead of recounting.
@@ -44,6 +46,7 @@ impl PostgresSearch {
         PostgresSearch {
             db,
             synonyms: OnceCell::new(),
+            categories: OnceCell::new(),
             facet_cache: Mutex::new(HashMap::new()),
             cache_facets,
             match_counts: Mutex::new(HashMap::new()),
@@ -57,6 +60,23 @@ impl PostgresSearch {
                 Ok::<_, SearchError>(Synonyms::new(&pairs))
             })
             .await
+    }
+
+    /// Where the filter's category sits in the tree (`None`: no filter, or no such category).
+    async fn category_level(
+        &self,
+        filter: &ProductFilter,
+    ) -> Result<Option<CategoryLevel>, SearchError> {
+        let Some(code) = &filter.category else {
+            return Ok(None);
+        };
+        let levels = self
+            .categories
+            .get_or_try_init(|| async {
+                Ok::<_, SearchError>(search_docs::category_levels(&self.db).await?)
+            })
+            .await?;
+        Ok(levels.get(code).copied())
     }
 
     /// The facet cache's key: everything that decides the set of matches, nothing about paging.
@@ -77,6 +97,7 @@ impl PostgresSearch {
     ) -> Result<SearchHits, SearchError> {
         let tsquery = text.map(|(tsquery, _)| tsquery);
         let key = Self::cache_key(filter, tsquery, today);
+        let category_level = self.category_level(filter).await?;
         let (version, documents) = search_docs::version(&self.db).await?;
         let counted = self
             .match_counts
@@ -94,6 +115,7 @@ impl PostgresSearch {
             names: text.map(|(_, names)| names),
             today,
             counted,
+            category_level,
         };
         let cached = if self.cache_facets {
             self.facet_cache
