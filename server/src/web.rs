@@ -128,32 +128,17 @@ impl Backend for PgBackend {
     }
 
     async fn catalog(&self, query: CatalogQuery) -> Result<CatalogPage, BackendError> {
-        let s = &self.state;
+        // The same service as `GET /api/v1/products`, so the page costs what its data call does
+        // plus the render.
         let filter =
             ProductFilter::parse(&query).map_err(|errors| BackendError::Invalid(errors.0))?;
-        let (list, version) = tokio::try_join!(
-            async { s.search.list(&filter, &s.view()).await.map_err(internal) },
-            async { db::catalog::versions(&s.db).await.map_err(internal) }
-        )?;
-        let labels = s
-            .caches
-            .facet_labels
-            .get_or_fill(version.catalog, || db::catalog::facet_labels(&s.db))
+        let listing = app::catalog::listing(&self.state, &filter)
             .await
-            .map_err(internal)?;
-        let close_matches = match &filter.q {
-            Some(q) if list.items.is_empty() => s
-                .search
-                .postgres()
-                .close_matches(q, 6)
-                .await
-                .map_err(internal)?,
-            _ => vec![],
-        };
+            .map_err(refused)?;
         Ok(CatalogPage {
-            list,
-            labels: FacetLabels::clone(&labels),
-            close_matches,
+            list: listing.list,
+            labels: FacetLabels::clone(&listing.labels),
+            close_matches: listing.close_matches,
         })
     }
 
