@@ -113,4 +113,7 @@ pub struct PageCaches {
     pub facet_labels: Versioned<i64, FacetLabels>,
     /// The sitemap index and its files by name (`sitemap.xml`, `products-1.xml`, …).
     pub sitemap: Versioned<CatalogVersion, HashMap<String, Compressed>>,
+    /// Share pictures drawn (`app::share`), by a hash of what they show: a changed product is
+    /// a new key, so nothing here is ever stale.
+    pub share_cards: std::sync::Mutex<HashMap<u64, Bytes>>,
 }

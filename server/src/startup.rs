@@ -48,11 +48,6 @@ impl Application {
         clock: SharedClock,
     ) -> anyhow::Result<Application> {
         let listener = TcpListener::bind(settings.address()).await?;
-        let bundle = settings.web.site_root.join("pkg").join("manifest.txt");
-        if !bundle.exists() {
-            // Pages still render without it, but unstyled and with no islands: say so loudly.
-            tracing::warn!(path = %bundle.display(), "the browser bundle is missing; set APP__WEB__SITE_ROOT");
-        }
         let state = connect(settings, clock).await?;
         let router = build_router(state.clone());
         Ok(Application {

@@ -128,8 +128,7 @@ impl Backend for PgBackend {
     }
 
     async fn catalog(&self, query: CatalogQuery) -> Result<CatalogPage, BackendError> {
-        // The same service as `GET /api/v1/products`, so the page costs what its data call does
-        // plus the render.
+        // `GET /api/v1/products`'s list, with the filters' labels and close matches.
         let filter =
             ProductFilter::parse(&query).map_err(|errors| BackendError::Invalid(errors.0))?;
         let listing = app::catalog::listing(&self.state, &filter)
@@ -330,6 +329,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
     let options = state.leptos.clone();
     let site_root = options.site_root.to_string();
     let assets = bundle_names(&site_root);
+    let not_found_assets = assets.clone();
     let pages = Router::new()
         .route("/ngon-ngu", get(switch_language))
         // Form posts share their pages' paths; the pages answer GET, these answer POST.
@@ -368,32 +368,42 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .layer(axum::middleware::from_fn(caching::page_etag))
         .layer(axum::middleware::from_fn(caching::public_day))
         .service(
-            ServeDir::new(site_root)
-                .fallback(axum::routing::any(not_found_page).with_state(state.clone())),
+            ServeDir::new(site_root).fallback(
+                axum::routing::any(move |State(state): State<AppState>, request| {
+                    not_found_page(state, not_found_assets.clone(), request)
+                })
+                .with_state(state.clone()),
+            ),
         );
     pages.nest_service("/pkg", bundle).fallback_service(public)
 }
 
-/// The bundle's file names from the manifest the build wrote (`pkg/manifest.txt`); a bundle
-/// built without one (unhashed names) still works.
+/// The bundle's file names from the manifest the build wrote (`pkg/manifest.txt`), read once
+/// when the router is built.
 fn bundle_names(site_root: &str) -> Assets {
-    std::fs::read_to_string(format!("{site_root}/pkg/manifest.txt"))
-        .map(|manifest| Assets::from_manifest(&manifest))
-        .unwrap_or_default()
+    let manifest = format!("{site_root}/pkg/manifest.txt");
+    match std::fs::read_to_string(&manifest) {
+        Ok(names) => Assets::from_manifest(&names),
+        Err(_) => {
+            // Pages still render without it, but unstyled and with no islands: say so loudly.
+            tracing::warn!(path = %manifest, "the browser bundle is missing; set APP__WEB__SITE_ROOT");
+            Assets::default()
+        }
+    }
 }
 
 /// Unknown paths get the UI's 404 page (with status 404), not a blank response.
 async fn not_found_page(
-    State(state): State<AppState>,
+    state: AppState,
+    assets: Assets,
     request: axum::extract::Request,
-) -> impl IntoResponse {
+) -> axum::response::Response {
     let options = state.leptos.clone();
-    let assets = bundle_names(&options.site_root);
     let handler = leptos_axum::render_app_to_stream_with_context(
         move || provide_context(assets.clone()),
         move || frontend::shell(options.clone()),
     );
-    handler(request).await
+    handler(request).await.into_response()
 }
 
 #[derive(Deserialize)]

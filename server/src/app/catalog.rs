@@ -1,6 +1,6 @@
-//! The public catalog's list, one path for its page and `GET /api/v1/products`: the search's
-//! page of cards with counts, the filters' labels and, for a search finding nothing, close
-//! matches. Both surfaces do the same work, so the page's cost beside the API's is its HTML.
+//! The public catalog's list: the search's page of cards with counts ([`products`], all that
+//! `GET /api/v1/products` returns) and, for the catalog page, the same with the filters' labels
+//! and, for a search finding nothing, close matches ([`listing`]).
 
 use std::sync::Arc;
 
@@ -28,20 +28,21 @@ fn search_failed(error: SearchError) -> AppError {
     }
 }
 
-/// The catalog filtered by `filter`. The labels are cached per catalog version (read beside
-/// the search, so the two reads share their wait).
+/// The catalog filtered by `filter`: one page of cards with the match counts.
+pub async fn products(state: &AppState, filter: &ProductFilter) -> AppResult<ProductList> {
+    state
+        .search
+        .list(filter, &state.view())
+        .await
+        .map_err(search_failed)
+}
+
+/// [`products`] with what the catalog page also shows. The labels are cached per catalog
+/// version (read beside the search, so the two reads share their wait).
 pub async fn listing(state: &AppState, filter: &ProductFilter) -> AppResult<CatalogListing> {
-    let view = state.view();
-    let (list, version) = tokio::try_join!(
-        async {
-            state
-                .search
-                .list(filter, &view)
-                .await
-                .map_err(search_failed)
-        },
-        async { Ok(db::catalog::versions(&state.db).await?) }
-    )?;
+    let (list, version) = tokio::try_join!(products(state, filter), async {
+        Ok(db::catalog::versions(&state.db).await?)
+    })?;
     let labels = state
         .caches
         .facet_labels

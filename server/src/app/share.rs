@@ -1,9 +1,6 @@
 //! A product's share picture (`og:image`) when it has no photo of its own: a card with its
 //! name, price, OCOP stars, producer and place, so Zalo and Facebook previews show something.
-//! Cards are drawn once per content and kept in this process's memory.
-
-use std::collections::HashMap;
-use std::sync::{LazyLock, Mutex};
+//! Cards are drawn once per content and kept in the instance's caches.
 
 use bytes::Bytes;
 
@@ -13,9 +10,6 @@ use crate::db::product_page::ProductKey;
 use crate::media::share_card::{ShareCard, render_share_card};
 use crate::state::AppState;
 
-/// Cards drawn, by a hash of what they show: the same content is the same picture whoever asks
-/// (so one map serves every instance in the process), and a changed product is a new key.
-static CARDS: LazyLock<Mutex<HashMap<u64, Bytes>>> = LazyLock::new(Mutex::default);
 /// Beyond this many cards (about 25 KB each) the map starts again rather than grow.
 const MAX_CARDS: usize = 2_000;
 
@@ -52,7 +46,8 @@ pub async fn product_card(state: &AppState, slug: &str) -> Result<SharePicture, 
         name: product.name,
     };
     let tag = xxhash_rust::xxh3::xxh3_64(format!("{card:?}").as_bytes());
-    if let Some(png) = CARDS.lock().expect("cards lock").get(&tag) {
+    let cards = &state.caches.share_cards;
+    if let Some(png) = cards.lock().expect("cards lock").get(&tag) {
         return Ok(SharePicture {
             tag,
             png: png.clone(),
@@ -64,7 +59,7 @@ pub async fn product_card(state: &AppState, slug: &str) -> Result<SharePicture, 
         .map_err(|e| AppError::Internal(e.into()))?
         .map_err(|e| AppError::Internal(e.into()))?;
     let png = Bytes::from(png);
-    let mut cards = CARDS.lock().expect("cards lock");
+    let mut cards = cards.lock().expect("cards lock");
     if cards.len() >= MAX_CARDS {
         cards.clear();
     }

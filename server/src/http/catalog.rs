@@ -50,9 +50,7 @@ async fn list_products(
     query: Result<Query<CatalogQuery>, QueryRejection>,
 ) -> Result<AppJson<ProductList>, ApiError> {
     let filter = parse_filter(query)?;
-    // The catalog page's own path (labels and close matches included), so the two cost alike.
-    let listing = app::catalog::listing(&state, &filter).await?;
-    Ok(AppJson(listing.list))
+    Ok(AppJson(app::catalog::products(&state, &filter).await?))
 }
 
 /// One active product with photos, producer, GI and its certificate in force.

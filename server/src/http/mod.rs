@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod catalog;
+pub mod conditional;
 pub mod csrf;
 pub mod curation;
 pub mod edge;

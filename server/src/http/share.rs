@@ -6,6 +6,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use crate::app;
+use crate::http::conditional;
 use crate::http::error::ApiError;
 use crate::http::extract::AppPath;
 use crate::http::schemas::ErrorBody;
@@ -35,13 +36,12 @@ pub async fn product_card(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let picture = app::share::product_card(&state, &slug).await?;
-    let etag = HeaderValue::from_str(&format!("\"{:016x}\"", picture.tag))
-        .expect("hex is a valid header value");
+    let etag = conditional::etag(picture.tag);
     let cache = [
         (header::CACHE_CONTROL, HeaderValue::from_static(CARD_CACHE)),
         (header::ETAG, etag.clone()),
     ];
-    if headers.get(header::IF_NONE_MATCH) == Some(&etag) {
+    if conditional::unchanged(headers.get(header::IF_NONE_MATCH), &etag) {
         return Ok((StatusCode::NOT_MODIFIED, cache).into_response());
     }
     Ok((
